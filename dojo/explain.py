@@ -1,0 +1,103 @@
+"""PyTorch's own errors, and the learner's, explained in words.
+
+When a kata raises instead of failing an assertion, the test report shows the error, the line of
+the learner's file it came from, and the explanation below that matches its message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dojo.i18n import t
+
+# (pattern in the error text, English, 中文). First match wins.
+KNOWN = [
+    (
+        r"a leaf Variable that requires grad is being used in an in-place operation",
+        "In-place update of a leaf outside `torch.no_grad()`: autograd refuses to change a tensor "
+        "it must differentiate with respect to, since the step itself would be recorded in the "
+        "graph. Wrap the update in `with torch.no_grad():`.",
+        "在 `torch.no_grad()` 之外对叶子张量做原地更新:autograd 拒绝修改它要对其求导的张量,否则更新"
+        "这一步本身也会被记进计算图。把更新放进 `with torch.no_grad():`。",
+    ),
+    (
+        r"Trying to backward through the graph a second time",
+        "Backward through a freed graph: after `backward()` PyTorch frees the intermediate "
+        "results the graph saved. A loss that is kept (or added to) across steps and "
+        "backpropagated again reaches a freed graph. Call `backward()` once per graph, keep "
+        "`loss.item()` for the history, or pass `retain_graph=True` to the first of two "
+        "deliberate backward calls.",
+        "对已释放的计算图再次反向传播:`backward()` 之后 PyTorch 会释放计算图保存的中间结果。跨步保留"
+        "(或累加)的 loss 再次 backward 时就会碰到已释放的图。每个图只 backward 一次,历史记录用 "
+        "`loss.item()`;确需两次反向传播时,第一次传 `retain_graph=True`。",
+    ),
+    (
+        r"grad can be implicitly created only for scalar outputs",
+        "`backward()` on a non-scalar: PyTorch can only start backpropagation from a single "
+        "number. Reduce it (`y.sum().backward()`) or pass `gradient=torch.ones_like(y)`.",
+        "对非标量调用了 `backward()`:反向传播只能从一个数出发。先求和(`y.sum().backward()`),"
+        "或传入 `gradient=torch.ones_like(y)`。",
+    ),
+    (
+        r"does not require grad and does not have a grad_fn",
+        "`backward()` on a tensor with no graph: it was computed under `torch.no_grad()`, "
+        "detached, or from tensors that do not require grad (a parameter made with `* 0.01` after "
+        "`requires_grad=True` is no leaf, and a result of `.detach()` has no history).",
+        "对没有计算图的张量调用了 `backward()`:它是在 `torch.no_grad()` 下算的、被 detach 了,或者"
+        "来自不需要梯度的张量。",
+    ),
+    (
+        r"'NoneType' object has no attribute",
+        "Something was None where a tensor was expected, most often `param.grad`: it stays None "
+        "until a `backward()` reaches the parameter (and `zero_grad()` sets it back to None). "
+        "Check `if p.grad is not None` before using it, and make sure the parameter is a leaf "
+        "that requires grad.",
+        "某个值是 None 而不是张量,最常见的是 `param.grad`:在 `backward()` 到达该参数之前它一直是 "
+        "None(`zero_grad()` 也会把它设回 None)。用之前先判断 `if p.grad is not None`,并确认参数"
+        "是需要梯度的叶子张量。",
+    ),
+    (
+        r"unsupported operand type\(s\) for .*NoneType",
+        "An arithmetic operation met None, most often `param.grad` before any `backward()` or "
+        "after `zero_grad()` set it to None.",
+        "算术运算遇到了 None,最常见的是还没 `backward()` 或被 `zero_grad()` 设为 None 的 "
+        "`param.grad`。",
+    ),
+    (
+        r"one of the variables needed for gradient computation has been modified by an inplace",
+        "A tensor the graph saved for backward was changed in place before `backward()`. Update "
+        "parameters only after `backward()` (or compute from a copy).",
+        "计算图为反向传播保存的张量在 `backward()` 之前被原地修改了。参数的更新要放在 "
+        "`backward()` 之后。",
+    ),
+    (
+        r"Expected all tensors to be on the same device|expected .* device|device type",
+        "Tensors on different devices: the model's parameters and the batch must sit on the same "
+        "device. Move both with `.to(device)`.",
+        "张量在不同的设备上:模型参数和数据必须在同一设备。用 `.to(device)` 把两者都移过去。",
+    ),
+    (
+        r"Can't call numpy\(\) on Tensor that requires grad",
+        "`.numpy()` on a tensor in a graph: use `.detach()` first, or `.item()` for one number.",
+        "对计算图中的张量调用了 `.numpy()`:先 `.detach()`,单个数用 `.item()`。",
+    ),
+    (
+        r"shapes cannot be multiplied|size of tensor a .* must match|must match the size",
+        "Shapes that do not fit: print the shapes of both sides. A `(n,)` label against an "
+        "`(n, 1)` prediction is the classic case; `reshape` one of them.",
+        "形状对不上:打印两边的形状。`(n,)` 的标签对 `(n, 1)` 的预测是典型情况,`reshape` 其中之一。",
+    ),
+    (
+        r"maximum recursion depth",
+        "Infinite recursion: a function calls itself without end.",
+        "无限递归:某个函数不停地调用自己。",
+    ),
+]
+
+
+def explain(error_text: str) -> str | None:
+    """The explanation for an error message, in the current language, or None."""
+    for pattern, en, zh in KNOWN:
+        if re.search(pattern, error_text):
+            return t(en, zh)
+    return None

@@ -1,0 +1,63 @@
+"""The pitfall gallery: `gallery/<kata>/<pitfall>.py`, one wrong answer per file.
+
+Each entry's docstring says which pitfall it is and which phrase its failure must contain:
+
+    Pitfall: the parameter is rebound, not updated: `param = param - lr * param.grad`.
+    Source: 003, notes on 《动手学深度学习》 linear regression.
+    Expect: the caller's tensor `w` did not change
+    Marks: gpu            (optional: only on a machine with CUDA)
+
+An entry imports the reference (`from solutions.<kata> import *`) and overrides the function
+with the pitfall, so it differs from the reference by the offending line or two alone.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Entry:
+    kata: str
+    name: str
+    path: Path
+    pitfall: str
+    source: str
+    expect: tuple[str, ...]
+    marks: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.kata}/{self.name}"
+
+    def as_target(self, folder: Path) -> Path:
+        """Lay the entry out as a target folder: `folder/<kata>.py`."""
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.path, folder / f"{self.kata}.py")
+        return folder
+
+
+def parse(path: Path) -> Entry:
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    fields: dict[str, list[str]] = {}
+    for line in doc.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() in ("pitfall", "source", "expect", "marks"):
+            fields.setdefault(key.strip().lower(), []).append(value.strip())
+    return Entry(
+        kata=path.parent.name,
+        name=path.stem,
+        path=path,
+        pitfall=" ".join(fields.get("pitfall", [])),
+        source=" ".join(fields.get("source", [])),
+        expect=tuple(fields.get("expect", [])),
+        marks=tuple(m.strip() for v in fields.get("marks", []) for m in v.split(",") if m.strip()),
+    )
+
+
+def entries(project: Path) -> list[Entry]:
+    root = Path(project) / "gallery"
+    return [parse(p) for p in sorted(root.glob("*/*.py"))]

@@ -1,0 +1,75 @@
+"""Run kata tests in this process (torch stays imported) and get their outcomes as data.
+
+Used by `dojo check`, `dojo watch` and the maintainers' suite (which proves the pitfall gallery
+in-process: a new interpreter per gallery entry would pay torch's import every time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+
+@dataclass
+class Outcome:
+    exitcode: int
+    tests: list[dict] = field(default_factory=list)
+    steps: dict[str, str] = field(default_factory=dict)
+    output: str = ""
+
+    def messages(self) -> list[str]:
+        return [t["message"] for t in self.tests if t.get("message")]
+
+    def failed(self) -> list[dict]:
+        return [t for t in self.tests if t["state"] not in ("passed", "skipped")]
+
+
+def run_tests(
+    project: Path,
+    target: Path,
+    modules: list[str] | None = None,
+    *,
+    steps: list[str] | None = None,
+    extra: list[str] | tuple[str, ...] = (),
+    lang: str | None = None,
+    quiet: bool = True,
+) -> Outcome:
+    """Run the tests of `modules` (default: every kata) against `target`, in this process."""
+    project = Path(project).resolve()
+    tests = project / "tests"
+    paths = [str(tests / f"test_{m}.py") for m in modules] if modules else [str(tests)]
+    with tempfile.TemporaryDirectory(prefix="dojo-run-") as tmp:
+        report = Path(tmp) / "report.json"
+        args = [
+            *paths,
+            f"--rootdir={project}",
+            "--target",
+            str(Path(target).resolve()),
+            "--dojo-report",
+            str(report),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            *[arg for step in steps or [] for arg in ("--kata", step)],
+            *(["--lang", lang] if lang else []),
+            *extra,
+        ]
+        buffer = io.StringIO()
+        if quiet:
+            with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+                code = pytest.main(args)
+        else:
+            code = pytest.main(args)
+        data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+    return Outcome(
+        exitcode=int(code),
+        tests=data.get("tests", []),
+        steps=data.get("steps", {}),
+        output=buffer.getvalue(),
+    )
