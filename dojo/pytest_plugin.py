@@ -125,6 +125,9 @@ def pytest_ignore_collect(collection_path, config):
 
 
 def step_of(item) -> str | None:
+    """The catalog step of a kata test (one that uses the `kata` fixture), else None."""
+    if "kata" not in getattr(item, "fixturenames", ()):
+        return None
     marker = item.get_closest_marker("step")
     if marker is not None and marker.args:
         return marker.args[0]
