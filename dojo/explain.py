@@ -88,6 +88,14 @@ KNOWN = [
         "形状对不上:打印两边的形状。`(n,)` 的标签对 `(n, 1)` 的预测是典型情况,`reshape` 其中之一。",
     ),
     (
+        r"Expected more than 1 value per channel when training",
+        "BatchNorm in train mode on a batch of one: it cannot compute a batch's statistics from "
+        "a single value. Evaluate in `model.eval()` mode (running statistics), or use batches "
+        "of two or more when training.",
+        "训练模式下的 BatchNorm 遇到只有一个样本的批量:无法用一个值计算批量统计量。评估时用 "
+        "`model.eval()`(使用滑动统计量),训练时批量至少两个样本。",
+    ),
+    (
         r"maximum recursion depth",
         "Infinite recursion: a function calls itself without end.",
         "无限递归:某个函数不停地调用自己。",

@@ -90,7 +90,7 @@ def pytest_configure(config):
     ):
         config.addinivalue_line("markers", line)
     try:
-        from hypothesis import HealthCheck, settings
+        from hypothesis import HealthCheck, Phase, settings
 
         settings.register_profile(
             "dojo",
@@ -100,6 +100,9 @@ def pytest_configure(config):
             max_examples=25,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
             print_blob=False,
+            # no 'explain' phase: it re-runs a failing test hundreds of times (seconds) for
+            # notes that the teaching message does not need
+            phases=[p for p in Phase if p.name != "explain"],
         )
         settings.load_profile("dojo")
     except ImportError:  # pragma: no cover
@@ -184,7 +187,7 @@ def _load(config, name: str):
     if name in cache:
         found = cache[name]
         if isinstance(found, KataBroken):
-            raise found
+            raise found.with_traceback(None)  # a fresh traceback: re-raising the cached one grows it on every raise
         return found
     path = config.stash[TARGET] / f"{name}.py"
     rel = _relative(path, config)
