@@ -92,19 +92,27 @@ def pytest_configure(config):
     try:
         from hypothesis import HealthCheck, Phase, settings
 
-        settings.register_profile(
-            "dojo",
+        common = dict(
             derandomize=True,
             deadline=None,
             database=None,
-            max_examples=25,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
             print_blob=False,
-            # no 'explain' phase: it re-runs a failing test hundreds of times (seconds) for
-            # notes that the teaching message does not need
-            phases=[p for p in Phase if p.name != "explain"],
+            report_multiple_bugs=False,  # one readable teaching message, not an exception group
         )
-        settings.load_profile("dojo")
+        # no 'explain' phase: it re-runs a failing test hundreds of times (seconds) for notes
+        # that the teaching message does not need
+        settings.register_profile(
+            "dojo", max_examples=25, phases=[p for p in Phase if p.name != "explain"], **common
+        )
+        # The gallery proof only needs each wrong answer rejected: fewer examples, no shrinking.
+        settings.register_profile(
+            "dojo-gallery",
+            max_examples=10,
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],
+            **common,
+        )
+        settings.load_profile(config.getoption("hypothesis_profile", None) or "dojo")
     except ImportError:  # pragma: no cover
         pass
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import settings
 
 from dojo import gallery
 from dojo.catalog import load
@@ -31,10 +32,11 @@ def test_each_entry_says_what_it_is(entry):
 def test_each_wrong_answer_is_rejected_with_its_phrase(entry, tmp_path):
     if "gpu" in entry.marks and not torch.cuda.is_available():
         pytest.skip("a pitfall that only shows on a GPU")
-    if "slow" in entry.marks and not entry.marks:
-        pass
     target = entry.as_target(tmp_path / "target")
-    outcome = run_tests(ROOT, target, [entry.kata], lang="en")
+    outcome = run_tests(
+        ROOT, target, [entry.kata], lang="en", extra=["--hypothesis-profile=dojo-gallery"]
+    )
+    settings.load_profile("dojo")  # the inner run loaded the gallery's profile
     failed = outcome.failed()
     assert failed, (
         f"{entry.id} passed every test of {entry.kata}: the tests do not catch "
