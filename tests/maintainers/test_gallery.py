@@ -34,7 +34,7 @@ def test_each_wrong_answer_is_rejected_with_its_phrase(entry, tmp_path):
         pytest.skip("a pitfall that only shows on a GPU")
     target = entry.as_target(tmp_path / "target")
     outcome = run_tests(
-        ROOT, target, [entry.kata], lang="en", extra=["--hypothesis-profile=dojo-gallery"]
+        ROOT, target, [entry.kata], lang="en", extra=["--hypothesis-profile=dojo-gallery", "-m", "not slow"]
     )
     settings.load_profile("dojo")  # the inner run loaded the gallery's profile
     failed = outcome.failed()

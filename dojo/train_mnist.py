@@ -1,0 +1,257 @@
+"""Train your `mnist` kata end to end: your Net, your train(), your test(), on MNIST.
+
+    python -m dojo.train_mnist                        # katas/mnist.py on the full MNIST
+    python -m dojo.train_mnist --subset --epochs 1    # the small subset of the tests (CPU is fine)
+    python -m dojo.train_mnist --target solutions     # the reference
+    python -m dojo.train_mnist --target PATH          # PATH/mnist.py, or a .py file
+    dojo train mnist ...                              # the same, from the dojo command
+
+The recipe is the articles': SGD with lr 0.025 and momentum 0.9, batches of 64, test batches of
+1000. The device is CUDA when there is one (`--device` to choose). Where the data comes from:
+`--data ROOT`, else DOJO_MNIST_ROOT, else the defaults of `dojo.mnist_data`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from dojo.i18n import t
+
+
+class TargetError(Exception):
+    """The target's mnist.py is missing, does not import, or lacks Net, train or test."""
+
+
+def find_target(target: str) -> Path:
+    """katas, solutions (folders of the project), a folder holding mnist.py, or a .py file."""
+    from dojo.paths import find_project
+
+    path = Path(target).expanduser()
+    if target in ("katas", "solutions") and not path.exists():
+        project = find_project()
+        if project is not None:
+            path = project / target
+    if path.is_dir():
+        path = path / "mnist.py"
+    if not path.is_file():
+        raise TargetError(
+            t(
+                f"{path}: no such file. --target takes katas, solutions, a folder laid out like "
+                f"katas/ (holding mnist.py) or the path of a .py file.",
+                f"{path}:没有这个文件。--target 可以是 katas、solutions、与 katas/ 结构相同的文件夹"
+                f"(其中有 mnist.py),或一个 .py 文件的路径。",
+            )
+        )
+    return path.resolve()
+
+
+def load_target(path: Path):
+    """Import the file by its path, with a message that says what went wrong."""
+    spec = importlib.util.spec_from_file_location("_dojo_train_mnist_target", path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as err:
+        raise TargetError(
+            t(
+                f"{path}, line {err.lineno}: SyntaxError: {err.msg}. Fix it, then train again "
+                f"(`dojo check mnist` shows the same).",
+                f"{path} 第 {err.lineno} 行:SyntaxError:{err.msg}。修正后再训练"
+                f"(`dojo check mnist` 也会显示)。",
+            )
+        ) from None
+    except Exception as err:  # noqa: BLE001 - any error at import is the learner's to see
+        line = next(
+            (
+                f.lineno
+                for f in reversed(traceback.extract_tb(err.__traceback__))
+                if Path(f.filename).resolve() == path
+            ),
+            None,
+        )
+        where = f"{path}, line {line}" if line else str(path)
+        raise TargetError(
+            t(
+                f"{where}: importing the file raised {type(err).__name__}: {err}",
+                f"{where}:导入文件时抛出 {type(err).__name__}:{err}",
+            )
+        ) from None
+    missing = [name for name in ("Net", "train", "test") if not hasattr(module, name)]
+    if missing:
+        raise TargetError(
+            t(
+                f"{path} has no {', '.join(missing)}: the kata asks for Net, train and test.",
+                f"{path} 中没有 {', '.join(missing)}:这个 kata 需要 Net、train 和 test。",
+            )
+        )
+    return module
+
+
+class Progress:
+    """A DataLoader seen through a tqdm bar: iterating it advances the bar; everything else
+    (`len`, `.dataset`, `.batch_size`) is the loader's, so the learner's train() sees a loader."""
+
+    def __init__(self, loader, desc: str, leave: bool = True):
+        self._loader = loader
+        self._desc = desc
+        self._leave = leave
+
+    def __len__(self):
+        return len(self._loader)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+    def __iter__(self):
+        from tqdm import tqdm
+
+        with tqdm(
+            self._loader, desc=self._desc, unit="batch", leave=self._leave, dynamic_ncols=True
+        ) as bar:
+            yield from bar
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m dojo.train_mnist",
+        description="Train the mnist kata (Net, train, test) on MNIST; print the test accuracy.",
+    )
+    parser.add_argument(
+        "--target",
+        default="katas",
+        help="katas (yours, the default), solutions (the reference), a folder holding "
+        "mnist.py, or a .py file",
+    )
+    parser.add_argument("--epochs", type=int, default=2, help="epochs (default 2, as the articles)")
+    parser.add_argument(
+        "--subset",
+        action="store_true",
+        help="the small MNIST subset that ships with the package (5,000 + 1,000 digits)",
+    )
+    parser.add_argument(
+        "--data",
+        metavar="ROOT",
+        default=None,
+        help="folder holding MNIST (the four .gz files, or torchvision's MNIST/raw/); "
+        "default: DOJO_MNIST_ROOT, else ../shared/data/mnist",
+    )
+    parser.add_argument(
+        "--download", action="store_true", help="let torchvision download MNIST into ROOT"
+    )
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--test-batch-size", type=int, default=1000)
+    parser.add_argument("--lr", type=float, default=0.025)
+    parser.add_argument("--momentum", type=float, default=0.9)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--device", default=None, help="cuda, cpu, ... (default: cuda when available)"
+    )
+    parser.add_argument(
+        "--save", metavar="FILE", default=None, help="save the trained weights (state_dict)"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    import torch
+
+    from dojo import mnist_data
+
+    try:
+        path = find_target(args.target)
+        kata = load_target(path)
+    except TargetError as err:
+        print(err, file=sys.stderr)
+        return 2
+    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    torch.manual_seed(args.seed)
+    try:
+        train_loader, test_loader = mnist_data.loaders(
+            args.data,
+            subset=args.subset,
+            batch_size=args.batch_size,
+            test_batch_size=args.test_batch_size,
+            download=args.download,
+            generator=torch.Generator().manual_seed(args.seed),
+            **({"num_workers": 2, "pin_memory": True} if device.type == "cuda" else {}),
+        )
+    except mnist_data.MnistNotFound as err:
+        print(err, file=sys.stderr)
+        return 2
+    n_train, n_test = len(train_loader.dataset), len(test_loader.dataset)
+    print(
+        t(
+            f"{path}: {n_train:,} training and {n_test:,} test digits on {device}, "
+            f"{args.epochs} epoch(s), SGD lr {args.lr} momentum {args.momentum}, "
+            f"batches of {args.batch_size}",
+            f"{path}:{n_train:,} 个训练数字、{n_test:,} 个测试数字,设备 {device},{args.epochs} 轮,"
+            f"SGD lr {args.lr} momentum {args.momentum},批大小 {args.batch_size}",
+        )
+    )
+    start = time.perf_counter()
+    try:
+        model = kata.Net().to(device)
+        optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
+        accuracy = None
+        for epoch in range(1, args.epochs + 1):
+            bar = Progress(
+                train_loader, t(f"epoch {epoch}/{args.epochs}", f"第 {epoch}/{args.epochs} 轮")
+            )
+            train_loss = kata.train(model, device, bar, optimizer, epoch)
+            test_loss, accuracy = kata.test(
+                model, device, Progress(test_loader, "test", leave=False)
+            )
+            print(
+                t(
+                    f"epoch {epoch}: train loss {_num(train_loss)}, test loss {_num(test_loss)}, "
+                    f"accuracy {_percent(accuracy)}",
+                    f"第 {epoch} 轮:训练损失 {_num(train_loss)},测试损失 {_num(test_loss)},"
+                    f"准确率 {_percent(accuracy)}",
+                )
+            )
+    except NotImplementedError as err:
+        print(
+            t(
+                f"not started: {err} still raises NotImplementedError in {path}. "
+                f"Fill in the TODOs (dojo hint mnist), or train the reference: --target solutions.",
+                f"尚未开始:{path} 中的 {err} 仍然抛出 NotImplementedError。请完成 TODO"
+                f"(dojo hint mnist),或训练参考答案:--target solutions。",
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    seconds = time.perf_counter() - start
+    print(
+        t(
+            f"test accuracy: {_percent(accuracy)} after {args.epochs} epoch(s), {seconds:.1f} s",
+            f"测试准确率:{_percent(accuracy)}({args.epochs} 轮,{seconds:.1f} 秒)",
+        )
+    )
+    if args.save:
+        torch.save(model.state_dict(), args.save)
+        print(t(f"saved the weights to {args.save}", f"权重已保存到 {args.save}"))
+    return 0
+
+
+def _num(value) -> str:
+    try:
+        return f"{float(value):.4f}"
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _percent(value) -> str:
+    try:
+        return f"{100 * float(value):.2f}%"
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
