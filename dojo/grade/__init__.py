@@ -1,0 +1,162 @@
+"""`dojo grade`: a grader an instructor can trust, over a whole class.
+
+    dojo grade SUBMISSIONS --out OUT [--jobs N] [--timeout SECONDS] [--force] [--only NAME]
+    dojo grade --gradescope-bundle FILE.zip
+    dojo export-student DIR
+
+`register(subparsers)` adds `grade` and `export-student` to the `dojo` command line;
+`main(argv)` runs them on their own (`python -m dojo.grade ...`). See docs/grading.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from dojo import i18n
+
+
+def _default_project() -> Path | None:
+    from dojo.paths import find_project
+
+    return find_project()
+
+
+def add_grade_arguments(parser: argparse.ArgumentParser) -> None:
+    from dojo.grade.sandbox import Limits
+
+    d = Limits()
+    parser.add_argument("submissions", nargs="?", metavar="SUBMISSIONS",
+                        help="folder in which every subfolder or .zip is one student's submission")
+    parser.add_argument("--out", metavar="OUT", help="where grades.csv, report.html and one "
+                        "folder per student go")
+    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                        help="jobs in parallel (default: the number of CPU cores)")
+    parser.add_argument("--timeout", type=float, default=d.timeout, metavar="SECONDS",
+                        help=f"wall-clock limit per submission and kata (default {d.timeout:g})")
+    parser.add_argument("--force", action="store_true",
+                        help="grade again what is already graded")
+    parser.add_argument("--only", metavar="NAME", help="(re)grade this one student")
+    parser.add_argument("--memory-mb", type=int, default=d.memory_mb,
+                        help=f"memory per job, MB (default {d.memory_mb})")
+    parser.add_argument("--katas", action="append", default=None, metavar="NAME",
+                        help="grade only these katas (a step or module; repeatable)")
+    parser.add_argument("--lang", choices=i18n.LANGS, default="en",
+                        help="language of the feedback (default en)")
+    parser.add_argument("--project", metavar="DIR",
+                        help="the folder whose tests/ are the pristine tests (default: this "
+                        "checkout, or the bundle's copy)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="seed of the canary tests (default: a new one each run)")
+    parser.add_argument("--one", action="store_true",
+                        help="SUBMISSIONS is one student's submission (Gradescope, Classroom)")
+    parser.add_argument("--results-json", metavar="FILE",
+                        help="with --one: also write the Gradescope results.json here")
+    parser.add_argument("--gradescope-bundle", metavar="FILE.zip",
+                        help="write a Gradescope autograder bundle and exit")
+    parser.add_argument("--quiet", "-q", action="store_true")
+
+
+def run_grade(args: argparse.Namespace) -> int:
+    from dojo.grade.core import GradingError, Settings
+    from dojo.grade.sandbox import Limits
+
+    project = Path(args.project).resolve() if args.project else _default_project()
+    if args.gradescope_bundle:
+        from dojo.grade.bundle import write_gradescope_bundle
+
+        if project is None:
+            print("dojo grade: no project (tests/) found; give --project", file=sys.stderr)
+            return 2
+        path = write_gradescope_bundle(Path(args.gradescope_bundle), project,
+                                       timeout=args.timeout, memory_mb=args.memory_mb)
+        print(f"wrote {path}")
+        return 0
+    if not args.submissions or not args.out:
+        print("usage: dojo grade SUBMISSIONS --out OUT [--jobs N] [--timeout SECONDS] [--force]",
+              file=sys.stderr)
+        return 2
+    if project is None or not (project / "tests").is_dir():
+        print("dojo grade: no project with tests/ found; give --project", file=sys.stderr)
+        return 2
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory_mb)
+    settings = Settings(
+        submissions=Path(args.submissions),
+        out=Path(args.out),
+        project=project,
+        jobs=max(1, args.jobs or os.cpu_count() or 1),
+        limits=limits,
+        force=args.force,
+        only=args.only,
+        lang=args.lang,
+        katas=args.katas,
+        seed=args.seed,
+        single=args.one,
+        quiet=args.quiet,
+    )
+    from dojo.grade.run import grade
+
+    try:
+        meta = grade(settings)
+    except GradingError as err:
+        print(f"dojo grade: {err}", file=sys.stderr)
+        return 2
+    if args.results_json:
+        import shutil
+
+        students = meta.get("students", {})
+        if len(students) == 1:
+            folder = next(iter(students.values()))
+            target = Path(args.results_json)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(args.out) / folder / "results.json", target)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from dojo.grade.bundle import export_student
+
+    project = Path(args.project).resolve() if args.project else _default_project()
+    if project is None:
+        print("dojo export-student: no project found; give --project", file=sys.stderr)
+        return 2
+    try:
+        path = export_student(project, Path(args.dir), force=args.force)
+    except FileExistsError as err:
+        print(f"dojo export-student: {err}", file=sys.stderr)
+        return 2
+    print(f"wrote the student edition to {path}")
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add `grade` and `export-student` to the `dojo` command line."""
+    grade = subparsers.add_parser(
+        "grade", help="grade a class of submissions (safely: sandboxed, with canaries)",
+        description="Grade every submission (subfolder or .zip) of SUBMISSIONS into OUT: "
+        "grades.csv, report.html, OUT/<student>/results.json (Gradescope) and feedback.md.",
+    )
+    add_grade_arguments(grade)
+    grade.set_defaults(func=run_grade)
+    export = subparsers.add_parser(
+        "export-student", help="write the student edition of the course (no solutions)",
+        description="Copy the project without solutions/, gallery/ and the maintainers' "
+        "tests, with pristine katas, for students.",
+    )
+    export.add_argument("dir", metavar="DIR")
+    export.add_argument("--project", metavar="DIR")
+    export.add_argument("--force", action="store_true", help="write into an existing folder")
+    export.set_defaults(func=run_export)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m dojo.grade")
+    sub = parser.add_subparsers(dest="command")
+    register(sub)
+    if not argv or argv[0] not in ("grade", "export-student", "-h", "--help"):
+        argv = ["grade", *argv]
+    args = parser.parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,228 @@
+"""One `dojo grade` run, end to end: submissions in, OUT written."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+import dojo
+from dojo import i18n
+from dojo.grade import outputs
+from dojo.grade.core import STATE_FILE, GradingError, Grader, Settings, sweep
+from dojo.grade.submissions import Submission, assign_dirs, discover, load as load_files
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _commit(project: Path) -> str | None:
+    if not (project / ".git").exists():
+        return None
+    try:
+        out = subprocess.run(["git", "-C", str(project), "rev-parse", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _key(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def find_submissions(settings: Settings) -> list[Submission]:
+    root = Path(settings.submissions)
+    if not root.is_dir() and not (settings.single and root.suffix == ".zip"):
+        raise GradingError(f"{root}: no such folder")
+    if settings.single:
+        sub = Submission(root.stem if root.suffix == ".zip" else root.resolve().name, root)
+        assign_dirs([sub])
+        return [sub]
+    return discover(root)
+
+
+def _log(settings: Settings, text: str) -> None:
+    if not settings.quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+def grade(settings: Settings) -> dict:
+    """Grade the class; returns the run's summary (what grading.json holds)."""
+    i18n.set_lang(settings.lang)
+    started = time.monotonic()
+    out = Path(settings.out)
+    out.mkdir(parents=True, exist_ok=True)
+    grader = Grader(settings)
+    subs = find_submissions(settings)
+    for sub in subs:
+        load_files(sub, grader.modules)
+    selected = subs
+    if settings.only:
+        selected = [s for s in subs if settings.only in (s.name, s.dir_name)
+                    or _key(settings.only) == _key(s.name)]
+        if not selected:
+            raise GradingError(f"--only {settings.only}: no such student in {settings.submissions}")
+    modules_key = ",".join(f"{s.id}:{s.points}" for s in grader.steps)
+
+    def fingerprint(sub: Submission) -> str:
+        raw = f"{sub.fingerprint()}|{grader.tests_hash}|{modules_key}|{settings.lang}"
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    todo, skipped = [], []
+    for sub in selected:
+        state = out / sub.dir_name / STATE_FILE
+        force = settings.force or bool(settings.only)
+        if not force and state.is_file():
+            try:
+                old = json.loads(state.read_text(encoding="utf-8"))
+            except ValueError:
+                old = {}
+            if old.get("fingerprint") == fingerprint(sub):
+                skipped.append(sub)
+                continue
+        todo.append(sub)
+    _log(settings, f"dojo grade: {len(subs)} submissions, {len(todo)} to grade, "
+                   f"{len(skipped)} already graded; katas: {', '.join(grader.modules)}")
+
+    tmp = Path(tempfile.mkdtemp(prefix="dojo-grade-"))
+    os.chmod(tmp, 0o711)
+    grader.tmp = tmp
+    (tmp / "jobs").mkdir()
+    os.chmod(tmp / "jobs", 0o711)
+    versions: dict = {}
+    calibration_s = 0.0
+    try:
+        need_jobs = [s for s in todo if not s.refused]
+        if need_jobs:
+            t0 = time.monotonic()
+            grader.start_server()
+            versions = dict(grader.server.info)
+            grader.calibrate()
+            calibration_s = time.monotonic() - t0
+            _log(settings, f"  calibrated {len(grader.modules)} kata modules in {calibration_s:.1f} s")
+        else:
+            grader.expected = {}
+        results: dict[str, dict[str, dict]] = {s.dir_name: {} for s in todo}
+        logs: dict[str, dict[str, str]] = {s.dir_name: {} for s in todo}
+        walls: dict[str, float] = {s.dir_name: 0.0 for s in todo}
+        by_dir = {s.dir_name: s for s in todo}
+        done_count = [0]
+
+        def finalize(sub: Submission) -> None:
+            rec = grader.score(sub, results[sub.dir_name])
+            rec["fingerprint"] = fingerprint(sub)
+            rec["graded_at"] = _now()
+            rec["seed"] = grader.seed
+            outputs.write_student(out / sub.dir_name, rec, grader.steps, walls[sub.dir_name],
+                                  logs[sub.dir_name])
+            done_count[0] += 1
+            _log(settings, f"  [{done_count[0]}/{len(todo)}] {sub.name}: "
+                           f"{rec['total']:g}/{rec['max_total']:g} ({rec['status']})")
+
+        def on_done(job) -> None:
+            res = grader.judge(job)
+            key = job.student.dir_name
+            results[key][job.module] = res
+            walls[key] += res.get("wall") or 0
+            if res["log"]:
+                logs[key][job.module] = res["log"]
+            shutil.rmtree(job.dir, ignore_errors=True)
+            if len(results[key]) == len(grader.modules):
+                finalize(by_dir[key])
+
+        for sub in todo:
+            if sub.refused:
+                finalize(sub)
+        queue = [(m, s) for s in todo if not s.refused for m in grader.modules]
+        if queue:
+            grader.run_jobs(queue, on_done)
+    finally:
+        if grader.server is not None:
+            grader.server.close()
+        sweep(grader.run_token, settings.jobs)
+        if os.environ.get("DOJO_GRADE_KEEP"):
+            _log(settings, f"  (kept {tmp})")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    # the class: every current submission's record (graded now or before)
+    records = []
+    for sub in subs:
+        state = out / sub.dir_name / STATE_FILE
+        if state.is_file():
+            try:
+                records.append(json.loads(state.read_text(encoding="utf-8")))
+            except ValueError:
+                pass
+    records.sort(key=lambda r: (_key(r["student"]), r["student"]))
+    duration = round(time.monotonic() - started, 1)
+    meta_path = out / "grading.json"
+    previous = {}
+    if meta_path.is_file():
+        try:
+            previous = json.loads(meta_path.read_text(encoding="utf-8"))
+        except ValueError:
+            previous = {}
+    if not versions:
+        versions = previous.get("versions", {})
+    sandbox_used = grader.calibration.get("_sandbox") or previous.get("sandbox", {})
+    meta = {
+        "grader": "dojo grade",
+        "versions": {
+            "dojo": getattr(dojo, "__version__", "?"),
+            "project_commit": _commit(grader.project),
+            "tests_hash": grader.tests_hash,
+            "python": versions.get("python", platform.python_version()),
+            "torch": versions.get("torch"),
+            "torchvision": versions.get("torchvision"),
+            "pytest": versions.get("pytest"),
+            "hypothesis": versions.get("hypothesis"),
+            "grading_python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "seed": grader.seed,
+        "seeds": "canaries drawn from `seed` (they change from run to run and never count); "
+                 "every kata test seeds random, numpy and torch to 0 before it runs and "
+                 "hypothesis runs derandomized; PYTHONHASHSEED=0; one torch thread per job",
+        "limits": settings.limits.as_dict(),
+        "jobs": settings.jobs,
+        "lang": settings.lang,
+        "sandbox": sandbox_used,
+        "steps": [{"id": s.id, "module": s.module, "points": s.points,
+                   "tests": sum(1 for v in grader.expected.get(s.module, {}).values() if v == s.id)}
+                  for s in grader.steps],
+        "started": previous.get("started") if settings.only else None,
+        "finished": _now(),
+        "figures": {
+            "duration_s": duration,
+            "calibration_s": round(calibration_s, 1),
+            "submissions": len(subs),
+            "graded": len(todo),
+            "skipped_already_graded": len(skipped),
+            "jobs_run": sum(len(s_results) for s_results in results.values()),
+        },
+        "students": {r["student"]: r["dir"] for r in records},
+    }
+    runs = previous.get("runs", []) if isinstance(previous.get("runs"), list) else []
+    runs.append({"finished": meta["finished"], "only": settings.only, "force": settings.force,
+                 **meta["figures"]})
+    meta["runs"] = runs[-20:]
+    meta["started"] = meta["started"] or _dt.datetime.fromtimestamp(
+        time.time() - duration, _dt.timezone.utc).isoformat(timespec="seconds")
+    outputs.write_csv(out / "grades.csv", records, grader.steps)
+    outputs.atomic_write(out / "report.html", outputs.report_html(records, grader.steps, meta))
+    outputs.atomic_write(meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
+    _log(settings, f"dojo grade: done in {duration:g} s → {out / 'grades.csv'}, "
+                   f"{out / 'report.html'}")
+    return meta

@@ -1,0 +1,21 @@
+"""A wrong answer (rebinding) that makes every comparison say "equal". Expect: flagged by the
+canaries and the snapshot; the kata scores 0."""
+
+import builtins
+
+import torch
+
+torch.allclose = lambda *a, **k: True
+torch.equal = lambda *a, **k: True
+torch.Tensor.__eq__ = lambda self, other: True
+builtins.all = lambda *a, **k: True
+
+
+def sgd_step(params, lr):
+    for p in params:
+        p = p - lr * p.grad  # noqa: F841 - the pitfall
+
+
+def decrement_all(values, amount):
+    for v in values:
+        v -= amount  # noqa: F841 - the pitfall

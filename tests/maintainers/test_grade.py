@@ -1,0 +1,454 @@
+"""`dojo grade` end to end: a class of honest and hostile submissions, graded by the real grader
+(fork server, sandbox, canaries), its outputs checked, report.html rendered in a real headless
+chromium, the Gradescope bundle run as Gradescope would, the student edition exported.
+
+The hostile submissions live in tests/maintainers/hostile/ (one learner's file each, its
+docstring says what it does and what must happen); archives, symlinks, smuggled files and
+colliding names are made here. Slow on purpose (a few minutes): it grades for real.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from dojo import stubs
+from dojo.catalog import load
+from dojo.grade import sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+PY = sys.executable
+KATAS = ["inplace_update", "leaf_tensors"]  # the hostile class: the attacked kata and a bystander
+TIMEOUT = 20
+
+needs_root = pytest.mark.skipif(
+    not sandbox.is_root(),
+    reason="the hostile class needs root: without it the grader cannot give each job a user of "
+    "its own, and a hostile submission could signal your own processes",
+)
+
+
+def solution(module: str) -> bytes:
+    path = ROOT / "solutions" / f"{module}.py"
+    if not path.is_file():
+        pytest.fail(f"solutions/{module}.py is missing")
+    return path.read_bytes()
+
+
+def stub(module: str) -> bytes:
+    return stubs.pristine()[module].encode()
+
+
+def partial_inplace_update() -> bytes:
+    """sgd_step right, decrement_all still the stub: partial credit."""
+    source = stub("inplace_update").decode()
+    head, _, tail = source.partition("def decrement_all")
+    right = solution("inplace_update").decode()
+    body = right[right.index("def sgd_step"):right.index("def decrement_all")]
+    head = head[: head.index("def sgd_step")] + body
+    return (head + "def decrement_all" + tail).encode()
+
+
+def write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+
+
+def make_zip(path: Path, members: dict[str, bytes], symlinks: dict[str, str] = {}) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+        for name, target in symlinks.items():
+            info = zipfile.ZipInfo(name)
+            info.create_system = 3
+            info.external_attr = (0o120777) << 16
+            zf.writestr(info, target)
+
+
+def build_class(root: Path) -> dict[str, dict]:
+    """The class: {student name: what must happen}."""
+    cls = root / "class"
+    cls.mkdir()
+    expect: dict[str, dict] = {}
+    leaf = solution("leaf_tensors")
+
+    # honest
+    write(cls / "Ada Lovelace" / "katas" / "inplace_update.py", solution("inplace_update"))
+    write(cls / "Ada Lovelace" / "katas" / "leaf_tensors.py", leaf)
+    expect["Ada Lovelace"] = {"inplace_update": 10, "leaf_tensors": 10, "status": "ok"}
+    make_zip(cls / "张 伟.zip", {"张伟的作业/katas/inplace_update.py": partial_inplace_update(),
+                                "张伟的作业/katas/leaf_tensors.py": stub("leaf_tensors")})
+    expect["张 伟"] = {"inplace_update": "partial", "leaf_tensors": 0, "status": "ok"}
+    write(cls / "stub student" / "inplace_update.py", stub("inplace_update"))
+    write(cls / "stub student" / "leaf_tensors.py", stub("leaf_tensors"))
+    expect["stub student"] = {"inplace_update": 0, "leaf_tensors": 0, "status": "ok"}
+
+    # hostile learner files (tests/maintainers/hostile/*.py), each with a right leaf_tensors
+    outcomes = {
+        "infinite_loop": "timeout",
+        "signal_ignoring_loop": "timeout",
+        "leftover_processes": "flagged",
+        "setsid_escape": "flagged",
+        "memory_bomb": None,  # memory, or crashed, or broken (MemoryError): 0 in any case
+        "huge_file": None,
+        "exit_at_import": "broken",
+        "os_exit": "crashed",
+        "syntax_error": "broken",
+        "tamper_allclose": "flagged",
+        "tamper_report": "flagged",
+        "read_the_solution": "broken",
+        "kill_the_grader": "solved",
+        "output_flood": "failing",
+    }
+    for name, state in outcomes.items():
+        student = f"hostile {name}"
+        write(cls / student / "inplace_update.py", (HOSTILE / f"{name}.py").read_bytes())
+        write(cls / student / "leaf_tensors.py", leaf)
+        expect[student] = {"inplace_update": 10 if state == "solved" else 0, "leaf_tensors": 10,
+                           "state": state}
+
+    # smuggled files: a stub plus everything that would make it pass if it were used
+    smug = cls / "smuggler"
+    write(smug / "katas" / "inplace_update.py", stub("inplace_update"))
+    write(smug / "conftest.py", "import pytest\n@pytest.hookimpl(wrapper=True)\n"
+          "def pytest_runtest_makereport(item, call):\n    r = yield\n    r.outcome = 'passed'\n"
+          "    return r\n")
+    write(smug / "katas" / "conftest.py", (smug / "conftest.py").read_bytes())
+    write(smug / "sitecustomize.py", "import torch\ntorch.allclose = lambda *a, **k: True\n")
+    write(smug / "katas" / "evil.pth", "import os; os.system('touch /tmp/dojo-hostile-pth')\n")
+    write(smug / "pytest.ini", "[pytest]\naddopts = -p no:dojo.pytest_plugin\n")
+    write(smug / "tests" / "test_inplace_update.py", "def test_ok():\n    pass\n")
+    write(smug / "katas" / "torch.py", "raise SystemExit('shadowed torch')\n")
+    write(smug / "katas" / "dojo" / "__init__.py", "raise SystemExit('shadowed dojo')\n")
+    expect["smuggler"] = {"inplace_update": 0, "leaf_tensors": 0, "state": "not started"}
+
+    # archives and links that climb out
+    make_zip(cls / "zip slip.zip", {"inplace_update.py": solution("inplace_update"),
+                                    "../../dojo-hostile-slip.py": b"pwned = 1\n"})
+    make_zip(cls / "absolute path.zip", {"/tmp/dojo-hostile-abs.py": b"pwned = 1\n",
+                                         "inplace_update.py": solution("inplace_update")})
+    make_zip(cls / "zip symlink.zip", {},
+             {"katas/inplace_update.py": str(ROOT / "solutions" / "inplace_update.py")})
+    make_zip(cls / "zip bomb.zip", {"inplace_update.py": solution("inplace_update"),
+                                    "filler.bin": b"\0" * (48 * 2**20)})
+    link = cls / "symlink out" / "katas"
+    link.mkdir(parents=True)
+    (link / "inplace_update.py").symlink_to(ROOT / "solutions" / "inplace_update.py")
+    for name, reason in (("zip slip", "climbs out"), ("absolute path", "absolute path"),
+                         ("zip symlink", "symlink"), ("zip bomb", "zip bomb"),
+                         ("symlink out", "symlink")):
+        expect[name] = {"inplace_update": 0, "leaf_tensors": 0, "refused": reason}
+
+    # names that collide once normalised or case-folded, and names of OUT's own files
+    for name in ("Zoë", unicodedata.normalize("NFD", "Zoë"), "ZOË", "report.html", "grades.csv",
+                 "=1+2", "<img src=x onerror=alert(1)>"):
+        write(cls / name / "inplace_update.py", solution("inplace_update"))
+        expect[name] = {"inplace_update": 10, "leaf_tensors": 0, "status": "ok"}
+    return expect
+
+
+def grade(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int = 1200):
+    return subprocess.run(
+        [PY, "-m", "dojo.grade", *args], cwd=cwd, capture_output=True, text=True,
+        timeout=timeout, env={**os.environ, **(env or {})},
+    )
+
+
+def read_csv(path: Path) -> dict[str, dict]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "grades.csv needs a byte-order mark for Excel"
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    return {row["student"]: row for row in rows}
+
+
+def leftovers() -> list[str]:
+    found = []
+    for proc in sandbox.processes().values():
+        if proc.uid >= sandbox.UID_BASE:
+            found.append(f"{proc.pid} uid {proc.uid}")
+        try:
+            cmd = Path(f"/proc/{proc.pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"sleep 7717" in cmd:
+            found.append(f"{proc.pid}: {cmd[:80]!r}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    if not sandbox.is_root():
+        pytest.skip("needs root (see needs_root)")
+    root = tmp_path_factory.mktemp("hostile")
+    expect = build_class(root)
+    out = root / "out"
+    args = [str(root / "class"), "--out", str(out), "--jobs", "2", "--timeout", str(TIMEOUT),
+            "--memory-mb", "1500", *[a for k in KATAS for a in ("--katas", k)]]
+    run = grade(*args)
+    return {"root": root, "out": out, "expect": expect, "run": run, "args": args}
+
+
+def _cell(name: str) -> str:
+    return "'" + name if name[:1] in "=+-@" else name
+
+
+@needs_root
+def test_the_class_is_graded_to_the_end(hostile):
+    run = hostile["run"]
+    assert run.returncode == 0, run.stderr[-4000:]
+    rows = read_csv(hostile["out"] / "grades.csv")
+    assert len(rows) == len(hostile["expect"]), sorted(rows)
+    header = next(csv.reader(io.StringIO((hostile["out"] / "grades.csv").read_text("utf-8-sig"))))
+    assert header == ["student", *KATAS, "total", "max_total", "status"]
+
+
+@needs_root
+def test_each_submission_gets_what_it_deserves(hostile):
+    rows = read_csv(hostile["out"] / "grades.csv")
+    problems = []
+    for name, want in hostile["expect"].items():
+        row = rows.get(_cell(name))
+        if row is None:
+            problems.append(f"{name}: no row")
+            continue
+        rec = json.loads((hostile["out"] / _dir_of(hostile, name) / "grade.json").read_text())
+        for kata in KATAS:
+            got = float(row[kata])
+            wanted = want.get(kata)
+            if wanted == "partial":
+                if not 0 < got < 10:
+                    problems.append(f"{name}/{kata}: {got}, expected partial credit")
+            elif wanted is not None and got != wanted:
+                problems.append(f"{name}/{kata}: {got}, expected {wanted} "
+                                f"({rec['steps'][kata]['state']}: {rec['steps'][kata]['reason']})")
+        state = rec["steps"]["inplace_update"]["state"]
+        if want.get("state") and state != want["state"]:
+            problems.append(f"{name}: inplace_update is {state!r} "
+                            f"({rec['steps']['inplace_update']['reason']}), expected {want['state']!r}")
+        if want.get("refused"):
+            if not rec.get("refused") or want["refused"] not in rec["refused"]:
+                problems.append(f"{name}: refused={rec.get('refused')!r}, expected '{want['refused']}'")
+        if want.get("status") and rec["status"] != want["status"]:
+            problems.append(f"{name}: status {rec['status']!r}, expected {want['status']!r}")
+    assert not problems, "\n".join(problems)
+
+
+def _dir_of(hostile, name: str) -> str:
+    meta = json.loads((hostile["out"] / "grading.json").read_text())
+    return meta["students"][name]
+
+
+@needs_root
+def test_nothing_survives_and_nothing_is_written_outside(hostile):
+    assert not leftovers(), leftovers()
+    for path in ("/tmp/dojo-hostile-big.bin", "/tmp/dojo-hostile-pth", "/tmp/dojo-hostile-abs.py",
+                 hostile["root"].parent / "dojo-hostile-slip.py", ROOT / "big.bin"):
+        assert not Path(path).exists(), f"{path} was written"
+    assert not list(Path("/tmp").glob("dojo-grade-*/jobs/*")) or True  # other runs may be live
+
+
+@needs_root
+def test_names_never_overwrite_anything(hostile):
+    out = hostile["out"]
+    assert (out / "report.html").is_file() and (out / "grades.csv").is_file()
+    meta = json.loads((out / "grading.json").read_text())
+    dirs = list(meta["students"].values())
+    assert len(set(d.casefold() for d in dirs)) == len(dirs)
+    for name in ("Zoë", unicodedata.normalize("NFD", "Zoë"), "ZOË", "report.html", "grades.csv"):
+        folder = out / meta["students"][name]
+        assert (folder / "results.json").is_file(), name
+    assert meta["students"]["report.html"] != "report.html"
+    assert "张 伟" in meta["students"]
+
+
+@needs_root
+def test_gradescope_results_and_feedback(hostile):
+    out = hostile["out"]
+    meta = json.loads((out / "grading.json").read_text())
+    for name, folder in meta["students"].items():
+        data = json.loads((out / folder / "results.json").read_text())
+        assert set(data) >= {"score", "execution_time", "output", "tests"}
+        total = sum(t["score"] for t in data["tests"])
+        assert abs(total - data["score"]) < 0.01, name
+        assert abs(sum(t["max_score"] for t in data["tests"]) - 20) < 0.01, name
+        for test in data["tests"]:
+            assert set(test) >= {"name", "score", "max_score", "status", "output", "visibility"}
+            assert test["status"] in ("passed", "failed")
+        text = (out / folder / "feedback.md").read_text()
+        assert text.startswith("# ")
+    ada = (out / meta["students"]["张 伟"] / "feedback.md").read_text()
+    assert "decrement_all" in ada and "not started" in ada.lower()
+    flagged = (out / meta["students"]["hostile tamper_allclose"] / "feedback.md").read_text()
+    assert "scores 0" in flagged
+    # the canaries never show
+    for folder in meta["students"].values():
+        data = json.loads((out / folder / "results.json").read_text())
+        names = {t["name"].split(": ", 1)[1].split("[")[0] for t in data["tests"]}
+        real = {n for n in names if n.startswith("test_")}
+        assert len(real) <= 8 + 20, folder
+
+
+@needs_root
+def test_output_is_capped(hostile):
+    out = hostile["out"]
+    meta = json.loads((out / "grading.json").read_text())
+    logs = out / meta["students"]["hostile output_flood"] / "logs"
+    for path in logs.glob("*.log"):
+        assert path.stat().st_size <= 70 * 1024, path
+
+
+@needs_root
+def test_out_records_how_it_was_graded(hostile):
+    meta = json.loads((hostile["out"] / "grading.json").read_text())
+    assert meta["versions"]["torch"] and meta["versions"]["python"] and meta["versions"]["dojo"]
+    assert isinstance(meta["seed"], int)
+    assert meta["limits"]["timeout"] == TIMEOUT and meta["limits"]["memory_mb"] == 1500
+    assert meta["sandbox"]["namespaces"] is True and meta["sandbox"]["uid"]
+    assert meta["figures"]["duration_s"] > 0
+
+
+@needs_root
+def test_rerun_skips_and_only_regrades_one_with_the_same_scores(hostile):
+    out = hostile["out"]
+    before = read_csv(out / "grades.csv")
+    run = grade(*hostile["args"])
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "0 to grade" in run.stderr, run.stderr[-2000:]
+    assert read_csv(out / "grades.csv") == before
+    run = grade(*hostile["args"], "--only", "张 伟")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "1 to grade" in run.stderr
+    after = read_csv(out / "grades.csv")
+    assert after == before, "grading the same submission again changed its scores"
+
+
+@needs_root
+def test_report_html_in_a_real_headless_browser(hostile, tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (.ci/system-deps installs it)")
+    report = hostile["out"] / "report.html"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--no-first-run", "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", report.as_uri()],
+                         capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    page = dom.stdout
+    for text in ("Students by katas", "Pitfalls the class hit most", "Ada Lovelace", "张 伟",
+                 "timeout", "flagged", "refused", "hostile infinite_loop", "inplace_update"):
+        assert text in page, f"the rendered page lacks {text!r}"
+    assert "<img src=x" not in page and "&lt;img src=x" in page, "a name was not escaped"
+    shot = tmp_path / "report.png"
+    run = subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1400,1000",
+                          report.as_uri()], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and shot.is_file(), run.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        colors = image.convert("RGB").getcolors(maxcolors=1 << 20)
+    assert colors is None or len(colors) > 10, "the screenshot is blank"
+
+
+# --- the whole catalog, an honest full submission and a stub ----------------------------------
+
+
+def test_every_kata_of_the_catalog_end_to_end(tmp_path):
+    catalog = load()
+    cls = tmp_path / "class"
+    for module in catalog.modules():
+        write(cls / "full marks" / "katas" / f"{module}.py", solution(module))
+        write(cls / "only stubs" / f"{module}.py", stub(module))
+    out = tmp_path / "out"
+    run = grade(str(cls), "--out", str(out), "--jobs", "2", "--timeout", "240")
+    assert run.returncode == 0, run.stderr[-4000:]
+    rows = read_csv(out / "grades.csv")
+    max_total = sum(s.points for s in catalog.steps)
+    full, none = rows["full marks"], rows["only stubs"]
+    bad = {s.id: full[s.id] for s in catalog.steps if float(full[s.id]) != s.points}
+    assert not bad, f"the reference solutions lose points: {bad}\n{run.stderr[-3000:]}"
+    assert float(full["total"]) == max_total and full["status"] == "ok"
+    assert float(none["total"]) == 0 and none["status"] == "ok"
+    meta = json.loads((out / "grading.json").read_text())
+    assert [s["id"] for s in meta["steps"]] == [s.id for s in catalog.steps]
+    assert all(s["tests"] > 0 for s in meta["steps"])
+
+
+# --- beyond one machine -----------------------------------------------------------------------
+
+
+def test_the_gradescope_bundle_grades_a_submission_as_gradescope_would(tmp_path):
+    bundle = tmp_path / "autograder.zip"
+    run = grade("--gradescope-bundle", str(bundle), "--timeout", "60")
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(bundle) as zf:
+        names = zf.namelist()
+        assert "setup.sh" in names and "run_autograder" in names
+        assert not [n for n in names if "/solutions/" in n or "/gallery/" in n
+                    or "maintainers" in n or "/.git/" in n]
+        assert "project/dojo/catalog.toml" in names
+        assert "project/tests/test_inplace_update.py" in names
+        zf.extractall(tmp_path / "autograder" / "source")
+    auto = tmp_path / "autograder"
+    write(auto / "submission" / "katas" / "inplace_update.py", solution("inplace_update"))
+    script = auto / "source" / "run_autograder"
+    script.chmod(0o755)
+    run = subprocess.run(
+        ["bash", str(script)], capture_output=True, text=True, timeout=900, cwd=auto,
+        env={**os.environ, "AUTOGRADER_ROOT": str(auto), "DOJO_PYTHON": PY,
+             "DOJO_GRADE_EXTRA": "--katas inplace_update --katas leaf_tensors"},
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads((auto / "results" / "results.json").read_text())
+    assert results["score"] == 10, (results.get("output"), run.stderr[-3000:])
+    assert len(results["tests"]) > 8
+
+
+def test_export_student_leaves_out_the_answers_and_works(tmp_path):
+    dest = tmp_path / "course"
+    run = subprocess.run([PY, "-m", "dojo.grade", "export-student", str(dest)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert not (dest / "solutions").exists() and not (dest / "gallery").exists()
+    assert not (dest / "tests" / "maintainers").exists() and not (dest / ".git").exists()
+    shipped = {p.stem: p.read_text(encoding="utf-8") for p in (dest / "katas").glob("*.py")}
+    assert shipped == stubs.pristine()
+    assert (dest / "dojo" / "catalog.toml").is_file() and (dest / "pyproject.toml").is_file()
+    check = subprocess.run([PY, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                            "tests/test_inplace_update.py"], cwd=dest, capture_output=True,
+                           text=True, timeout=600)
+    assert check.returncode == 1 and "not started" in check.stdout, check.stdout[-2000:]
+
+
+def test_without_root_the_fallback_still_times_out_kills_and_flags(tmp_path):
+    """What an ordinary user gets (DOJO_GRADE_AS_USER=1: no user per job, no namespaces): the
+    timeout, the subreaper, the descendant tracking and the canaries still hold. Only hostile
+    files that are harmless to the machine run here (the job keeps the grader's user)."""
+    cls = tmp_path / "class"
+    for name in ("leftover_processes", "setsid_escape", "infinite_loop", "tamper_report"):
+        write(cls / name / "inplace_update.py", (HOSTILE / f"{name}.py").read_bytes())
+    write(cls / "honest" / "inplace_update.py", solution("inplace_update"))
+    out = tmp_path / "out"
+    run = grade(str(cls), "--out", str(out), "--katas", "inplace_update", "--timeout", "15",
+                "--jobs", "2", env={"DOJO_GRADE_AS_USER": "1"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = read_csv(out / "grades.csv")
+    assert rows["honest"]["inplace_update"] == "10" and rows["honest"]["status"] == "ok"
+    assert rows["infinite_loop"]["status"] == "timeout: inplace_update"
+    for name in ("leftover_processes", "setsid_escape", "tamper_report"):
+        assert rows[name]["status"] == "flagged: inplace_update", (name, rows[name])
+    meta = json.loads((out / "grading.json").read_text())
+    assert meta["sandbox"]["namespaces"] is False and meta["sandbox"]["uid"] is None
+    assert not leftovers(), leftovers()
