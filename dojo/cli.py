@@ -1,0 +1,587 @@
+"""`dojo`: the learner's command line (also `python -m dojo`).
+
+    dojo                 every kata in teaching order with its state, and the next one to do
+    dojo check [KATA]    one kata's verdict (default: the next unsolved); exit 0 when solved
+    dojo watch [KATA]    re-check the kata you are editing on every save
+    dojo hint [KATA]     the next hint (--all: every hint so far)
+    dojo explain [KATA]  the concept, the article it comes from, why it matters
+    dojo reset KATA      the shipped stub back (your file is kept as a backup)
+    dojo show [KATA]     a picture of the pitfall (a PNG)
+
+Every command takes `--lang en|zh` (default: `DOJO_LANG`, else the locale).
+
+Other modules add commands: each module of EXTENSIONS that imports exposes
+`register(subparsers)`, which adds its parser and sets `func` (a handler `func(args) -> int`);
+a module that is absent is simply not listed. `dojo train mnist ARGS...` calls
+`dojo.train_mnist.main(ARGS)` when that module exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import importlib
+import importlib.util
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+from dojo import i18n
+from dojo.i18n import t
+
+EXTENSIONS = ("dojo.grade", "dojo.notebook")
+BUILTIN = ("list", "check", "watch", "hint", "explain", "reset", "show")
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_list(args) -> int:
+    from rich.table import Table
+
+    from dojo import checking as ck
+    from dojo import ui
+    from dojo.progress import Progress
+
+    project = ck.locate_project()
+    cat = ck.catalog()
+    progress = Progress(project, warn=ui.note)
+    con = ui.console()
+    if con.is_terminal:
+        with con.status(t("running the kata tests…", "正在运行 kata 测试…")):
+            states = ck.states(project, cat, progress, fresh=args.fresh)
+    else:
+        states = ck.states(project, cat, progress, fresh=args.fresh)
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column(t("kata", "练习"))
+    table.add_column(t("state", "状态"), no_wrap=True)
+    table.add_column(t("what it teaches", "内容"))
+    for i, step in enumerate(cat.steps, 1):
+        title = ck.text(step, "title")
+        table.add_row(str(i), step.id, ui.state_text(states[step.id]),
+                      "" if title == step.id else title)
+    con.print(table)
+    solved = sum(1 for s in states.values() if s == "solved")
+    ui.say("")
+    ui.say(t(f"{solved}/{len(cat.steps)} solved", f"已完成 {solved}/{len(cat.steps)}"),
+           style="bold")
+    nxt = ck.next_step(cat, states)
+    progress.current = nxt.id if nxt else None
+    progress.save()
+    if nxt is None:
+        if solved:
+            ck.offer_next(cat, None)
+        return 0
+    title = ck.text(nxt, "title")
+    ui.say(t(f"Next: {nxt.id}" + (f" — {title}" if title != nxt.id else "")
+             + f" ({ui.state_label(states[nxt.id])})",
+             f"下一个:{nxt.id}" + (f" — {title}" if title != nxt.id else "")
+             + f"({ui.state_label(states[nxt.id])})"), style="bold cyan")
+    ui.say(t(f"  edit katas/{nxt.module}.py, then: dojo check {nxt.id}   "
+             f"(or keep `dojo watch` running)",
+             f"  编辑 katas/{nxt.module}.py,然后运行:dojo check {nxt.id}   "
+             f"(或者一直开着 `dojo watch`)"))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from dojo import checking as ck
+    from dojo import ui
+    from dojo.progress import Progress, fingerprint
+
+    project = ck.locate_project()
+    cat = ck.catalog()
+    progress = Progress(project, warn=ui.note)
+    if args.kata:
+        steps = ck.resolve(cat, args.kata)
+        verdicts = ck.check_steps(project, cat, steps, progress)
+        for verdict in verdicts:
+            ck.show_verdict(project, cat, progress, verdict)
+        ok = all(v.solved for v in verdicts)
+        unsolved = [v.step for v in verdicts if not v.solved]
+        if ok:
+            nxt = ck.next_step(cat, _known_states(project, cat, progress), after=steps[-1].id)
+            progress.current = nxt.id if nxt else None
+            ck.offer_next(cat, nxt)
+        else:
+            progress.current = unsolved[0]
+        progress.save()
+        return 0 if ok else 1
+    # the next unsolved kata: trust what is known unchanged, check the rest in order
+    for step in cat.steps:
+        if not ck.has_tests(project, step.module):
+            continue
+        if progress.cached_state(step.id, fingerprint(project, step.module)) == "solved":
+            continue
+        (verdict,) = ck.check_steps(project, cat, [step], progress)
+        if verdict.solved:
+            ck.show_verdict(project, cat, progress, verdict)
+            continue
+        ck.show_verdict(project, cat, progress, verdict)
+        progress.current = step.id
+        progress.save()
+        return 0 if verdict.state in ("no tests", "skipped") else 1
+    progress.current = None
+    progress.save()
+    ck.offer_next(cat, None)
+    return 0
+
+
+def _known_states(project, cat, progress) -> dict[str, str]:
+    """States from the cache, without running anything ('unknown' where nothing is known)."""
+    from dojo import checking as ck
+    from dojo.progress import fingerprint
+
+    out = {}
+    for step in cat.steps:
+        if not ck.has_tests(project, step.module):
+            out[step.id] = "no tests"
+        else:
+            key = fingerprint(project, step.module)
+            out[step.id] = progress.cached_state(step.id, key) or "unknown"
+    return out
+
+
+def _one_step(cat, project, progress, name):
+    from dojo import checking as ck
+
+    if name:
+        steps = ck.resolve(cat, name)
+        if len(steps) > 1:  # a module of several steps: the first one not solved
+            known = _known_states(project, cat, progress)
+            return next((s for s in steps if known.get(s.id) != "solved"), steps[0])
+        return steps[0]
+    step = ck.guess_current(project, cat, progress)
+    if step is None:
+        raise ck.DojoError(t("every kata is solved: name one, e.g. `dojo hint inplace_update`.",
+                             "所有 kata 都已完成:请指定一个,例如 `dojo hint inplace_update`。"))
+    return step
+
+
+def cmd_hint(args) -> int:
+    from rich.text import Text
+
+    from dojo import checking as ck
+    from dojo import ui
+    from dojo.progress import Progress
+
+    project = ck.locate_project(allow_missing_katas=True)
+    cat = ck.catalog()
+    progress = Progress(project, warn=ui.note)
+    step = _one_step(cat, project, progress, args.kata)
+    hints = ck.hints(step)
+    if not hints:
+        raise ck.DojoError(t(f"{step.id} has no hints yet: `dojo explain {step.id}` has the idea.",
+                             f"{step.id} 还没有提示:`dojo explain {step.id}` 讲了背后的概念。"), 1)
+    used = min(progress.hints_used(step.id), len(hints))
+    total = len(hints)
+    if args.all:
+        upto = max(used, 1)
+        shown = range(upto)
+    else:
+        upto = used + 1 if used < total else total
+        shown = [upto - 1]
+    progress.set_hints_used(step.id, max(used, upto))
+    progress.current = step.id
+    progress.save()
+    head = Text(step.id, style="bold")
+    head.append(f" — {ck.text(step, 'title')}")
+    ui.say(head)
+    for i in shown:
+        label = t(f"Hint {i + 1}/{total}: ", f"提示 {i + 1}/{total}:")
+        line = Text(label, style="bold cyan")
+        line.append(_styled(hints[i]))
+        ui.say(line)
+    if not args.all and used >= total:
+        ui.say(t(f"That was the last hint (all {total} shown; `dojo hint {step.id} --all` shows "
+                 f"them together). The idea behind it: dojo explain {step.id}",
+                 f"这已经是最后一条提示(共 {total} 条;`dojo hint {step.id} --all` 可一起显示)。"
+                 f"背后的概念:dojo explain {step.id}"), style="dim")
+    elif upto < total:
+        ui.say(t(f"Another nudge: dojo hint {step.id}   ({total - upto} more)",
+                 f"还需要提示:dojo hint {step.id}   (还有 {total - upto} 条)"), style="dim")
+    else:
+        ui.say(t(f"That was the last hint. The idea behind it: dojo explain {step.id}",
+                 f"这是最后一条提示。背后的概念:dojo explain {step.id}"), style="dim")
+    return 0
+
+
+def _paragraphs(text: str) -> str:
+    """Join the hard-wrapped lines of a catalog text into paragraphs."""
+    out = []
+    for para in re.split(r"\n\s*\n", text.strip()):
+        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
+        joined = ""
+        for ln in lines:
+            if joined and not (_cjk(joined[-1]) or _cjk(ln[0])):
+                joined += " "
+            joined += ln
+        out.append(joined)
+    return "\n\n".join(out)
+
+
+def _cjk(ch: str) -> bool:
+    return "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f"
+
+
+def _styled(text: str):
+    from rich.text import Text
+
+    out = Text(text)
+    out.highlight_regex(r"`[^`]+`", "cyan")
+    return out
+
+
+def cmd_explain(args) -> int:
+    from rich.text import Text
+
+    from dojo import checking as ck
+    from dojo import ui
+    from dojo.catalog import read
+
+    project = ck.locate_project(allow_missing_katas=True)
+    cat = ck.catalog()
+    from dojo.progress import Progress
+
+    progress = Progress(project, warn=ui.note)
+    step = _one_step(cat, project, progress, args.kata)
+    head = Text(step.id, style="bold")
+    head.append(f" — {ck.text(step, 'title')}", style="bold")
+    ui.say(head)
+    ui.say("")
+    for label, field in ((t("The concept", "概念"), "concept"),
+                         (t("Why it matters", "为什么重要"), "why")):
+        body = ck.text(step, field)
+        if body:
+            ui.say(label, style="bold underline")
+            ui.say(_styled(_paragraphs(body)))
+            ui.say("")
+    article = step.article or {}
+    if article.get("title") or step.snippet:
+        ui.say(t("Where it comes from", "出处"), style="bold underline")
+        if article.get("title"):
+            who = f" ({article['author']})" if article.get("author") else ""
+            ui.say(t(f"Article: {article['title']}{who}", f"文章:{article['title']}{who}"))
+            if article.get("about"):
+                ui.say(t(f"  about: {article['about']}", f"  内容:{article['about']}"), style="dim")
+        if step.snippet:
+            ui.say(t("The snippet:", "代码片段:"))
+            ui.say(ui.indent(step.snippet, "    "), style="cyan")
+        ui.say("")
+    try:
+        pitfalls = read().get("kata", {}).get(step.id, {}).get("pitfalls", [])
+    except Exception:  # noqa: BLE001
+        pitfalls = []
+    if pitfalls:
+        ui.say(t("Pitfalls its tests catch: ", "测试会抓住的陷阱:") + ", ".join(pitfalls))
+    used, total = progress.hints_used(step.id), len(ck.hints(step))
+    ui.say(t(f"Check: dojo check {step.id}   Hints: dojo hint {step.id} ({used}/{total} used)"
+             f"   Picture: dojo show {step.id}",
+             f"检查:dojo check {step.id}   提示:dojo hint {step.id}(已用 {used}/{total})"
+             f"   图示:dojo show {step.id}"), style="dim")
+    return 0
+
+
+def cmd_reset(args) -> int:
+    from dojo import checking as ck
+    from dojo import stubs, ui
+    from dojo.progress import Progress
+
+    project = ck.locate_project(allow_missing_katas=True)
+    cat = ck.catalog()
+    progress = Progress(project, warn=ui.note)
+    try:
+        pristine = stubs.pristine()
+    except (OSError, ValueError) as err:
+        raise ck.DojoError(t(f"the shipped stubs cannot be read ({err}): reinstall the package.",
+                             f"无法读取随包发布的原始文件({err}):请重新安装。")) from None
+    if args.all:
+        modules = list(pristine)
+    elif args.kata:
+        steps = ck.resolve(cat, args.kata)
+        modules = list(dict.fromkeys(s.module for s in steps))
+        if len(steps) == 1 and steps[0].is_group:
+            ui.note(t(f"note: {steps[0].id} lives in katas/{steps[0].module}.py with other "
+                      f"groups; the whole file is reset.",
+                      f"提示:{steps[0].id} 与其他组同在 katas/{steps[0].module}.py 中;"
+                      f"整个文件都会被重置。"))
+    else:
+        raise ck.DojoError(t("which kata? `dojo reset KATA` (or `dojo reset --all`).",
+                             "哪个 kata?`dojo reset KATA`(或 `dojo reset --all`)。"))
+    code = 0
+    for module in modules:
+        if module not in pristine:
+            ui.error(t(f"no shipped stub for {module} in this version of the package: "
+                       f"update it (git pull; pip install -e .).",
+                       f"这个版本的包里没有 {module} 的原始文件:请更新(git pull;pip install -e .)。"))
+            code = 2
+            continue
+        code = max(code, _reset_one(project, progress, module, pristine[module]))
+    progress.save()
+    return code
+
+
+def _reset_one(project: Path, progress, module: str, stub: str) -> int:
+    from dojo import ui
+
+    katas = project / "katas"
+    path = katas / f"{module}.py"
+    shown = f"katas/{module}.py"
+    backup = None
+    if path.exists():
+        try:
+            mine = path.read_bytes()
+        except OSError as err:
+            ui.error(t(f"cannot read {shown} ({err}): nothing was changed.",
+                       f"无法读取 {shown}({err}):没有做任何修改。"))
+            return 2
+        if mine == stub.encode("utf-8"):
+            ui.say(t(f"{shown} is already the shipped stub: nothing to do.",
+                     f"{shown} 已经是原始文件:无需重置。"))
+            return 0
+        folder = project / ".dojo" / "backups"
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = folder / f"{module}-{stamp}.py"
+        n = 1
+        while backup.exists():
+            backup = folder / f"{module}-{stamp}-{n}.py"
+            n += 1
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            backup.write_bytes(mine)
+            if backup.read_bytes() != mine:
+                raise OSError("the copy differs")
+        except OSError as err:
+            ui.error(t(f"could not back up {shown} ({err}): it was left as it is.",
+                       f"无法备份 {shown}({err}):文件保持原样。"))
+            return 2
+        progress.record_backup(module, backup)
+    try:
+        katas.mkdir(parents=True, exist_ok=True)
+        tmp = katas / f".{module}.py.dojo-tmp"
+        tmp.write_text(stub, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as err:
+        ui.error(t(f"could not write {shown} ({err}).", f"无法写入 {shown}({err})。"))
+        return 2
+    if backup is not None:
+        where = backup.relative_to(project)
+        ui.say(t(f"{shown} is the shipped stub again; your version is saved as {where}",
+                 f"{shown} 已恢复为原始文件;你的版本保存在 {where}"), style="green")
+    else:
+        ui.say(t(f"{shown} was missing: the shipped stub is back.",
+                 f"{shown} 不存在:已写回原始文件。"), style="green")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from dojo import checking as ck
+    from dojo import show, ui
+    from dojo.progress import Progress
+
+    project = ck.locate_project(allow_missing_katas=True)
+    cat = ck.catalog()
+    progress = Progress(project, warn=ui.note)
+    step = _one_step(cat, project, progress, args.kata)
+    con = ui.console()
+    try:
+        if con.is_terminal:
+            with con.status(t(f"drawing {step.module}…", f"正在绘制 {step.module}…")):
+                picture = show.make(project, step.module, out=args.out)
+        else:
+            picture = show.make(project, step.module, out=args.out)
+    except show.NothingToShow as err:
+        ui.say(str(err))
+        return 1
+    for line in picture.notes:
+        ui.note(line)
+    ui.say(picture.summary)
+    ui.say(t(f"picture: {picture.path}", f"图片:{picture.path}"), style="bold green")
+    return 0
+
+
+def cmd_watch(args) -> int:
+    from dojo import watch
+
+    return watch.main(args)
+
+
+def cmd_train(args) -> int:
+    try:
+        module = importlib.import_module("dojo.train_mnist")
+    except ImportError as err:
+        from dojo.checking import DojoError
+
+        raise DojoError(t(f"`dojo train mnist` is not available here ({err}).",
+                          f"这里无法使用 `dojo train mnist`({err})。")) from None
+    return int(module.main(list(args.rest)) or 0)
+
+
+# --- the parser ------------------------------------------------------------------------------
+
+
+def _lang_from(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in i18n.LANGS else None
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+            return value if value in i18n.LANGS else None
+    return None
+
+
+def _command_word(argv: list[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == "--lang":
+            skip = True
+            continue
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=i18n.LANGS, default=argparse.SUPPRESS,
+                        help=t("language: en or zh (default: DOJO_LANG, else the locale)",
+                               "语言:en 或 zh(默认取 DOJO_LANG,否则取系统语言)"))
+    parser = argparse.ArgumentParser(
+        prog="dojo",
+        parents=[common],
+        description=t("PyTorch Pitfall Katas: fix each kata in katas/ until its tests pass.",
+                      "PyTorch 陷阱练习:修改 katas/ 中的每个练习,直到测试通过。"),
+        epilog=t("Start with `dojo watch`, then edit the file it names.",
+                 "从 `dojo watch` 开始,然后编辑它指出的文件。"),
+    )
+    parser.set_defaults(func=cmd_list, fresh=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                title=t("commands", "命令"))
+
+    def add(name, func, en, zh):
+        p = sub.add_parser(name, parents=[common], help=t(en, zh), description=t(en, zh))
+        p.set_defaults(func=func)
+        return p
+
+    kata_help = t("a kata (default: the one you are on)", "kata 名称(默认:当前这个)")
+    p = add("list", cmd_list, "every kata, its state and the next one to do",
+            "列出所有 kata、状态以及下一个")
+    p.add_argument("--fresh", action="store_true",
+                   help=t("re-run every kata's tests (ignore what is known)", "重新运行所有测试"))
+    p = add("check", cmd_check, "check one kata (default: the next unsolved); exit 0 when solved",
+            "检查一个 kata(默认:下一个未完成的);完成时退出码为 0")
+    p.add_argument("kata", nargs="?", help=t("a kata (default: the next unsolved one)",
+                                             "kata 名称(默认:下一个未完成的)"))
+    p = add("watch", cmd_watch, "re-check the kata you edit on every save (Ctrl-C to stop)",
+            "每次保存时重新检查正在编辑的 kata(Ctrl-C 退出)")
+    p.add_argument("kata", nargs="?", help=kata_help)
+    p.add_argument("--poll", action="store_true",
+                   help=t("poll for changes (for file systems without change events)",
+                          "轮询文件变化(用于没有文件事件的文件系统)"))
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help=t("stop a check that runs longer than this (default 60)",
+                          "检查超过这么多秒就停止(默认 60)"))
+    p = add("hint", cmd_hint, "the next hint for a kata (progressive)", "一个 kata 的下一条提示(逐步深入)")
+    p.add_argument("kata", nargs="?", help=kata_help)
+    p.add_argument("--all", action="store_true",
+                   help=t("every hint shown so far", "显示目前为止的所有提示"))
+    p = add("explain", cmd_explain, "the concept, the article it comes from, why it matters",
+            "概念、出处以及为什么重要")
+    p.add_argument("kata", nargs="?", help=kata_help)
+    p = add("reset", cmd_reset, "bring back the shipped stub (your file is kept as a backup)",
+            "恢复原始练习文件(你的文件会备份)")
+    p.add_argument("kata", nargs="?", help=t("the kata to reset", "要重置的 kata"))
+    p.add_argument("--all", action="store_true",
+                   help=t("reset every kata (e.g. when katas/ is gone)",
+                          "重置所有 kata(例如 katas/ 不见了时)"))
+    p = add("show", cmd_show, "a picture of the pitfall (PNG under .dojo/show/)",
+            "陷阱的图示(PNG,保存在 .dojo/show/)")
+    p.add_argument("kata", nargs="?", help=kata_help)
+    p.add_argument("--out", default=None, metavar="FILE",
+                   help=t("where to write the PNG", "PNG 的保存位置"))
+
+    if extensions:
+        if importlib.util.find_spec("dojo.train_mnist") is not None:
+            p = add("train", cmd_train, "train a network: dojo train mnist [options]",
+                    "训练网络:dojo train mnist [选项]")
+            p.add_argument("what", choices=["mnist"])
+            p.add_argument("rest", nargs=argparse.REMAINDER)
+        for name in EXTENSIONS:
+            try:
+                module = importlib.import_module(name)
+            except ImportError as err:
+                if os.environ.get("DOJO_DEBUG"):
+                    print(f"dojo: {name} not loaded: {err}", file=sys.stderr)
+                continue
+            register = getattr(module, "register", None)
+            if callable(register):
+                register(sub)
+    parser.dojo_commands = sub.choices  # type: ignore[attr-defined]
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    i18n.set_lang(_lang_from(argv))
+    word = _command_word(argv)
+    wants_all = word not in BUILTIN or any(a in ("-h", "--help") for a in argv)
+    if word is None and not any(a in ("-h", "--help") for a in argv):
+        wants_all = False
+    from dojo import ui
+    from dojo.checking import DojoError
+
+    try:
+        parser = build_parser(extensions=wants_all)
+        choices = parser.dojo_commands
+        if word is not None and word not in choices:
+            _unknown_command(word, list(choices))
+            return 2
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exit_:
+            return int(exit_.code or 0) if not isinstance(exit_.code, str) else 2
+        if getattr(args, "lang", None):
+            i18n.set_lang(args.lang)
+        return int(args.func(args) or 0)
+    except DojoError as err:
+        ui.error(str(err))
+        return err.code
+    except KeyboardInterrupt:
+        ui.say("")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # noqa: BLE001 - a learner sees one line, not a traceback
+        if os.environ.get("DOJO_DEBUG"):
+            raise
+        ui.error(t(f"dojo: internal error: {type(err).__name__}: {err} "
+                   f"(DOJO_DEBUG=1 shows the traceback; please report it)",
+                   f"dojo:内部错误:{type(err).__name__}:{err}"
+                   f"(设置 DOJO_DEBUG=1 可查看完整信息;请报告这个问题)"))
+        return 3
+
+
+def _unknown_command(word: str, commands: list[str]) -> None:
+    from dojo import ui
+
+    try:
+        from dojo.catalog import load
+
+        cat = load()
+        ids = [s.id for s in cat.steps] + cat.modules()
+    except Exception:  # noqa: BLE001
+        ids = []
+    if word in ids:
+        ui.error(t(f"'{word}' is a kata, not a command: dojo check {word}",
+                   f"'{word}' 是一个 kata,不是命令:dojo check {word}"))
+        return
+    close = difflib.get_close_matches(word, commands, n=3, cutoff=0.5)
+    hint = (t(f"did you mean: {', '.join(close)}?", f"你是不是想用:{'、'.join(close)}?")
+            if close else t(f"the commands: {', '.join(commands)}", f"可用命令:{'、'.join(commands)}"))
+    ui.error(t(f"dojo: no command '{word}': {hint}", f"dojo:没有 '{word}' 这个命令:{hint}"))

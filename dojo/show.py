@@ -1,0 +1,801 @@
+"""`dojo show KATA`: a picture of the pitfall, as a PNG under `.dojo/show/`.
+
+For a kata that trains something, one recipe per kata runs the same small training with the
+reference (`solutions/<kata>.py`), with every wrong answer of its gallery (`gallery/<kata>/*.py`)
+and with the learner's own file when it runs, and plots the loss curves together. A wrong answer
+that raises has its curve cut where it raised (an ✕ and the exception in its label); one that
+diverges is cut at the first inf or nan. For `no_grad`, the bytes autograd saves for backward
+layer by layer (dojo.memory), with and without `torch.no_grad()`.
+
+Gallery entries override one function of the reference (`from solutions.<kata> import *`); the
+reference's other functions are re-bound to the entry's namespace here, so that a wrong `sgd`
+also shows in the `train_linreg` that calls it.
+
+Chinese labels need a CJK font (Debian: fonts-noto-cjk); without one the labels stay English
+and a note says so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import math
+import os
+import sys
+import types
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from dojo.i18n import lang, t
+
+
+class NothingToShow(Exception):
+    """This kata has no picture (the message says why and what to do instead)."""
+
+
+@dataclass
+class Picture:
+    path: Path
+    summary: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Variant:
+    name: str
+    kind: str  # "reference", "gallery" or "yours"
+    module: types.ModuleType
+    changed: tuple[str, ...] = ()  # the functions it overrides (gallery entries)
+
+
+@dataclass
+class Curve:
+    label: str
+    kind: str
+    xs: list[float]
+    ys: list[float]
+    raised: str | None = None
+    diverged: bool = False
+    same_as_reference: bool = False
+    changed: tuple[str, ...] = ()
+    panel: int = 0
+
+
+# --- loading the variants --------------------------------------------------------------------
+
+
+@contextmanager
+def _on_path(project: Path):
+    root = str(project)
+    sys.path.insert(0, root)
+    try:
+        yield
+    finally:
+        try:
+            sys.path.remove(root)
+        except ValueError:
+            pass
+
+
+def _load(path: Path, name: str) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _relink(module: types.ModuleType, reference: types.ModuleType) -> tuple[str, ...]:
+    """Re-bind the reference's functions that an entry imported to the entry's own namespace;
+    the names of the functions and classes the entry overrides."""
+    changed = []
+    for name, obj in list(vars(module).items()):
+        ref = getattr(reference, name, None)
+        if isinstance(obj, types.FunctionType) and obj.__globals__ is reference.__dict__:
+            copy = types.FunctionType(obj.__code__, module.__dict__, obj.__name__,
+                                      obj.__defaults__, obj.__closure__)
+            copy.__kwdefaults__ = obj.__kwdefaults__
+            copy.__dict__.update(obj.__dict__)
+            copy.__doc__ = obj.__doc__
+            setattr(module, name, copy)
+        elif ref is not None and obj is not ref and not name.startswith("_") and (
+            isinstance(obj, (types.FunctionType, type))
+        ):
+            changed.append(name)
+    return tuple(changed)
+
+
+def variants(project: Path, kata: str, *, notes: list[str]) -> list[Variant]:
+    from dojo import gallery
+
+    solution = project / "solutions" / f"{kata}.py"
+    if not solution.is_file():
+        raise NothingToShow(t(
+            f"no reference solution for {kata} here (solutions/{kata}.py): the picture compares "
+            f"it with the wrong answers, so it needs a full checkout.",
+            f"这里没有 {kata} 的参考答案(solutions/{kata}.py):图示要把它与错误答案对比,"
+            f"需要完整的项目。",
+        ))
+    import torch
+
+    found = []
+    with _on_path(project):
+        for name in [n for n in sys.modules if n == "solutions" or n.startswith("solutions.")]:
+            sys.modules.pop(name, None)  # this project's solutions, not another's
+        reference = importlib.import_module(f"solutions.{kata}")
+        found.append(Variant("reference", "reference", reference))
+        for entry in gallery.entries(project):
+            if entry.kata != kata:
+                continue
+            if "gpu" in entry.marks and not torch.cuda.is_available():
+                continue
+            try:
+                module = _load(entry.path, f"_dojo_show_{kata}_{entry.name}")
+            except Exception as err:  # noqa: BLE001
+                notes.append(f"{entry.id}: {type(err).__name__}: {err}")
+                continue
+            changed = _relink(module, reference)
+            found.append(Variant(entry.name, "gallery", module, changed))
+        mine = project / "katas" / f"{kata}.py"
+        if mine.is_file():
+            try:
+                module = _load(mine, f"_dojo_show_{kata}_yours")
+                found.append(Variant(t("yours", "你的"), "yours", module))
+            except BaseException as err:  # noqa: BLE001 - the learner's file: a note, no more
+                if isinstance(err, KeyboardInterrupt):
+                    raise
+                notes.append(t(f"katas/{kata}.py does not import ({type(err).__name__}: {err}); "
+                               f"it is left out of the picture.",
+                               f"katas/{kata}.py 无法导入({type(err).__name__}:{err});"
+                               f"图中不包含它。"))
+    return found
+
+
+# --- running a recipe ------------------------------------------------------------------------
+
+
+class Recorder(list):
+    """The values a recipe records, in order (`x` optionally gives their x values); a recipe
+    with several panels records the others into `rec.panel(i)`."""
+
+    def __init__(self):
+        super().__init__()
+        self.xs: list[float] = []
+        self._panels: dict[int, "Recorder"] = {}
+
+    def add(self, y: float, x: float | None = None) -> None:
+        self.append(float(y))
+        self.xs.append(float(len(self.xs) if x is None else x))
+
+    def panel(self, i: int) -> "Recorder":
+        if i == 0:
+            return self
+        return self._panels.setdefault(i, Recorder())
+
+
+def _run(recipe: Callable, variant: Variant, panels: int = 1, label: str | None = None,
+         **kwargs) -> list[Curve] | None:
+    """One curve per panel for this variant (None for a learner's file not started)."""
+    import torch
+
+    rec = Recorder()
+    raised = None
+    torch.manual_seed(0)
+    try:
+        recipe(variant.module, rec, **kwargs)
+    except NotImplementedError:
+        if variant.kind == "yours":
+            return None  # not started: nothing of theirs to draw
+        raised = "NotImplementedError"
+    except (KeyboardInterrupt, NothingToShow):
+        raise
+    except BaseException as err:  # noqa: BLE001 - a wrong answer that raises is the point
+        raised = type(err).__name__
+    curves = []
+    for i in range(panels):
+        got = rec.panel(i)
+        ys, xs = list(got), list(got.xs)
+        diverged = False
+        for j, y in enumerate(ys):
+            if not math.isfinite(y) or abs(y) > 1e12:
+                ys, xs, diverged = ys[:j], xs[:j], True
+                break
+        curves.append(Curve(label or variant.name, variant.kind, xs, ys, raised, diverged,
+                            changed=variant.changed, panel=i))
+    return curves
+
+
+# --- the recipes (each records one loss curve for one variant) -------------------------------
+
+
+def _linreg_data(n=1000, seed=0):
+    from dojo.datasets import synthetic_data
+
+    return synthetic_data(n, seed=seed)
+
+
+def recipe_inplace_update(mod, rec):
+    """Full-batch gradient descent on d2l's linear data, one `sgd_step` per step."""
+    import torch
+
+    X, y = _linreg_data(200)
+    w = torch.zeros(2, 1, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    for _ in range(40):
+        loss = ((X @ w + b - y) ** 2 / 2).mean()
+        rec.add(loss.item())
+        loss.backward()
+        mod.sgd_step([w, b], 0.1)
+    with torch.no_grad():
+        rec.add(((X @ w + b - y) ** 2 / 2).mean().item())
+
+
+def recipe_batch_division(mod, rec):
+    """`train_linreg` on d2l's data (labels of shape (n,)); the loss of the whole data set after
+    every `sgd` step."""
+    import torch
+
+    X, y = _linreg_data(1000)
+    flat = y.reshape(-1)
+    original = mod.sgd
+
+    def spy(params, lr, batch_size):
+        original(params, lr, batch_size)
+        w, b = params[0], params[1]
+        with torch.no_grad():
+            rec.add(((X @ w + b - y) ** 2 / 2).mean().item())
+
+    mod.sgd = spy
+    try:
+        mod.train_linreg(X, flat, lr=0.2, batch_size=10, num_epochs=3, seed=0)
+    finally:
+        mod.sgd = original
+
+
+def recipe_tail_batches(mod, rec):
+    """`train_epoch` with 25 examples in batches of 10 (a tail of 5), the loss of the whole data
+    set after every batch."""
+    import torch
+
+    X, y = _linreg_data(25, seed=1)
+    w = torch.zeros(2, 1, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    original = mod.data_iter
+
+    def spy(*args, **kwargs):
+        for batch in original(*args, **kwargs):
+            yield batch
+            with torch.no_grad():
+                rec.add(((X @ w + b - y) ** 2 / 2).mean().item())
+
+    mod.data_iter = spy
+    generator = torch.Generator().manual_seed(0)
+    try:
+        with torch.no_grad():
+            rec.add(((X @ w + b - y) ** 2 / 2).mean().item())
+        for _ in range(15):
+            mod.train_epoch(w, b, X, y, batch_size=10, lr=0.1, generator=generator)
+    finally:
+        mod.data_iter = original
+
+
+def recipe_zero_grad(mod, rec):
+    """The thermometer loop of the articles (SGD, lr 1e-2, t_u * 0.1), 3000 epochs."""
+    import torch
+
+    from dojo.datasets import thermometer
+
+    t_u, t_c = thermometer()
+    t_un = t_u * 0.1
+    params = torch.tensor([1.0, 0.0], requires_grad=True)
+    optimizer = torch.optim.SGD([params], lr=1e-2)
+    original = optimizer.step
+
+    def step(*args, **kwargs):
+        out = original(*args, **kwargs)
+        with torch.no_grad():
+            rec.add(((params[0] * t_un + params[1] - t_c) ** 2).mean().item())
+        return out
+
+    optimizer.step = step
+    mod.training_loop(2000, optimizer, params, t_un, t_c)
+
+
+def recipe_reduction_lr(mod, rec, reduction="sum"):
+    """`train_concise` with batches of 50; the loss it reports after each epoch."""
+    X, y = _linreg_data(1000)
+    _, losses = mod.train_concise(X, y, reduction=reduction, lr=0.03, batch_size=50,
+                                  num_epochs=8, seed=0)
+    for i, loss in enumerate(losses, 1):
+        rec.add(float(loss), x=i)
+
+
+def recipe_freed_graph(mod, rec):
+    """`train_logging_losses` on a linear model; every batch's loss as `loss_fn` computed it."""
+    import torch
+    from torch import nn
+
+    X, y = _linreg_data(400)
+    torch.manual_seed(0)
+    model = nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+    batches = [(X[i:i + 20], y[i:i + 20]) for i in range(0, len(X), 20)]
+
+    def loss_fn(out, target):
+        loss = nn.functional.mse_loss(out, target)
+        rec.add(loss.item())
+        return loss
+
+    mod.train_logging_losses(model, optimizer, loss_fn, batches)
+
+
+def recipe_custom_optimizer(mod, rec):
+    """The kata's SGD (momentum 0.9) given `model.parameters()` of a model with one parameter
+    that takes no part in the loss; the loss of each minibatch."""
+    import torch
+    from torch import nn
+
+    X, y = _linreg_data(600)
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(2, 1)
+            self.unused = nn.Parameter(torch.zeros(1))  # its grad stays None
+
+        def forward(self, x):
+            return self.linear(x)
+
+    torch.manual_seed(0)
+    model = Model()
+    optimizer = mod.SGD(model.parameters(), lr=0.005, momentum=0.9)
+    for _ in range(3):
+        for i in range(0, len(X), 30):
+            optimizer.zero_grad()
+            loss = nn.functional.mse_loss(model(X[i:i + 30]), y[i:i + 30])
+            rec.add(loss.item())
+            loss.backward()
+            optimizer.step()
+
+
+def recipe_mnist(mod, rec):
+    """The articles' network on 256 digits of the shipped subset, 2 epochs (Adadelta, lr 1, as
+    in the articles): the training loss of every batch, and the accuracy on 250 test digits after
+    each epoch."""
+    import torch
+    import torch.nn.functional as F
+
+    train_loader, test_loader = _mnist_loaders()
+    torch.manual_seed(1)
+    model = mod.Net()
+    optimizer = torch.optim.Adadelta(model.parameters(), lr=1.0)  # as in the articles
+    real = getattr(mod, "F", F)
+
+    class Spy(types.SimpleNamespace):
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        @staticmethod
+        def nll_loss(output, target, *args, **kwargs):
+            loss = real.nll_loss(output, target, *args, **kwargs)
+            if torch.is_grad_enabled() and loss.requires_grad and model.training:
+                rec.add(loss.item())
+            return loss
+
+    had = "F" in vars(mod)
+    mod.F = Spy()
+    try:
+        for epoch in range(1, 3):
+            mod.train(model, torch.device("cpu"), train_loader, optimizer, epoch)
+            _, accuracy = mod.test(model, torch.device("cpu"), test_loader)
+            rec.panel(1).add(float(accuracy), x=epoch)
+    finally:
+        if had:
+            mod.F = real
+        else:
+            del mod.F
+
+
+def _mnist_loaders():
+    import torch
+    from torch.utils.data import DataLoader, Subset
+
+    from dojo import mnist_data
+
+    try:
+        train_set, test_set = mnist_data.datasets(subset=True)
+    except Exception as err:  # noqa: BLE001
+        raise NothingToShow(t(f"the MNIST subset is not available ({err}).",
+                              f"无法使用 MNIST 子集({err})。")) from None
+    generator = torch.Generator().manual_seed(0)  # the same batches for every variant
+    return (
+        DataLoader(Subset(train_set, range(256)), batch_size=32, shuffle=True,
+                   generator=generator),
+        DataLoader(Subset(test_set, range(250)), batch_size=125),
+    )
+
+
+@dataclass
+class Recipe:
+    run: Callable
+    y_label: tuple[str, str]
+    x_label: tuple[str, str]
+    about: tuple[str, str]
+    log: bool = True
+    panels: tuple = ()  # ((y_label, x_label, log), ...) when the recipe records several
+
+
+RECIPES: dict[str, Recipe] = {
+    "inplace_update": Recipe(
+        recipe_inplace_update, ("loss (whole data set)", "损失(整个数据集)"), ("step", "步数"),
+        ("linear regression, one sgd_step per step", "线性回归,每步调用一次 sgd_step")),
+    "batch_division": Recipe(
+        recipe_batch_division, ("loss (whole data set)", "损失(整个数据集)"),
+        ("sgd step", "sgd 步数"),
+        ("train_linreg, lr 0.2, batch size 10, labels of shape (n,)",
+         "train_linreg,lr 0.2,批量大小 10,标签形状 (n,)")),
+    "tail_batches": Recipe(
+        recipe_tail_batches, ("loss (whole data set)", "损失(整个数据集)"), ("batch", "批次"),
+        ("train_epoch, 25 examples in batches of 10 (a tail of 5)",
+         "train_epoch,25 个样本,每批 10 个(最后一批 5 个)")),
+    "zero_grad": Recipe(
+        recipe_zero_grad, ("loss", "损失"), ("epoch", "轮次"),
+        ("the thermometer training_loop, SGD lr 1e-2", "温度计 training_loop,SGD lr 1e-2")),
+    "reduction_lr": Recipe(
+        recipe_reduction_lr, ("reported loss", "报告的损失"), ("epoch", "轮次"),
+        ("train_concise, batch size 50, lr 0.03 (given for 'mean')",
+         "train_concise,批量大小 50,lr 0.03(按 'mean' 给出)")),
+    "freed_graph": Recipe(
+        recipe_freed_graph, ("batch loss", "批次损失"), ("step", "步数"),
+        ("train_logging_losses on a linear model", "在线性模型上运行 train_logging_losses")),
+    "custom_optimizer": Recipe(
+        recipe_custom_optimizer, ("batch loss", "批次损失"), ("step", "步数"),
+        ("your SGD with momentum 0.9, given model.parameters()",
+         "动量 0.9 的 SGD,传入 model.parameters()")),
+    "mnist": Recipe(
+        recipe_mnist, ("", ""), ("", ""),
+        ("256 digits of the shipped subset, 2 epochs; accuracy on 250 test digits",
+         "随包子集中的 256 个数字,2 轮;在 250 个测试数字上的准确率"),
+        panels=(
+            (("training loss", "训练损失"), ("batch", "批次"), True),
+            (("test accuracy", "测试准确率"), ("epoch", "轮次"), False),
+        )),
+}
+
+NOTHING = {
+    "leaf_tensors": ("what makes a tensor a leaf is not a curve", "叶子张量的性质画不成曲线"),
+    "nonscalar_backward": ("a gradient's shape is not a curve", "梯度的形状画不成曲线"),
+    "train_eval_mode": ("its pitfalls show in one accuracy figure, not a curve",
+                        "它的陷阱体现在一个准确率数值上,而不是曲线"),
+    "koans": ("koans are predictions, not training", "公案是预测题,不是训练"),
+}
+
+
+# --- fonts -----------------------------------------------------------------------------------
+
+_CJK_NAMES = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans", "Noto Serif CJK SC",
+              "Noto Serif CJK", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei",
+              "Microsoft YaHei", "PingFang SC", "Heiti SC", "AR PL UMing")
+
+
+def cjk_font() -> str | None:
+    """The name of an installed font with Chinese glyphs, as matplotlib knows it, or None."""
+    if os.environ.get("DOJO_NO_CJK_FONT"):
+        return None
+    from matplotlib import font_manager as fm
+
+    def known():
+        names = sorted({f.name for f in fm.fontManager.ttflist})
+        for want in _CJK_NAMES:
+            for name in names:
+                if name.startswith(want):
+                    return name
+        return None
+
+    found = known()
+    if found:
+        return found
+    # installed after matplotlib built its font cache: add the files themselves
+    try:
+        for path in fm.findSystemFonts():
+            base = os.path.basename(path).lower()
+            if any(k in base for k in ("cjk", "wqy", "sourcehansans", "simhei", "msyh")):
+                try:
+                    fm.fontManager.addfont(path)
+                except Exception:  # noqa: BLE001
+                    continue
+    except Exception:  # noqa: BLE001
+        return None
+    return known()
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+
+def _label(curve: Curve, english: bool) -> str:
+    def tt(en, zh):
+        return en if english else zh
+
+    name = curve.label
+    if curve.kind == "yours" and english:
+        name = "yours"
+    extra = []
+    if curve.raised:
+        extra.append(tt(f"raised {curve.raised}: the curve stops there",
+                        f"抛出 {curve.raised}:曲线在此中断"))
+    elif curve.diverged:
+        extra.append(tt("diverged (inf/nan)", "发散(inf/nan)"))
+    elif curve.same_as_reference and curve.kind != "reference":
+        where = ", ".join(curve.changed) if curve.changed else ""
+        extra.append(tt(f"same as the reference here; the pitfall is in {where}" if where
+                        else "same as the reference here",
+                        f"此处与参考相同;陷阱在 {where} 中" if where else "此处与参考相同"))
+    return f"{name} ({'; '.join(extra)})" if extra else name
+
+
+def _same(a: Curve, b: Curve) -> bool:
+    if len(a.ys) != len(b.ys) or a.raised or b.raised:
+        return False
+    return all(math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-9) for x, y in zip(a.ys, b.ys))
+
+
+def _draw(ax, curves: list[Curve], y_label: str, x_label: str, log: bool, english: bool):
+    reference = next((c for c in curves if c.kind == "reference"), None)
+    styles = {"reference": dict(color="black", linewidth=2.6, zorder=5),
+              "reference-sum": dict(color="dimgray", linewidth=2.0, linestyle=":", zorder=5),
+              "yours": dict(color="tab:blue", linewidth=2.2, linestyle="--", zorder=6)}
+    palette = ["tab:red", "tab:orange", "tab:purple", "tab:brown", "tab:pink", "tab:olive",
+               "tab:cyan", "tab:green", "tab:gray"]
+    positive = all(y > 0 for c in curves for y in c.ys)
+    for i, curve in enumerate(c for c in curves):
+        style = styles.get(curve.kind) or dict(color=palette[i % len(palette)], linewidth=1.4)
+        label = _label(curve, english)
+        if curve.ys:
+            marker = "o" if len(curve.ys) <= 12 else None
+            ax.plot(curve.xs, curve.ys, label=label, marker=marker, markersize=4, **style)
+        if curve.raised or curve.diverged:
+            x = curve.xs[-1] if curve.xs else 0
+            y = curve.ys[-1] if curve.ys else (reference.ys[0] if reference and reference.ys
+                                               else 1.0)
+            ax.plot([x], [y], marker="X" if curve.raised else "^", markersize=12,
+                    color=style["color"], linestyle="none",
+                    label=None if curve.ys else label, zorder=7)
+    if log and positive:
+        ax.set_yscale("log")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+
+
+def _setup_fonts(notes: list[str]) -> bool:
+    """Configure matplotlib; True when the labels can be Chinese."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    if lang() != "zh":
+        return False
+    font = cjk_font()
+    if font is None:
+        notes.append("未找到中文字体(Debian:apt-get install fonts-noto-cjk),图中标签使用英文。"
+                     " (no CJK font found: English labels)")
+        return False
+    matplotlib.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return True
+
+
+def _title(project: Path, kata: str, english: bool) -> str:
+    from dojo.catalog import load
+
+    try:
+        step = next(s for s in load().steps if s.module == kata)
+        title = step.text("title", "en" if english else "zh")
+    except Exception:  # noqa: BLE001
+        title = ""
+    return f"{kata}: {title}" if title else kata
+
+
+def _out_path(project: Path, kata: str, out: str | None, chinese: bool) -> Path:
+    if out:
+        path = Path(out)
+        return path if path.is_absolute() else Path.cwd() / path
+    suffix = ".zh" if chinese else ""
+    return project / ".dojo" / "show" / f"{kata}{suffix}.png"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def make(project: Path, kata: str, out: str | None = None) -> Picture:
+    """Draw the picture of `kata` (a module name); raises NothingToShow."""
+    project = Path(project).resolve()
+    if kata == "no_grad":
+        return _make_no_grad(project, out)
+    recipe = RECIPES.get(kata)
+    if recipe is None:
+        why = NOTHING.get(kata, ("it has no picture yet", "它还没有图示"))
+        raise NothingToShow(t(
+            f"{kata} has nothing to plot: {why[0]}. `dojo explain {kata}` tells its story.",
+            f"{kata} 没有可以绘制的图:{why[1]}。`dojo explain {kata}` 讲解了它的来龙去脉。",
+        ))
+    notes: list[str] = []
+    chinese = _setup_fonts(notes)
+    english = not chinese
+    found = variants(project, kata, notes=notes)
+    panels = recipe.panels or ((recipe.y_label, recipe.x_label, recipe.log),)
+    drawn: list[list[Curve]] = [[] for _ in panels]
+    reference_curves = None
+    for variant in found:
+        curves = _run(recipe.run, variant, len(panels))
+        if curves is None:
+            continue
+        if variant.kind == "reference":
+            reference_curves = curves
+        elif reference_curves is not None:
+            for curve, ref in zip(curves, reference_curves):
+                curve.same_as_reference = _same(curve, ref)
+        for i, curve in enumerate(curves):
+            drawn[i].append(curve)
+    if kata == "reduction_lr":  # the reference under 'mean' too: the steps to match
+        ref = next(v for v in found if v.kind == "reference")
+        mean = _run(recipe.run, ref, 1, label="reference (mean)" if english
+                    else "参考答案(mean)", reduction="mean")
+        if mean is not None and drawn[0]:
+            drawn[0][0].label = "reference (sum)" if english else "参考答案(sum)"
+            drawn[0][0].kind = "reference-sum"
+            drawn[0].insert(0, mean[0])
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(panels), figsize=(9 * len(panels), 5.5), squeeze=False)
+    for ax, (y_label, x_label, log), curves in zip(axes[0], panels, drawn):
+        for curve in curves:
+            if curve.kind == "reference" and not english and curve.label == "reference":
+                curve.label = "参考答案"
+        _draw(ax, curves, y_label[0] if english else y_label[1],
+              x_label[0] if english else x_label[1], log, english)
+    about = recipe.about[0] if english else recipe.about[1]
+    fig.suptitle(f"{_title(project, kata, english)}\n{about}", fontsize=11)
+    fig.tight_layout()
+    path = _out_path(project, kata, out, chinese)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Picture(path=Path(_shown(path)), summary=_summary(drawn), notes=notes)
+
+
+def _summary(drawn: list[list[Curve]]) -> str:
+    lines = []
+    for curves in drawn:
+        for curve in curves:
+            if curve.ys:
+                trend = f"{curve.ys[0]:.4g} → {curve.ys[-1]:.4g}"
+            else:
+                trend = "—"
+            extra = ""
+            if curve.raised:
+                extra = t(f"  (raised {curve.raised} after {len(curve.ys)} values)",
+                          f"  (记录 {len(curve.ys)} 个值后抛出 {curve.raised})")
+            elif curve.diverged:
+                extra = t("  (diverged)", "  (发散)")
+            elif curve.same_as_reference and curve.kind not in ("reference", "reference-sum"):
+                extra = t("  (same as the reference)", "  (与参考相同)")
+            lines.append(f"  {curve.label}: {trend}{extra}")
+    return "\n".join(lines)
+
+
+# --- no_grad: saved bytes per layer ----------------------------------------------------------
+
+
+def _make_no_grad(project: Path, out: str | None) -> Picture:
+    notes: list[str] = []
+    chinese = _setup_fonts(notes)
+    english = not chinese
+    try:
+        memory = importlib.import_module("dojo.memory")
+    except ImportError as err:
+        raise NothingToShow(t(f"no_grad's picture needs dojo.memory ({err}).",
+                              f"no_grad 的图示需要 dojo.memory({err})。")) from None
+    import torch
+
+    from dojo.mnist_net import Net
+
+    torch.manual_seed(0)
+    net = Net().eval()
+    x = torch.randn(64, 1, 28, 28)
+    with_grad = memory.saved_bytes_by_layer(net, x)
+    with torch.no_grad():
+        without = memory.saved_bytes_by_layer(net, x)
+    layers = [name or "?" for name, _ in with_grad]
+    labels = _unique(layers)
+    grad_bytes = [b for _, b in with_grad]
+    off = dict(zip(_unique([n or "?" for n, _ in without]), [b for _, b in without]))
+    none_bytes = [off.get(name, 0) for name in labels]
+
+    # the evaluate() of the reference, the gallery and the learner, on the same batch
+    evaluated = []
+    try:
+        found = variants(project, "no_grad", notes=notes)
+    except NothingToShow:
+        found = []
+    for variant in found:
+        fn = getattr(variant.module, "evaluate", None)
+        if fn is None:
+            continue
+        model = Net().eval()
+        try:
+            total = memory.saved_bytes(lambda: fn(model, x), params=model.parameters())
+            evaluated.append((variant.name, total, None))
+        except NotImplementedError:
+            continue
+        except Exception as err:  # noqa: BLE001
+            evaluated.append((variant.name, 0, type(err).__name__))
+
+    import matplotlib.pyplot as plt
+
+    panels = 2 if evaluated else 1
+    fig, axes = plt.subplots(1, panels, figsize=(8 * panels, 5.5), squeeze=False)
+    ax = axes[0][0]
+    positions = range(len(labels))
+    width = 0.4
+    mb = [b / 2**20 for b in grad_bytes]
+    ax.bar([p - width / 2 for p in positions], mb, width,
+           label="with grad" if english else "记录梯度", color="tab:red")
+    ax.bar([p + width / 2 for p in positions], [b / 2**20 for b in none_bytes], width,
+           label="under torch.no_grad()" if english else "torch.no_grad() 下", color="tab:green")
+    ax.set_xticks(list(positions))
+    ax.set_xticklabels(labels, rotation=30, ha="right")
+    ax.set_ylabel("MiB saved for backward" if english else "为反向传播保存的 MiB")
+    total_grad = sum(grad_bytes)
+    ax.set_title((f"MNIST Net, batch of 64 in eval mode: {total_grad:,} bytes with grad, "
+                  f"{sum(none_bytes):,} under no_grad") if english else
+                 (f"MNIST 网络,64 张图片,eval 模式:记录梯度时 {total_grad:,} 字节,"
+                  f"no_grad 下 {sum(none_bytes):,} 字节"), fontsize=9)
+    ax.legend()
+    ax.grid(True, axis="y", alpha=0.3)
+    if evaluated:
+        ax2 = axes[0][1]
+        names = [n for n, _, _ in evaluated]
+        values = [b / 2**20 for _, b, _ in evaluated]
+        colors = ["black" if n == "reference" else "tab:blue" if n in ("yours", "你的")
+                  else "tab:red" for n in names]
+        ax2.barh(names, values, color=colors)
+        for i, (_, b, raised) in enumerate(evaluated):
+            ax2.text(values[i], i, f"  {b:,} B" + (f" ({raised})" if raised else ""),
+                     va="center", fontsize=8)
+        ax2.invert_yaxis()
+        ax2.set_xlabel("MiB saved during evaluate(model, X)" if english
+                       else "evaluate(model, X) 期间保存的 MiB")
+        ax2.set_title("evaluate() of the reference, each wrong answer and yours" if english
+                      else "参考答案、各错误答案与你的 evaluate()", fontsize=9)
+    fig.suptitle(_title(project, "no_grad", english), fontsize=11)
+    fig.tight_layout()
+    path = _out_path(project, "no_grad", out, chinese)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    lines = [t(f"  with grad: {total_grad:,} bytes saved for backward; under no_grad: "
+               f"{sum(none_bytes):,}",
+               f"  记录梯度:为反向传播保存 {total_grad:,} 字节;no_grad 下:{sum(none_bytes):,}")]
+    for name, b in zip(labels, grad_bytes):
+        if b:
+            lines.append(f"    {name}: {b:,}")
+    for name, b, raised in evaluated:
+        lines.append(f"  evaluate · {name}: {b:,}" + (f" ({raised})" if raised else ""))
+    return Picture(path=Path(_shown(path)), summary="\n".join(lines), notes=notes)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
+    return out
