@@ -16,6 +16,8 @@ import pytest
 
 from dojo import stubs
 
+pytestmark = pytest.mark.slow  # end-to-end: real processes, seconds each
+
 ROOT = Path(__file__).resolve().parents[2]
 KATA = "inplace_update"
 

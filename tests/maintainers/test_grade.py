@@ -26,6 +26,8 @@ from dojo import stubs
 from dojo.catalog import load
 from dojo.grade import sandbox
 
+pytestmark = pytest.mark.slow  # end-to-end: real processes, seconds each
+
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 PY = sys.executable

@@ -17,7 +17,10 @@ import pytest
 
 from tests.maintainers.test_cli import KATA, ROOT, copy_project, env, solve
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="dojo watch needs fork")
+pytestmark = [
+    pytest.mark.slow,  # end-to-end: real processes, seconds each
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="dojo watch needs fork"),
+]
 
 
 class Watch:
