@@ -263,10 +263,8 @@ def show_verdict(project: Path, cat: Catalog, progress: Progress, verdict: ui.Ve
                  f"  打开 {path},用你的代码替换 TODO。"))
     if verdict.test and verdict.state in ("failing", "broken"):
         ui.say(f"  {verdict.test}", style="dim")
-    if verdict.message:
-        from rich.padding import Padding
-
-        ui.say(Padding(Text(verdict.message), (0, 0, 0, 2)))
+    if verdict.message:  # indented by hand: a Padding would crop long (or Chinese) lines
+        ui.say("\n".join("  " + line for line in verdict.message.splitlines()))
     if verdict.state in ("failing", "not started"):
         total = len(hints(step))
         used = progress.hints_used(step.id)
