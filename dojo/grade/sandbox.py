@@ -183,6 +183,15 @@ def enter_namespaces(job_dir: Path, limits: Limits, hide: list[str] = (),
         if block is not None:
             blocked.setdefault(block, []).append(
                 (path, os.open(path, os.O_PATH | os.O_DIRECTORY)))
+    # the runtime may itself live under a folder that becomes private below (a clone and its
+    # venv in /tmp, as CI has it): keep a handle on it to bind it back at the same path
+    private = ("/tmp", "/var/tmp", "/dev/shm")
+    rebind: list[tuple[str, int]] = []
+    for path in sorted({os.path.realpath(p) for p in expose}, key=len):
+        inside_private = any(path == r or path.startswith(r + "/") for r in private)
+        covered = any(path.startswith(done + "/") for done, _ in rebind)
+        if inside_private and not covered and os.path.isdir(path):
+            rebind.append((path, os.open(path, os.O_PATH | os.O_DIRECTORY)))
     for path in hide:
         if os.path.isdir(path) and not os.path.islink(path):
             _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=555")
@@ -203,6 +212,10 @@ def enter_namespaces(job_dir: Path, limits: Limits, hide: list[str] = (),
                 _mount("tmpfs", extra, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
             except OSError:
                 pass
+    for path, pfd in rebind:  # only the runtime comes back; its neighbours stay out of sight
+        os.makedirs(path, 0o755, exist_ok=True)
+        _mount(f"/proc/self/fd/{pfd}", path, None, MS_BIND | MS_REC, None)
+        os.close(pfd)
     return Path("/tmp/job")
 
 
