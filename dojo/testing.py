@@ -92,3 +92,28 @@ def close(a, b, *, rtol: float = 1e-5, atol: float = 1e-6) -> bool:
     if a.shape != b.shape:
         return False
     return bool(torch.allclose(a.double(), b.double(), rtol=rtol, atol=atol))
+
+
+def expect_changed_in_place(named, ids, storages, *, call: str, kata: str) -> None:
+    """The caller's parameters were updated in place: the same objects (`ids`), the same storage
+    (`storages`), each still a leaf that requires grad. `named` is [(name, tensor), ...]."""
+    tensors = [p for _, p in named]
+    expect(
+        [id(p) for p in tensors] == list(ids) and [p.data_ptr() for p in tensors] == list(storages),
+        "the parameters were replaced (new objects or new storage): the caller's tensors must "
+        "change in place, `param -= ...` under `torch.no_grad()`.",
+        "参数被替换了(新对象或新存储):调用方的张量必须原地修改,在 `torch.no_grad()` 下 "
+        "`param -= ...`。",
+        call=call,
+        kata=kata,
+    )
+    for name, p in named:
+        expect(
+            p.is_leaf and p.requires_grad,
+            f"`{name}` is no longer a leaf that requires grad: do the update under "
+            f"`torch.no_grad()`.",
+            f"`{name}` 不再是需要梯度的叶子张量:请在 `torch.no_grad()` 下更新。",
+            call=call,
+            got=p,
+            kata=kata,
+        )

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from dojo.datasets import synthetic_data
-from dojo.testing import close, expect, fail, show
+from dojo.testing import close, expect, expect_changed_in_place, fail, show
 
 KATA = "tail_batches"
 
@@ -282,23 +282,7 @@ def test_train_epoch_changes_the_callers_leaves_in_place(kata):
         got=f"returned {show(result)}, w = {show(w)}",
         kata=KATA,
     )
-    expect(
-        [id(w), id(b)] == ids and [w.data_ptr(), b.data_ptr()] == storages,
-        "the parameters got new storage: update the caller's tensors in place.",
-        "参数换了新的存储:请原地更新调用方的张量。",
-        call=call,
-        kata=KATA,
-    )
-    for name, p in (("w", w), ("b", b)):
-        expect(
-            p.is_leaf and p.requires_grad,
-            f"`{name}` is no longer a leaf that requires grad: update it under "
-            f"`torch.no_grad()`.",
-            f"`{name}` 不再是需要梯度的叶子张量:请在 `torch.no_grad()` 下更新。",
-            call=call,
-            got=p,
-            kata=KATA,
-        )
+    expect_changed_in_place([("w", w), ("b", b)], ids, storages, call=call, kata=KATA)
 
 
 # --- dataset_mean_loss -------------------------------------------------------------------------
