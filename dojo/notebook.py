@@ -11,10 +11,6 @@ the teaching message of the first failure, as `dojo check` does.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-import json
-import tempfile
 from pathlib import Path
 
 from dojo.i18n import t
@@ -28,36 +24,16 @@ PIP_SPEC = "pytorch-pitfall-katas"
 
 def run(kata: str, tests_source: str, work: str = WORK, lang: str | None = None) -> bool:
     """Run the kata's tests against `work/<kata>.py`; print the verdict. True when solved."""
-    import pytest
-
     from dojo.catalog import load
+    from dojo.runner import run_tests
 
     folder = Path(work).resolve()
     tests = folder / "tests"
     tests.mkdir(parents=True, exist_ok=True)
-    test_file = tests / f"test_{kata}.py"
-    test_file.write_text(tests_source, encoding="utf-8")
-    with tempfile.TemporaryDirectory(prefix="dojo-nb-") as tmp:
-        report = Path(tmp) / "report.json"
-        args = [
-            str(test_file),
-            f"--rootdir={folder}",
-            "-p",
-            "dojo.pytest_plugin",
-            "-p",
-            "no:cacheprovider",
-            "--target",
-            str(folder),
-            "--dojo-report",
-            str(report),
-            "-q",
-            *(["--lang", lang] if lang else []),
-        ]
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            pytest.main(args)
-        data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
-    records = [r for r in data.get("tests", []) if r["state"] != "skipped"]
-    states = data.get("steps", {})
+    (tests / f"test_{kata}.py").write_text(tests_source, encoding="utf-8")
+    outcome = run_tests(folder, folder, [kata], lang=lang, tests=tests)
+    records = [r for r in outcome.tests if r["state"] != "skipped"]
+    states = outcome.steps
     steps = [s.id for s in load().steps_of(kata)] or [kata]
     solved = bool(records) and all(states.get(s) == "solved" for s in steps if s in states)
     passed = sum(r["state"] == "passed" for r in records)

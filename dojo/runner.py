@@ -39,16 +39,22 @@ def run_tests(
     extra: list[str] | tuple[str, ...] = (),
     lang: str | None = None,
     quiet: bool = True,
+    tests: Path | None = None,
 ) -> Outcome:
-    """Run the tests of `modules` (default: every kata) against `target`, in this process."""
+    """Run the tests of `modules` (default: every kata) against `target`, in this process.
+
+    The tests are `project/tests/test_<module>.py`, with the project's conftest; or, where there
+    is no checkout (a notebook), `tests/test_<module>.py` run with the plugin loaded by name."""
     project = Path(project).resolve()
-    tests = project / "tests"
+    plugin = [] if tests is None else ["-p", "dojo.pytest_plugin"]
+    tests = project / "tests" if tests is None else Path(tests).resolve()
     paths = [str(tests / f"test_{m}.py") for m in modules] if modules else [str(tests)]
     with tempfile.TemporaryDirectory(prefix="dojo-run-") as tmp:
         report = Path(tmp) / "report.json"
         args = [
             *paths,
             f"--rootdir={project}",
+            *plugin,
             "--target",
             str(Path(target).resolve()),
             "--dojo-report",
