@@ -377,9 +377,9 @@ def check_binary(value, grad, logits, targets, call):
 
 
 def test_binary_loss_of_moderate_logits(kata):
-    logits = torch.tensor([2.0, -1.0, 0.5, -3.0, 0.0])
+    logits = torch.tensor([2.0, -1.0, 0.5, -3.0, 0.25])
     targets = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.3])
-    call = "binary_loss(logits [2, -1, 0.5, -3, 0], targets [1, 0, 0, 1, 0.3])"
+    call = "binary_loss(logits [2, -1, 0.5, -3, 0.25], targets [1, 0, 0, 1, 0.3])"
     value, grad = binary(kata, logits, targets, call)
     check_binary(value, grad, logits, targets, call)
 
