@@ -173,12 +173,7 @@ def check_flat(kata, images, call):
     )
     if torch.equal(got, want):
         return
-    bad = (got != want).nonzero()[0].tolist()
-    j = bad[1]
-    should = origin(want[tuple(bad)], images.shape)
-    holds = origin(got[tuple(bad)], images.shape)
-    where = (f"out[{bad[0]}, {j}] should hold images[{', '.join(map(str, should))}] but holds "
-             f"images[{', '.join(map(str, holds))}]")
+    where = where_wrong(got, want, images.shape)
     if torch.equal(got, images.reshape(n, -1)):
         fail(
             f"flattened in the (C, H, W) order, PyTorch's default: {where}. A Linear layer trained "
