@@ -267,6 +267,8 @@ def cmd_explain(args) -> int:
             ui.say(t(f"Article: {article['title']}{who}", f"文章:{article['title']}{who}"))
             if article.get("about"):
                 ui.say(t(f"  about: {article['about']}", f"  内容:{article['about']}"), style="dim")
+            if article.get("url"):  # sources outside the five articles (issue 14)
+                ui.say(f"  {article['url']}", style="dim")
         if step.snippet:
             ui.say(t("The snippet:", "代码片段:"))
             ui.say(ui.indent(step.snippet, "    "), style="cyan")

@@ -95,6 +95,26 @@ KNOWN = [
         "训练模式下的 BatchNorm 遇到只有一个样本的批量:无法用一个值计算批量统计量。评估时用 "
         "`model.eval()`(使用滑动统计量),训练时批量至少两个样本。",
     ),
+    # issue 14 (view_vs_permute, logits_not_probabilities)
+    (
+        r"view size is not compatible with input tensor's size and stride",
+        "`.view()` on a tensor that is not contiguous (after a `permute`, a transpose or a "
+        "slice): view only reinterprets the memory as it is, and these numbers are no longer "
+        "laid out in order. Use `.reshape(...)` (it copies when it must) or "
+        "`.contiguous().view(...)`. And a reshape is not a permute: it never moves an element.",
+        "对不连续的张量(`permute`、转置或切片之后)调用了 `.view()`:view 只是按原样重新解读内存,"
+        "而这些数在内存里已经不按顺序排列。请用 `.reshape(...)`(需要时它会复制)或 "
+        "`.contiguous().view(...)`。另外,reshape 不等于 permute:它从不移动任何元素。",
+    ),
+    (
+        r"all elements of input should be between 0 and 1",
+        "`BCELoss` (`F.binary_cross_entropy`) takes probabilities in [0, 1], and was given raw "
+        "scores. Give the logits to `BCEWithLogitsLoss` (`F.binary_cross_entropy_with_logits`), "
+        "which applies the sigmoid itself and stays exact for any logit.",
+        "`BCELoss`(`F.binary_cross_entropy`)要的是 [0, 1] 之间的概率,却收到了原始分数。请把 logits "
+        "交给 `BCEWithLogitsLoss`(`F.binary_cross_entropy_with_logits`),它自己做 sigmoid,对任何 "
+        "logit 都算得准确。",
+    ),
     (
         r"maximum recursion depth",
         "Infinite recursion: a function calls itself without end.",

@@ -158,11 +158,14 @@ def variants(project: Path, kata: str, *, notes: list[str]) -> list[Variant]:
 
 class Recorder(list):
     """The values a recipe records, in order (`x` optionally gives their x values); a recipe
-    with several panels records the others into `rec.panel(i)`."""
+    with several panels records the others into `rec.panel(i)`. A recipe whose panels run
+    separately may set `rec.panel(i).raised` to the name of an exception that stopped that panel
+    alone."""
 
     def __init__(self):
         super().__init__()
         self.xs: list[float] = []
+        self.raised: str | None = None
         self._panels: dict[int, "Recorder"] = {}
 
     def add(self, y: float, x: float | None = None) -> None:
@@ -202,8 +205,8 @@ def _run(recipe: Callable, variant: Variant, panels: int = 1, label: str | None 
             if not math.isfinite(y) or abs(y) > 1e12:
                 ys, xs, diverged = ys[:j], xs[:j], True
                 break
-        curves.append(Curve(label or variant.name, variant.kind, xs, ys, raised, diverged,
-                            changed=variant.changed, panel=i))
+        curves.append(Curve(label or variant.name, variant.kind, xs, ys, raised or got.raised,
+                            diverged, changed=variant.changed, panel=i))
     return curves
 
 
@@ -398,6 +401,55 @@ def recipe_mnist(mod, rec):
             del mod.F
 
 
+# --- logits_not_probabilities (issue 14): what each loss does to learning ---------------------
+
+
+def recipe_logits_not_probabilities(mod, rec):
+    """Panel 0: softmax regression on 256 digits of the shipped subset, trained with the
+    variant's `classification_loss` (gradient descent, lr 0.1); the true cross-entropy of the
+    logits after every step. Panel 1: logistic regression on 1-D data, started confidently wrong
+    (w = -25), trained with the variant's `binary_loss`; the true binary cross-entropy."""
+    import torch
+    import torch.nn.functional as F
+
+    from dojo import mnist_data
+
+    try:
+        images, labels = mnist_data.split_tensors(subset=True)
+    except Exception as err:  # noqa: BLE001
+        raise NothingToShow(t(f"the MNIST subset is not available ({err}).",
+                              f"无法使用 MNIST 子集({err})。")) from None
+    X, y = images[:256].flatten(1), labels[:256]
+    W = torch.zeros(784, 10, requires_grad=True)
+    b = torch.zeros(10, requires_grad=True)
+    for _ in range(60):
+        mod.classification_loss(X @ W + b, y).backward()
+        with torch.no_grad():
+            for p in (W, b):
+                p -= 0.1 * p.grad
+                p.grad = None
+            rec.add(F.cross_entropy(X @ W + b, y).item())
+
+    gen = torch.Generator().manual_seed(4)
+    x = torch.randn(100, generator=gen)
+    target = (x + 0.3 * torch.randn(100, generator=gen) > 0).float()
+    w = torch.tensor(-25.0, requires_grad=True)  # confidently wrong: saturated logits
+    c = torch.tensor(0.0, requires_grad=True)
+    binary = rec.panel(1)
+    try:
+        for _ in range(60):
+            mod.binary_loss(w * x + c, target).backward()
+            with torch.no_grad():
+                for p in (w, c):
+                    p -= 1.0 * p.grad
+                    p.grad = None
+                binary.add(F.binary_cross_entropy_with_logits(w * x + c, target).item())
+    except (KeyboardInterrupt, NothingToShow):
+        raise
+    except BaseException as err:  # noqa: BLE001 - this panel stops; the other one stands
+        binary.raised = type(err).__name__
+
+
 def _mnist_loaders():
     import torch
     from torch.utils.data import DataLoader, Subset
@@ -454,6 +506,14 @@ RECIPES: dict[str, Recipe] = {
         recipe_custom_optimizer, ("batch loss", "批次损失"), ("step", "步数"),
         ("your SGD with momentum 0.9, given model.parameters()",
          "动量 0.9 的 SGD,传入 model.parameters()")),
+    "logits_not_probabilities": Recipe(
+        recipe_logits_not_probabilities, ("", ""), ("", ""),
+        ("softmax regression on 256 digits; logistic regression started confidently wrong",
+         "在 256 个数字上做 softmax 回归;从错得很自信处开始的逻辑回归"),
+        panels=(
+            (("true cross-entropy of the logits", "logits 的真实交叉熵"), ("step", "步数"), True),
+            (("true binary cross-entropy", "真实的二元交叉熵"), ("step", "步数"), True),
+        )),
     "mnist": Recipe(
         recipe_mnist, ("", ""), ("", ""),
         ("256 digits of the shipped subset, 2 epochs; accuracy on 250 test digits",
@@ -470,6 +530,9 @@ NOTHING = {
     "train_eval_mode": ("its pitfalls show in one accuracy figure, not a curve",
                         "它的陷阱体现在一个准确率数值上,而不是曲线"),
     "koans": ("koans are predictions, not training", "公案是预测题,不是训练"),
+    "normalize_with_train_stats": (
+        "its pitfalls show in two figures per channel, a mean and a std, not a curve",
+        "它的陷阱体现在每个通道的两个数(均值和标准差)上,而不是曲线"),
 }
 
 
@@ -619,6 +682,8 @@ def make(project: Path, kata: str, out: str | None = None) -> Picture:
     project = Path(project).resolve()
     if kata == "no_grad":
         return _make_no_grad(project, out)
+    if kata == "view_vs_permute":
+        return _make_view_vs_permute(project, out)
     recipe = RECIPES.get(kata)
     if recipe is None:
         why = NOTHING.get(kata, ("it has no picture yet", "它还没有图示"))
@@ -799,3 +864,93 @@ def _unique(names: list[str]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         out.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
     return out
+
+
+# --- view_vs_permute (issue 14): the picture each variant makes of one image -----------------
+
+
+def _layout_picture():
+    """One (1, 3, 32, 32) image in [0, 1] with a shape in each channel: a red disc, a green
+    bar, a blue diagonal, so that a scrambled layout is plain to see."""
+    import torch
+
+    r = torch.arange(32.0)
+    yy, xx = r.view(32, 1), r.view(1, 32)
+    red = (((yy - 11) ** 2 + (xx - 11) ** 2) < 64).float()
+    green = ((yy > 20) & (yy < 27)).float().expand(32, 32)
+    blue = ((xx - yy).abs() < 3).float()
+    return torch.stack([red, green, blue]).unsqueeze(0)
+
+
+def _as_picture(fn, images):
+    """(H, W, C) array to draw and None, or None and the name of what the function raised."""
+    h, w = images.shape[2], images.shape[3]
+    try:
+        out = fn(images)
+        return out.detach().reshape(h, w, -1).clamp(0, 1).numpy(), None
+    except NotImplementedError:
+        return None, "NotImplementedError"
+    except (KeyboardInterrupt, NothingToShow):
+        raise
+    except BaseException as err:  # noqa: BLE001 - a wrong answer that raises is the point
+        return None, type(err).__name__
+
+
+def _make_view_vs_permute(project: Path, out: str | None) -> Picture:
+    """A grid: one row per variant (the reference, each wrong answer of the gallery, yours), the
+    image through `to_channels_last` and through `flatten_channels_last` (each row of numbers
+    read back as an (H, W, C) picture)."""
+    notes: list[str] = []
+    chinese = _setup_fonts(notes)
+    english = not chinese
+    images = _layout_picture()
+    rows = []
+    for variant in variants(project, "view_vs_permute", notes=notes):
+        pictures = [_as_picture(getattr(variant.module, name), images)
+                    for name in ("to_channels_last", "flatten_channels_last")]
+        if variant.kind == "yours" and all(r == "NotImplementedError" for _, r in pictures):
+            continue  # not started: nothing of theirs to draw
+        rows.append((variant, pictures))
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    reference = rows[0][1]
+    fig, axes = plt.subplots(len(rows), 2, figsize=(6.5, 2.6 * len(rows)), squeeze=False)
+    headers = (("to_channels_last(image)", "to_channels_last(image)"),
+               ("flatten_channels_last(image), read back as (H, W, C)",
+                "flatten_channels_last(image),按 (H, W, C) 读回"))
+    lines = []
+    for i, (variant, pictures) in enumerate(rows):
+        name = variant.name if variant.kind != "reference" or english else "参考答案"
+        verdicts = []
+        for j, ((picture, raised), (ref, _)) in enumerate(zip(pictures, reference)):
+            ax = axes[i][j]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if picture is None:
+                ax.text(0.5, 0.5, f"✕ {raised}", ha="center", va="center", color="tab:red",
+                        transform=ax.transAxes)
+                verdict = t(f"raised {raised}", f"抛出 {raised}")
+            else:
+                ax.imshow(picture, interpolation="nearest")
+                right = ref is not None and picture.shape == ref.shape and bool(
+                    np.allclose(picture, ref))
+                verdict = t("as the reference", "与参考相同") if right else t(
+                    "scrambled", "被打乱")
+            if i == 0:
+                ax.set_title(headers[j][0] if english else headers[j][1], fontsize=8)
+            if j == 0:
+                ax.set_ylabel(name, fontsize=8)
+            verdicts.append(verdict)
+        lines.append(f"  {name}: to_channels_last {verdicts[0]}; flatten_channels_last "
+                     f"{verdicts[1]}")
+    fig.suptitle(f"{_title(project, 'view_vs_permute', english)}\n" + (
+        "a red disc, a green bar, a blue diagonal: each in its own channel" if english else
+        "红色圆盘、绿色横条、蓝色对角线:各在一个通道里"), fontsize=10)
+    fig.tight_layout()
+    path = _out_path(project, "view_vs_permute", out, chinese)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Picture(path=Path(_shown(path)), summary="\n".join(lines), notes=notes)
