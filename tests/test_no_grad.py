@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
+from dojo import diagnose
 from dojo.datasets import thermometer
 from dojo.memory import SavedTensorLog
 from dojo.testing import close, expect, fail, show
@@ -554,5 +555,40 @@ def test_evaluate_leaves_every_module_in_its_mode(kata, start):
         call=f"evaluate(model, X) with a model in {start}",
         got="; ".join(changed),
         expected="every module in the mode it was in",
+        kata=KATA,
+    )
+
+
+NESTED = {
+    "train, a batch norm frozen deep inside": lambda m: m[2].layers[1].eval(),
+    "eval but one block in train, a batch norm inside it frozen":
+        lambda m: (m.eval(), m[2].train(), m[2].layers[1].eval()),
+}
+
+
+@pytest.mark.parametrize("start", list(NESTED))
+def test_evaluate_leaves_modules_deep_inside_nested_containers_in_their_modes(kata, start):
+    """Sequential in Sequential, a ModuleList and a ModuleDict in a module of the test's own
+    class: restoring the model and its children only is not enough."""
+    model = diagnose.nested_model(4, 3, seed=3)
+    NESTED[start](model)
+    X = torch.randn(6, 4, generator=torch.Generator().manual_seed(8))
+    want = expected_outputs(model, X)
+    before = diagnose.modes(model)
+    call = f"evaluate(model, X) with a nested model in {start}"
+    out = kata.evaluate(model, X)
+    after = diagnose.modes(model)
+    mistake = diagnose.mode_mistake(before, after)
+    if mistake is not None:
+        fail(*mistake, call=call, got=diagnose.mode_changes(before, after),
+             expected="every module in the mode it was in", kata=KATA)
+    expect(
+        isinstance(out, torch.Tensor) and close(out, want, rtol=1e-4, atol=1e-5),
+        "the outputs are not those of the nested model with every module in eval mode: was "
+        "every module, however deep, in eval mode during the forward pass?",
+        "输出不是嵌套模型所有模块都处于 eval 模式时的输出:前向计算时每个模块(无论多深)都处于 eval 模式了吗?",
+        call=call,
+        got=out,
+        expected=want,
         kata=KATA,
     )
