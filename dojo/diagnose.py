@@ -98,6 +98,35 @@ def implied_divisor(total: float, mean: float) -> float | None:
     return total / mean
 
 
+def divisor_causes(n: int, sizes: list[int]) -> list[tuple[float, Text]]:
+    """The counts a mean over `n` examples in batches of `sizes` is wrongly divided by, each with
+    the words that name it (for `matching` against `implied_divisor`)."""
+    k, full = len(sizes), max(sizes) if sizes else 0
+    causes = [
+        (float(k), (
+            f"divided the sum over the examples by the number of batches ({k}), not by the number "
+            f"of examples ({n}): `len(loader)` counts batches. Divide by the number of "
+            f"examples (`len(loader.dataset)`, or count `len(target)` as you go).",
+            f"把对样本的求和除以了批量的个数({k}),而不是样本的个数({n}):`len(loader)` 数的是批量。"
+            f"请除以样本个数(`len(loader.dataset)`,或者边走边累加 `len(target)`)。",
+        )),
+        (float(k * full), (
+            f"divided the sum over the examples by {k} batches times {full} = {k * full}, not by "
+            f"the {n} examples: the short last batch was counted as a full one. Divide "
+            f"by the number of examples (`len(loader.dataset)`, or count `len(target)` as you "
+            f"go).",
+            f"把对样本的求和除以了 {k} 个批量乘以 {full},即 {k * full},而不是 {n} 个样本:较短的最后一批"
+            f"被当成了满批。请除以样本个数(`len(loader.dataset)`,或者边走边累加 `len(target)`)。",
+        )),
+        (float(full), (
+            f"divided the sum over the examples by the batch size ({full}), not by the number of "
+            f"examples ({n}). Divide by the number of examples.",
+            f"把对样本的求和除以了批量大小({full}),而不是样本个数({n})。请除以样本个数。",
+        )),
+    ]
+    return [(count, cause) for count, cause in causes if count != n]
+
+
 # --- the order of zero_grad, backward and step -------------------------------------------------
 
 
