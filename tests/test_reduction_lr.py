@@ -225,7 +225,18 @@ def test_train_concise_sum_equals_mean_for_any_dividing_batch_size(kata, batch_s
 # --- train_concise: the reported losses --------------------------------------------------------
 
 
-def check_losses(kata, reduction, n=60, batch_size=6):
+def mean_of_batch_means(net, features, labels, batch_size):
+    """The per-epoch figure a common slip reports: the mean of the batch means over the
+    dataset in its stored order (the short last batch weighing as much as a full one)."""
+    with torch.no_grad():
+        means = [nn.MSELoss()(net(X), y).item()
+                 for X, y in zip(features.split(batch_size), labels.split(batch_size))]
+    return sum(means) / len(means)
+
+
+def check_losses(kata, reduction, n=63, batch_size=6):
+    """n = 63: batches of 6 leave a tail of 3, where a mean of batch means differs from the
+    mean per example (with a dividing size the two agree, and the slip would pass)."""
     features, labels = synthetic_data(n, seed=8)
     reported = {}
     for epochs in (1, 2):
@@ -289,12 +300,27 @@ def check_losses(kata, reduction, n=60, batch_size=6):
                 expected=show(want),
                 kata=KATA,
             )
+        if abs(got - mean_of_batch_means(net, features, labels, batch_size)) <= 1e-5 * want:
+            fail(
+                f"the reported loss is the mean of the batch means: with {n} examples in "
+                f"batches of {batch_size} the last batch holds {n % batch_size}, yet it weighs "
+                f"as much as a full one. Report the mean squared error per example over the "
+                f"whole dataset: `nn.MSELoss()(net(features), labels)`, or the batches' summed "
+                f"losses divided by n.",
+                f"记录的损失是各批均值的平均:{n} 个样本按每批 {batch_size} 个分,最后一批只有 "
+                f"{n % batch_size} 个,却和满批一样重。请记录整个数据集上每个样本的均方误差:"
+                f"`nn.MSELoss()(net(features), labels)`,或者把各批的求和损失加起来再除以 n。",
+                call=call,
+                got=show(got),
+                expected=show(want),
+                kata=KATA,
+            )
         fail(
-            "the figure reported for the last epoch is not the mean squared error per example "
-            "over the whole dataset, taken after the epoch (as `nn.MSELoss()` computes it, "
-            "without a half) with the returned net.",
-            "最后一轮记录的数值不是该轮结束后、用返回的网络在整个数据集上算出的每个样本均方误差"
-            "(与 `nn.MSELoss()` 相同,不除以 2)。",
+            f"the figure reported for the last epoch is not the mean squared error per example "
+            f"over the whole dataset, taken after the epoch (as `nn.MSELoss()` computes it, "
+            f"without a half) with the returned net: it is {ratio:.4g} times that figure.",
+            f"最后一轮记录的数值不是该轮结束后、用返回的网络在整个数据集上算出的每个样本均方误差"
+            f"(与 `nn.MSELoss()` 相同,不除以 2):它是那个数值的 {ratio:.4g} 倍。",
             call=call,
             got=show(got),
             expected=show(want),
