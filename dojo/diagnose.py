@@ -112,11 +112,12 @@ def divisor_causes(n: int, sizes: list[int]) -> list[tuple[float, Text]]:
         )),
         (float(k * full), (
             f"divided the sum over the examples by {k} batches times {full} = {k * full}, not by "
-            f"the {n} examples: the short last batch was counted as a full one. Divide "
-            f"by the number of examples (`len(loader.dataset)`, or count `len(target)` as you "
-            f"go).",
-            f"把对样本的求和除以了 {k} 个批量乘以 {full},即 {k * full},而不是 {n} 个样本:较短的最后一批"
-            f"被当成了满批。请除以样本个数(`len(loader.dataset)`,或者边走边累加 `len(target)`)。",
+            f"the {n} examples: every batch was counted as holding {full} examples, the short "
+            f"ones too. Divide by the number of examples (`len(loader.dataset)`, or count "
+            f"`len(target)` as you go).",
+            f"把对样本的求和除以了 {k} 个批量乘以 {full},即 {k * full},而不是 {n} 个样本:每个批量都被"
+            f"当成有 {full} 个样本,较短的也一样。请除以样本个数(`len(loader.dataset)`,或者边走边累加 "
+            f"`len(target)`)。",
         )),
         (float(full), (
             f"divided the sum over the examples by the batch size ({full}), not by the number of "

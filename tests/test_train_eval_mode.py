@@ -167,6 +167,12 @@ def test_accuracy_is_the_fraction_correct_in_eval_mode(kata):
             expected=want,
             kata=KATA,
         )
+    sizes = [n for _, n in counts]
+    cause = diagnose.matching(diagnose.implied_divisor(want * sum(sizes), got),
+                              diagnose.divisor_causes(sum(sizes), sizes), rtol=1e-6)
+    if cause is not None:
+        fail(f"accuracy {cause[0]}", f"accuracy {cause[1]}", call=call, got=got, expected=want,
+             kata=KATA)
     fail(
         "this is not the fraction of examples whose highest-scoring class (`argmax(dim=1)`) "
         "equals the target.",
