@@ -128,6 +128,18 @@ def divisor_causes(n: int, sizes: list[int]) -> list[tuple[float, Text]]:
     return [(count, cause) for count, cause in causes if count != n]
 
 
+def uncleared(name: str, step: int, culprit: str) -> Text:
+    """Before step `step`, `name` held more than this step's gradient: `culprit` (the call
+    that should have cleared it) left it, and backward added onto it."""
+    return (
+        f"before step {step}, {name} held more than this step's gradient: {culprit} left the "
+        f"earlier gradient uncleared, and `backward()` added the new one onto it. Clear every "
+        f"gradient once it has been used (`p.grad.zero_()`, or `p.grad = None`).",
+        f"第 {step} 步之前,{name} 里不只有这一步的梯度:{culprit} 没有清掉之前的梯度,`backward()` "
+        f"把新梯度加在了上面。梯度用过之后请清零(`p.grad.zero_()` 或 `p.grad = None`)。",
+    )
+
+
 # --- the order of zero_grad, backward and step -------------------------------------------------
 
 

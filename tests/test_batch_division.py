@@ -267,11 +267,7 @@ def test_sgd_on_a_summed_loss_equals_gradient_descent_on_the_mean_loss(kata):
         for name, p, g in (("w", w, fresh[0]), ("b", b, fresh[1])):
             expect(
                 close(p.grad, g, rtol=1e-4, atol=1e-5),
-                f"before step {step}, `{name}.grad` held more than this step's gradient: the "
-                f"previous `sgd` call left its gradient uncleared, and `backward()` added the new "
-                f"one onto it. Clear it after each step (`param.grad.zero_()`).",
-                f"第 {step} 步之前,`{name}.grad` 里不只有这一步的梯度:上一次 `sgd` 调用没有清零梯度,"
-                f"`backward()` 把新梯度加在了上面。每步之后请清零(`param.grad.zero_()`)。",
+                *diagnose.uncleared(f"`{name}.grad`", step, "the previous `sgd` call"),
                 call=call,
                 got=p.grad,
                 expected=g,

@@ -158,11 +158,7 @@ def check_against_torch(step, ours, theirs, before, grads, *, lr, momentum, call
         if fresh is not None and not all(close(g, f, rtol=1e-5, atol=1e-6)
                                          for g, f in zip(grads, fresh)):
             fail(
-                f"before step {step} the gradients held more than this step's: zero_grad() did "
-                f"not clear them, so `backward()` added the new gradient onto the old one. "
-                f"Clear every gradient that exists (`p.grad.zero_()`, or `p.grad = None`).",
-                f"第 {step} 步之前,梯度里不只有这一步的梯度:zero_grad() 没有清掉它们,`backward()` "
-                f"把新梯度加在了旧梯度上。请清零每个存在的梯度(`p.grad.zero_()` 或 `p.grad = None`)。",
+                *diagnose.uncleared(f"the gradient of parameter {i}", step, "zero_grad()"),
                 call=call,
                 got=grads[i],
                 expected=fresh[i],

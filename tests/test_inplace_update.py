@@ -154,11 +154,7 @@ def test_a_few_steps_of_linear_regression_match_plain_gradient_descent(kata):
         for name, p, g in (("w", w, fresh[0]), ("b", b, fresh[1])):
             expect(
                 close(p.grad, g, rtol=1e-4, atol=1e-5),
-                f"before step {step}, `{name}.grad` held more than this step's gradient: the "
-                f"previous sgd_step left it uncleared, and `backward()` added the new one onto "
-                f"it. Clear it after each update (`param.grad.zero_()`, or set it to None).",
-                f"第 {step} 步之前,`{name}.grad` 里不只有这一步的梯度:上一次 sgd_step 没有清零,"
-                f"`backward()` 把新梯度加在了上面。每次更新之后请清零(`param.grad.zero_()` 或设为 None)。",
+                *diagnose.uncleared(f"`{name}.grad`", step, "the previous sgd_step"),
                 call=call,
                 got=p.grad,
                 expected=g,

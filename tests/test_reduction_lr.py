@@ -272,6 +272,7 @@ def check_losses(kata, reduction, n=63, batch_size=6):
         if abs(got - want) <= 1e-4 * max(want, 1e-6):
             continue
         ratio = got / want if want else float("inf")
+        shown = dict(call=call, got=show(got), expected=show(want), kata=KATA)
         if abs(ratio - n) < 0.01 * n:
             fail(
                 f"the reported loss is {ratio:.4g} times larger than the mean squared error per "
@@ -281,10 +282,7 @@ def check_losses(kata, reduction, n=63, batch_size=6):
                 f"记录的损失是每个样本均方误差的 {ratio:.4g} 倍,正好是 n = {n} 倍:这是用 "
                 f"reduction='sum' 对整个数据集求和的损失。不管训练用哪种 reduction,都要记录每个样本的"
                 f"数值:用 `nn.MSELoss()`(mean),或把总和除以 n。",
-                call=call,
-                got=show(got),
-                expected=show(want),
-                kata=KATA,
+                **shown,
             )
         if batch_size / 2 < ratio < batch_size * 2:
             fail(
@@ -295,10 +293,7 @@ def check_losses(kata, reduction, n=63, batch_size=6):
                 f"记录的损失是每个样本均方误差的 {ratio:.4g} 倍,约为 batch_size = {batch_size} 倍:"
                 f"用 reduction='sum' 求和的批量损失不是每个样本的数值。每轮结束后,请记录整个数据集上的"
                 f"均方误差(对全部特征用 `nn.MSELoss()`)。",
-                call=call,
-                got=show(got),
-                expected=show(want),
-                kata=KATA,
+                **shown,
             )
         if abs(got - mean_of_batch_means(net, features, labels, batch_size)) <= 1e-5 * want:
             fail(
@@ -310,10 +305,7 @@ def check_losses(kata, reduction, n=63, batch_size=6):
                 f"记录的损失是各批均值的平均:{n} 个样本按每批 {batch_size} 个分,最后一批只有 "
                 f"{n % batch_size} 个,却和满批一样重。请记录整个数据集上每个样本的均方误差:"
                 f"`nn.MSELoss()(net(features), labels)`,或者把各批的求和损失加起来再除以 n。",
-                call=call,
-                got=show(got),
-                expected=show(want),
-                kata=KATA,
+                **shown,
             )
         fail(
             f"the figure reported for the last epoch is not the mean squared error per example "
@@ -321,10 +313,7 @@ def check_losses(kata, reduction, n=63, batch_size=6):
             f"without a half) with the returned net: it is {ratio:.4g} times that figure.",
             f"最后一轮记录的数值不是该轮结束后、用返回的网络在整个数据集上算出的每个样本均方误差"
             f"(与 `nn.MSELoss()` 相同,不除以 2):它是那个数值的 {ratio:.4g} 倍。",
-            call=call,
-            got=show(got),
-            expected=show(want),
-            kata=KATA,
+            **shown,
         )
     expect(
         math.isclose(reported[1][0], reported[2][0], rel_tol=1e-4, abs_tol=1e-8),
