@@ -8,14 +8,15 @@ the one the test expected:
   which known mistake gives that factor (no division: x batch_size; averaged twice:
   x 1/batch_size; divided by the dataset size: x batch_size/n ...). When no known mistake fits,
   `times` says what was seen ("0.37 times the expected step") and no cause is guessed.
-- `implied_divisor`: the count a mean was divided by (the number of examples, of batches, of
-  batches times the batch size ...).
+- `implied_divisor` and `divisor_causes`: the count a mean was divided by (the number of
+  examples, of batches, of batches times the batch size ...) and the words for each.
 - `CallOrder`: the order of an optimizer's `zero_grad()`, `step()` and the backward passes,
   with the state of the gradient at each, and `CallOrder.mistake()`, which names the order
   mistake (step before backward, zero_grad between backward and step, no zero_grad).
 - `recurrence`: the factors of a momentum buffer's recurrence `buf = a * buf + c * grad`,
-  measured from the steps (a wrong `(1 - m)` factor and a buffer that aliases the gradient
-  give different factors).
+  measured from the steps (a wrong `(1 - m)` factor, a buffer that does not carry over and
+  one that never decays give different factors).
+- `uncleared`: the words for a gradient that held more than its step's when backward ran.
 - `why_no_grad`: why a tensor's `.grad` stays None, from `requires_grad`, `is_leaf` and the
   operation in its `grad_fn`.
 - `nested_model`, `modes` and `mode_mistake`: a model of nested containers and modules of its
