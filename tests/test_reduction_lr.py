@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
+from dojo import diagnose
 from dojo.datasets import synthetic_data
 from dojo.testing import close, expect, fail, show
 
@@ -180,6 +181,28 @@ def check_mean_equals_sum(kata, n, batch_size, num_epochs, seed, lr=0.03):
                 kata=KATA,
                 **shown,
             )
+        b = batch_size
+        cause = diagnose.matching(ratio, [
+            (float(b * b), (
+                f"the 'sum' run's lr was multiplied by the batch size: at step {i + 1} it moved "
+                f"{ratio:.3g} times as far as the 'mean' run, batch_size^2 = {b * b}: the summed "
+                f"loss already makes the gradient {b} times larger, and the lr made it {b} "
+                f"times larger again. For 'sum' the lr is `lr / batch_size`.",
+                f"'sum' 的学习率乘以了批量大小:第 {i + 1} 步 'sum' 走的距离是 'mean' 的 {ratio:.3g} 倍,"
+                f"即 batch_size^2 = {b * b}:求和损失已经让梯度大了 {b} 倍,学习率又让它再大 {b} 倍。"
+                f"'sum' 的学习率是 `lr / batch_size`。",
+            )),
+            (1 / b, (
+                f"the 'sum' run's lr was divided by the batch size twice: at step {i + 1} it "
+                f"moved {ratio:.3g} times as far as the 'mean' run, 1/batch_size. Divide once: "
+                f"`lr_for_sum_reduction(lr, batch_size)` for 'sum', the lr as given for 'mean'.",
+                f"'sum' 的学习率除了两次批量大小:第 {i + 1} 步 'sum' 走的距离是 'mean' 的 {ratio:.3g} 倍,"
+                f"即 1/batch_size。只除一次:'sum' 用 `lr_for_sum_reduction(lr, batch_size)`,'mean' "
+                f"直接用给定的学习率。",
+            )),
+        ]) if b > 1 else None
+        if cause is not None:
+            fail(*cause, call=call, kata=KATA, **shown)
         fail(
             f"after step {i + 1} the 'sum' run's parameters differ from the 'mean' run's (it moved "
             f"{ratio:.3g} times as far): with the same seed, the same batches and "
