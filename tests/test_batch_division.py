@@ -1,11 +1,13 @@
 """batch_division: a summed loss's gradient is divided by the batch size, once."""
 
+import math
 import random
 
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dojo import diagnose
 from dojo.datasets import synthetic_data
 from dojo.testing import close, expect, expect_changed_in_place, fail, show
 
@@ -133,53 +135,74 @@ def test_squared_loss_keeps_the_graph_to_the_prediction(kata):
 # --- sgd ---------------------------------------------------------------------------------------
 
 
+def step_causes(batch_size, n=None):
+    """What each known mistake makes of the step, as a factor of the right one (lr times the
+    mean gradient), and the words that name it. `n`: the dataset size, where there is one."""
+    b = batch_size
+    causes = [
+        (float(b), (
+            f"no division by the batch size: the step is lr times the gradient of the summed "
+            f"loss, which is batch_size = {b} times the mean gradient, so every step is {b} "
+            f"times too large (and the right lr would change with the batch size). Step by "
+            f"`lr * param.grad / batch_size`.",
+            f"没有除以批量大小:这一步是 lr 乘以求和损失的梯度,它是平均梯度的 batch_size = {b} "
+            f"倍,所以每一步都大了 {b} 倍(合适的学习率还会随批量大小而变)。应当按 "
+            f"`lr * param.grad / batch_size` 更新。",
+        )),
+        (1 / b, (
+            f"averaged twice: every step is batch_size = {b} times too small. Taking the mean "
+            f"loss (`l.mean().backward()`) and dividing by batch_size in `sgd` as well divides "
+            f"the gradient by the batch size twice. Sum the loss (`l.sum().backward()`) and "
+            f"divide once, in `sgd`.",
+            f"平均了两次:每一步都小了 batch_size = {b} 倍。先取平均损失(`l.mean().backward()`),"
+            f"`sgd` 里又除以 batch_size,梯度就被除了两次。请对损失求和(`l.sum().backward()`),"
+            f"只在 `sgd` 里除一次。",
+        )),
+        (-1.0, (
+            "the step went uphill: `param += lr * grad` (or a minus sign lost) moves along the "
+            "gradient, where the loss grows. Subtract: `param -= lr * param.grad / batch_size`.",
+            "这一步走向了上坡:`param += lr * grad`(或丢了负号)沿着梯度方向走,损失反而增大。"
+            "应当减去:`param -= lr * param.grad / batch_size`。",
+        )),
+    ]
+    if n is not None and n != b:
+        causes.append((b / n, (
+            f"divided by the dataset size: every step is lr times the summed gradient of a "
+            f"batch of {b} divided by n = {n}, the number of all the examples, so it is {b}/{n} "
+            f"of the mean gradient's step. Divide by the number of examples in the batch "
+            f"(`sgd([w, b], lr, len(X))` or `batch_size`), not by `len(features)`.",
+            f"除以了整个数据集的大小:每一步是 lr 乘以 {b} 个样本的求和梯度再除以 n = {n}(全部样本数),"
+            f"只有平均梯度那一步的 {b}/{n}。请除以这个批量里的样本数(`sgd([w, b], lr, len(X))` 或 "
+            f"`batch_size`),而不是 `len(features)`。",
+        )))
+    return causes
+
+
 def check_step(name, param, start, grad, lr, batch_size, call):
-    """Fail, naming the pitfall, unless `param` is `start - lr * grad / batch_size`."""
+    """Fail, naming the mistake the step's size measures, unless `param` is
+    `start - lr * grad / batch_size`."""
     want = start - lr * grad / batch_size
     tol = dict(rtol=1e-4, atol=1e-6)
     if close(param, want, **tol):
         return
-    if batch_size > 1 and close(param, start - lr * grad, **tol):
-        fail(
-            f"no division by the batch size: `{name}` moved by lr * grad. The gradient of a "
-            f"loss summed over {batch_size} examples is {batch_size} times the mean gradient, "
-            f"so this step is batch_size times too large (and the right lr would change with "
-            f"the batch size). Step by `lr * param.grad / batch_size`.",
-            f"没有除以批量大小:`{name}` 移动了 lr * grad。对 {batch_size} 个样本求和的损失,其梯度"
-            f"是平均梯度的 {batch_size} 倍,所以这一步大了 batch_size 倍(合适的学习率还会随批量"
-            f"大小而变)。应当按 `lr * param.grad / batch_size` 更新。",
-            call=call,
-            got=param,
-            expected=want,
-            kata=KATA,
-        )
-    if batch_size > 1 and close(param, start - lr * grad / batch_size**2, **tol):
-        fail(
-            f"averaged twice: `{name}` moved by lr * grad / batch_size^2. Divide by the batch "
-            f"size once.",
-            f"平均了两次:`{name}` 移动了 lr * grad / batch_size^2。只需除以一次批量大小。",
-            call=call,
-            got=param,
-            expected=want,
-            kata=KATA,
-        )
+    shown = dict(call=call, got=param, expected=want, kata=KATA)
     if close(param, start, rtol=0, atol=0):
         fail(
             f"`{name}` did not change: update the caller's tensor in place (`param -= ...`) "
             f"under `torch.no_grad()`.",
             f"`{name}` 没有变化:请在 `torch.no_grad()` 下原地更新调用方的张量(`param -= ...`)。",
-            call=call,
-            got=param,
-            expected=want,
-            kata=KATA,
+            **shown,
         )
+    s = diagnose.ratio(param.detach() - start, want - start)
+    cause = diagnose.matching(s, step_causes(batch_size)) if batch_size > 1 else None
+    if cause is not None:
+        fail(*cause, **shown)
+    en, zh = diagnose.unexplained((f"the step of `{name}`", f"`{name}` 的这一步"), s,
+                                  ("`lr * param.grad / batch_size`", "`lr * param.grad / batch_size`"))
     fail(
-        f"`{name}` after the step is not `param - lr * param.grad / batch_size`.",
-        f"更新后的 `{name}` 不等于 `param - lr * param.grad / batch_size`。",
-        call=call,
-        got=param,
-        expected=want,
-        kata=KATA,
+        f"`{name}` after the step is not `param - lr * param.grad / batch_size`: {en}",
+        f"更新后的 `{name}` 不等于 `param - lr * param.grad / batch_size`:{zh}",
+        **shown,
     )
 
 
@@ -236,19 +259,33 @@ def test_sgd_on_a_summed_loss_equals_gradient_descent_on_the_mean_loss(kata):
     w_ref, b_ref = w.detach().clone(), b.detach().clone()
     lr = 0.1
     for step in range(1, 6):
+        call = f"sgd([w, b], lr={lr}, batch_size={len(X)}), step {step}"
+        before = [w.detach().clone(), b.detach().clone()]
         ((X @ w + b - y) ** 2 / 2).sum().backward()
+        residual = X @ before[0] + before[1] - y
+        fresh = [X.T @ residual, residual.sum(0)]  # this step's gradient, written out
+        for name, p, g in (("w", w, fresh[0]), ("b", b, fresh[1])):
+            expect(
+                close(p.grad, g, rtol=1e-4, atol=1e-5),
+                *diagnose.uncleared(f"`{name}.grad`", step, "the previous `sgd` call"),
+                call=call,
+                got=p.grad,
+                expected=g,
+                kata=KATA,
+            )
         kata.sgd([w, b], lr, len(X))
+        check_step("w", w, before[0], fresh[0], lr, len(X), call)
+        check_step("b", b, before[1], fresh[1], lr, len(X), call)
         residual = X @ w_ref + b_ref - y
         w_ref -= lr * X.T @ residual / len(X)
         b_ref -= lr * residual.mean(0)
         expect(
             close(w, w_ref, rtol=1e-4, atol=1e-6) and close(b, b_ref, rtol=1e-4, atol=1e-6),
             f"after step {step}, summed loss + sgd(..., batch_size) differs from gradient descent "
-            f"on the mean loss: the two must take the very same steps. With no division by the "
-            f"batch size the steps are batch_size times too large; divided twice, too small.",
-            f"第 {step} 步之后,求和损失 + sgd(..., batch_size) 与对平均损失做梯度下降的结果不同:"
-            f"两者每一步都应完全相同。没有除以批量大小,每步就大了 batch_size 倍;除了两次则太小。",
-            call=f"sgd([w, b], lr={lr}, batch_size={len(X)}), step {step}",
+            f"on the mean loss, though each step looked right on its own.",
+            f"第 {step} 步之后,求和损失 + sgd(..., batch_size) 与对平均损失做梯度下降的结果不同,"
+            f"虽然每一步单独看都是对的。",
+            call=call,
             got=f"w = {show(w)}, b = {show(b)}",
             expected=f"w = {show(w_ref)}, b = {show(b_ref)}",
             kata=KATA,
@@ -317,8 +354,8 @@ def test_train_linreg_full_batch_steps_are_gradient_descent(kata):
     w0, b0 = as_pair(kata.train_linreg(X, y, lr=lr, batch_size=n, num_epochs=0, seed=7),
                      base + ", num_epochs=0)")
     right = gd_trajectory(X, y, w0, b0, lr, 3)
-    undivided = gd_trajectory(X, y, w0, b0, lr * n, 3)
-    twice = gd_trajectory(X, y, w0, b0, lr / n, 3)
+    wrong = [(gd_trajectory(X, y, w0, b0, lr * factor, 3), cause)
+             for factor, cause in step_causes(n)]
     for epochs in (1, 2, 3):
         call = f"{base}, num_epochs={epochs}), the same seed with num_epochs=0 gives the start"
         w, b = as_pair(kata.train_linreg(X, y, lr=lr, batch_size=n, num_epochs=epochs, seed=7),
@@ -330,44 +367,85 @@ def test_train_linreg_full_batch_steps_are_gradient_descent(kata):
 
         if near(right[epochs - 1]):
             continue
-        if near(twice[epochs - 1]):
-            fail(
-                "averaged twice: the steps are batch_size times too small. Taking the mean loss "
-                "(`l.mean().backward()`) and dividing by batch_size in `sgd` as well divides the "
-                "gradient by the batch size twice. Sum the loss (`l.sum().backward()`) and "
-                "divide once, in `sgd`.",
-                "平均了两次:每一步都小了 batch_size 倍。先取平均损失(`l.mean().backward()`),"
-                "`sgd` 里又除以 batch_size,梯度就被除了两次。请对损失求和(`l.sum().backward()`),"
-                "只在 `sgd` 里除一次。",
-                call=call,
-                got=f"w = {show(w)}, b = {show(b)}",
-                expected=f"w = {show(right[epochs - 1][0])}, b = {show(right[epochs - 1][1])}",
-                kata=KATA,
-            )
-        if near(undivided[epochs - 1]):
-            fail(
-                "no division by the batch size: the steps are batch_size times too large, since "
-                "the gradient of the summed loss is batch_size times the mean gradient. Divide it "
-                "by batch_size in `sgd`.",
-                "没有除以批量大小:每一步都大了 batch_size 倍,因为求和损失的梯度是平均梯度的 "
-                "batch_size 倍。请在 `sgd` 里除以 batch_size。",
-                call=call,
-                got=f"w = {show(w)}, b = {show(b)}",
-                expected=f"w = {show(right[epochs - 1][0])}, b = {show(right[epochs - 1][1])}",
-                kata=KATA,
-            )
+        shown = dict(call=call, got=f"w = {show(w)}, b = {show(b)}",
+                     expected=f"w = {show(right[epochs - 1][0])}, b = {show(right[epochs - 1][1])}",
+                     kata=KATA)
+        for trajectory, cause in wrong:
+            if near(trajectory[epochs - 1]):
+                fail(*cause, **shown)
         fail(
             f"after {epochs} epoch(s) of full-batch training the parameters differ from "
             f"gradient descent (lr times the mean gradient per step) started from the same "
-            f"initial w and b. Each minibatch: summed squared loss, backward, "
+            f"initial w and b, and from what a step batch_size times too large or too small "
+            f"would give. Each minibatch: summed squared loss, backward, "
             f"`sgd([w, b], lr, batch_size)`.",
-            f"整批训练 {epochs} 轮后,参数与从同样的初始 w、b 出发的梯度下降(每步 lr 乘以平均梯度)"
-            f"不同。每个小批量:求和的平方损失、backward、`sgd([w, b], lr, batch_size)`。",
-            call=call,
-            got=f"w = {show(w)}, b = {show(b)}",
-            expected=f"w = {show(right[epochs - 1][0])}, b = {show(right[epochs - 1][1])}",
-            kata=KATA,
+            f"整批训练 {epochs} 轮后,参数既不同于从同样的初始 w、b 出发的梯度下降(每步 lr 乘以平均"
+            f"梯度),也不同于每步大或小 batch_size 倍的结果。每个小批量:求和的平方损失、backward、"
+            f"`sgd([w, b], lr, batch_size)`。",
+            **shown,
         )
+
+
+# A dataset of one example repeated: every minibatch has the same mean gradient whatever the
+# shuffling, so one epoch is k known steps and its result measures the step's size.
+SAME_X, SAME_Y = [1.0, 1.0], 5.0
+
+
+def measured_step_factor(kata, *, n=12, batch_size=4, lr=0.05, seed=11):
+    """Train one epoch on n copies of one example and measure by what factor the learner's
+    steps differ from lr times the mean gradient. Returns (factor or None, the call)."""
+    X = torch.tensor([SAME_X] * n)
+    y = torch.full((n, 1), SAME_Y)
+    call = (f"train_linreg(features: {n} copies of {SAME_X}, labels: {SAME_Y}, lr={lr}, "
+            f"batch_size={batch_size}, num_epochs=1, seed={seed})")
+    w0, b0 = (t.detach().clone() for t in as_pair(
+        kata.train_linreg(X, y, lr=lr, batch_size=batch_size, num_epochs=0, seed=seed),
+        call.replace("num_epochs=1", "num_epochs=0")))
+    w, b = (t.detach().clone() for t in as_pair(
+        kata.train_linreg(X, y, lr=lr, batch_size=batch_size, num_epochs=1, seed=seed), call))
+    x0 = torch.tensor(SAME_X).reshape(-1, 1)
+    c = float(x0.pow(2).sum()) + 1  # how fast one step of factor 1 shrinks the residual
+
+    def residual(w_, b_):
+        return float(x0.T @ w_.reshape(-1, 1) + b_.reshape(-1)[0]) - SAME_Y
+
+    def run(factor):  # the k steps, each `factor` times lr times the mean gradient
+        w_, b_ = w0.reshape(-1, 1).double(), b0.reshape(-1).double()
+        for _ in range(n // batch_size):
+            r = float(x0.T.double() @ w_ + b_[0]) - SAME_Y
+            w_, b_ = w_ - factor * lr * r * x0.double(), b_ - factor * lr * r
+        return w_, b_
+
+    k = n // batch_size
+    shrink = residual(w, b) / residual(w0, b0)
+    q = math.copysign(abs(shrink) ** (1 / k), shrink)
+    factor = (1 - q) / (lr * c)
+    w_f, b_f = run(factor)
+    consistent = close(w.reshape(-1, 1), w_f, rtol=1e-3, atol=1e-4) and close(
+        b.reshape(-1), b_f, rtol=1e-3, atol=1e-4)
+    return (factor if consistent else None), call
+
+
+def test_train_linreg_steps_by_the_mean_gradient_of_each_minibatch(kata):
+    n, batch_size = 12, 4
+    factor, call = measured_step_factor(kata, n=n, batch_size=batch_size)
+    if factor is not None and math.isclose(factor, 1.0, rel_tol=1e-3):
+        return
+    cause = diagnose.matching(factor, step_causes(batch_size, n))
+    if cause is not None:
+        fail(*cause, call=call, got=f"steps {factor:.4g} times lr * the mean gradient",
+             expected="steps of lr * the mean gradient", kata=KATA)
+    en, zh = diagnose.unexplained(("each step", "每一步"), factor,
+                                  ("lr times the batch's mean gradient", "lr 乘以批量的平均梯度"))
+    fail(
+        f"on a dataset of one example repeated (every minibatch has the same mean gradient, "
+        f"whatever the shuffling) {n // batch_size} steps of lr times the mean gradient were "
+        f"expected: {en}",
+        f"在由同一个样本重复组成的数据集上(无论怎么打乱,每个小批量的平均梯度都相同),应当走 "
+        f"{n // batch_size} 步、每步 lr 乘以平均梯度:{zh}",
+        call=call,
+        kata=KATA,
+    )
 
 
 def test_train_linreg_fits_the_data(kata):
@@ -376,17 +454,26 @@ def test_train_linreg_fits_the_data(kata):
     w, b = as_pair(kata.train_linreg(X, y), call)
     with torch.no_grad():
         loss = ((X @ w.reshape(2, 1) + b - y) ** 2 / 2).mean().item()
-    expect(
-        loss < 1e-3 and close(w, TRUE_W, atol=0.02) and close(b, torch.tensor([TRUE_B]), atol=0.02),
-        "after 3 epochs (lr 0.03, batch size 10) the fit is poor, where the articles reach a loss "
-        "near 5e-5. Steps batch_size times too small (the mean loss *and* a division: averaged "
-        "twice) barely move; check the loss is summed once and divided once.",
-        "3 轮训练(lr 0.03,批量 10)之后拟合很差,而文章里的损失约为 5e-5。如果每步小了 batch_size 倍"
-        "(先取平均又再除:平均了两次),参数几乎不动;请确认损失只求和一次、只除一次。",
-        call=call,
-        got=f"w = {show(w)}, b = {show(b)}, loss = {loss:.3g}",
-        expected="w ≈ [2, -3.4], b ≈ 4.2, loss < 1e-3",
-        kata=KATA,
+    if loss < 1e-3 and close(w, TRUE_W, atol=0.02) and close(b, torch.tensor([TRUE_B]), atol=0.02):
+        return
+    shown = dict(call=call, got=f"w = {show(w)}, b = {show(b)}, loss = {loss:.3g}",
+                 expected="w ≈ [2, -3.4], b ≈ 4.2, loss < 1e-3", kata=KATA)
+    # the sizes of this call, with an lr small enough for 100 steps to stay measurable
+    factor, _ = measured_step_factor(kata, n=1000, batch_size=10, lr=1e-3)
+    cause = diagnose.matching(factor, step_causes(10, 1000))
+    if cause is not None:
+        fail(f"after 3 epochs (lr 0.03, batch size 10) the fit is poor: {cause[0]}",
+             f"3 轮训练(lr 0.03,批量 10)之后拟合很差:{cause[1]}", **shown)
+    fail(
+        "after 3 epochs (lr 0.03, batch size 10) the fit is poor, where the articles reach a "
+        "loss near 5e-5"
+        + (f"; on a dataset of one example repeated the steps are {factor:.3g} times lr times "
+           f"the mean gradient" if factor is not None and not math.isclose(factor, 1, rel_tol=1e-3)
+           else "") + ".",
+        "3 轮训练(lr 0.03,批量 10)之后拟合很差,而文章里的损失约为 5e-5"
+        + (f";在由同一个样本重复组成的数据集上,每一步是 lr 乘以平均梯度的 {factor:.3g} 倍"
+           if factor is not None and not math.isclose(factor, 1, rel_tol=1e-3) else "") + "。",
+        **shown,
     )
 
 

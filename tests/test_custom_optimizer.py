@@ -1,6 +1,7 @@
 """custom_optimizer: a hand-written SGD that takes torch.optim.SGD's steps, momentum included."""
 
 import copy
+import math
 
 import pytest
 import torch
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.optim.sgd import sgd as torch_sgd_update
 
+from dojo import diagnose
 from dojo.testing import close, expect, fail, show
 
 KATA = "custom_optimizer"
@@ -90,8 +92,11 @@ def saying_what_went_wrong(call, step):
     return run
 
 
-def check_against_torch(step, ours, theirs, before, grads, *, lr, momentum, call, generator=False):
-    """After step `step`: every parameter equals torch.optim.SGD's, or the failure says why."""
+def check_against_torch(step, ours, theirs, before, grads, *, lr, momentum, call, generator=False,
+                        previous=None, fresh=None):
+    """After step `step`: every parameter equals torch.optim.SGD's, or the failure says why.
+    `previous`: the learner's directions at the step before (what its steps measured, lr
+    divided out); `fresh`: this step's gradients as torch's side got them."""
     for i, (p, q) in enumerate(zip(ours, theirs)):
         if close(p, q, rtol=1e-4, atol=1e-6):
             continue
@@ -150,31 +155,122 @@ def check_against_torch(step, ours, theirs, before, grads, *, lr, momentum, call
                 expected=want,
                 kata=KATA,
             )
-        if momentum:
+        if fresh is not None and not all(close(g, f, rtol=1e-5, atol=1e-6)
+                                         for g, f in zip(grads, fresh)):
             fail(
-                f"the first step matched torch.optim.SGD's, step {step} does not: the momentum "
-                f"buffer went wrong between steps. It must be a tensor of its own "
-                f"(`buf = grad.clone()` on the first step, then `buf.mul_(momentum).add_(grad)`): "
-                f"a buffer that *is* `p.grad` is wiped by zero_grad() and overwritten by the next "
-                f"backward().",
-                f"第一步与 torch.optim.SGD 一致,第 {step} 步却不一致:动量缓冲区在两步之间出了错。它必须是"
-                f"一个独立的张量(第一步 `buf = grad.clone()`,之后 `buf.mul_(momentum).add_(grad)`):"
-                f"缓冲区若*就是* `p.grad`,会被 zero_grad() 清零,又被下一次 backward() 覆盖。",
+                *diagnose.uncleared(f"the gradient of parameter {i}", step, "zero_grad()"),
                 call=call,
-                got=got,
-                expected=want,
+                got=grads[i],
+                expected=fresh[i],
                 kata=KATA,
             )
+        if momentum and previous is not None:
+            explain_momentum(step, i, ours, before, grads, previous, lr=lr, momentum=momentum,
+                             call=call, got=got, want=want)
+        direction = (before[i] - got) / lr
+        en, zh = diagnose.unexplained((f"step {step} of parameter {i}", f"参数 {i} 的第 {step} 步"),
+                                      diagnose.ratio(direction, grads[i]),
+                                      ("`lr * grad`", "`lr * grad`"))
         fail(
-            f"the first step matched torch.optim.SGD's, step {step} does not: was every "
-            f"gradient cleared by zero_grad(), and is each step exactly `lr * grad`?",
-            f"第一步与 torch.optim.SGD 一致,第 {step} 步却不一致:zero_grad() 清掉了所有梯度吗?"
-            f"每一步是否正好是 `lr * grad`?",
+            f"the first step matched torch.optim.SGD's, step {step} does not: {en}",
+            f"第一步与 torch.optim.SGD 一致,第 {step} 步却不一致:{zh}",
             call=call,
             got=got,
             expected=want,
             kata=KATA,
         )
+
+
+def explain_momentum(step, i, ours, before, grads, previous, *, lr, momentum, call, got, want):
+    """Measure the momentum buffer's recurrence from the learner's steps, `buf = a * buf +
+    c * grad` over all the parameters (torch's: a = momentum, c = 1), and name what it is."""
+    m = momentum
+    shown = dict(call=call, got=got, expected=want, kata=KATA)
+    current = directions(before, ours, lr)
+    for j, prev in enumerate(previous):  # the buffer of another parameter?
+        if j != i and prev.shape == grads[i].shape and close(current[i], m * prev + grads[i],
+                                                              rtol=1e-4, atol=1e-6):
+            fail(
+                f"step {step} of parameter {i} used the momentum buffer of parameter {j}: the "
+                f"buffers got mixed up between parameters. Buffers kept by position among the "
+                f"parameters that have a gradient shift as soon as one parameter is skipped "
+                f"(its grad None). Keep one buffer per parameter: a list parallel to "
+                f"`self.params`, or a dict keyed by the tensor itself.",
+                f"参数 {i} 的第 {step} 步用了参数 {j} 的动量缓冲区:缓冲区在参数之间串了。按“有梯度的参数”"
+                f"中的位置保存缓冲区,只要有一个参数被跳过(grad 为 None),位置就错开了。请每个参数一个"
+                f"缓冲区:与 `self.params` 一一对应的列表,或以张量本身为键的字典。",
+                **shown,
+            )
+    rewritten = [k for k, (p, g) in enumerate(zip(ours, grads))
+                 if p.grad is not None and not close(p.grad, g, rtol=0, atol=0)]
+    if rewritten:  # measured directly: the step wrote into the gradient
+        fail(
+            f"the momentum buffer is `p.grad` itself (`buf = p.grad`, no copy): step {step} "
+            f"wrote into the gradient of parameter {rewritten[0]} while updating the buffer, "
+            f"zero_grad() wiped the buffer before, and backward() wrote the new gradient into "
+            f"it, so nothing of the earlier gradients is left. Start the buffer as a copy: "
+            f"`buf = p.grad.clone()`, then `buf.mul_(momentum).add_(grad)`.",
+            f"动量缓冲区就是 `p.grad` 本身(`buf = p.grad`,没有复制):第 {step} 步在更新缓冲区时"
+            f"写进了参数 {rewritten[0]} 的梯度,之前 zero_grad() 已把缓冲区清零,backward() 又把新梯度"
+            f"写了进去,之前的梯度一点不剩。请把缓冲区初始化为副本:`buf = p.grad.clone()`,然后 "
+            f"`buf.mul_(momentum).add_(grad)`。",
+            **shown,
+        )
+    stepped = [k for k, g in enumerate(grads) if g.abs().sum() > 0]  # a skipped one has none
+    fit = diagnose.recurrence([previous[k] for k in stepped], [grads[k] for k in stepped],
+                              [current[k] for k in stepped])
+    known = [
+        ((m, 1 - m), (
+            f"the momentum buffer takes the gradient with a factor (1 - momentum) = {1 - m:g}: "
+            f"`buf = momentum * buf + (1 - momentum) * grad` is an exponential moving average "
+            f"(dampening), not torch.optim.SGD's momentum, which adds the whole gradient: "
+            f"`buf.mul_(momentum).add_(grad)`. (Measured from your steps: "
+            f"buf = {fit[0]:.3g} * buf + {fit[1]:.3g} * grad.)" if fit else "",
+            f"动量缓冲区给梯度乘了 (1 - momentum) = {1 - m:g}:"
+            f"`buf = momentum * buf + (1 - momentum) * grad` 是指数移动平均(dampening),不是 "
+            f"torch.optim.SGD 的动量;torch 加的是完整的梯度:`buf.mul_(momentum).add_(grad)`。"
+            f"(从你的步长测得:buf = {fit[0]:.3g} * buf + {fit[1]:.3g} * grad。)" if fit else "",
+        )),
+        ((0.0, 1.0), (
+            "the step after the first is a plain `lr * grad`: nothing of the earlier gradients "
+            "counts, so the momentum buffer does not carry over from one step to the next (a "
+            "new buffer at each call, one that is not kept, or one that *is* `p.grad`, which "
+            "zero_grad() wipes and backward() overwrites). Keep a tensor of its own per "
+            "parameter across steps: `buf = grad.clone()` first, then "
+            "`buf.mul_(momentum).add_(grad)`.",
+            "第一步之后的每一步都只是普通的 `lr * grad`:之前的梯度一点也不起作用,说明动量缓冲区没有"
+            "从一步带到下一步(每次调用新建一个、没有保存下来,或者它*就是* `p.grad`,被 zero_grad() "
+            "清零、被 backward() 覆盖)。请为每个参数保存一个独立的、跨步的张量:先 "
+            "`buf = grad.clone()`,之后 `buf.mul_(momentum).add_(grad)`。",
+        )),
+        ((1.0, 1.0), (
+            "the momentum buffer never decays: `buf += grad` adds every gradient whole, without "
+            "multiplying the buffer by the momentum first. It is `buf.mul_(momentum).add_(grad)`.",
+            "动量缓冲区从不衰减:`buf += grad` 把每个梯度都完整地加上,却没有先把缓冲区乘以 momentum。"
+            "应当是 `buf.mul_(momentum).add_(grad)`。",
+        )),
+    ]
+    if fit is not None:
+        for (a, c), cause in known:
+            if math.isclose(fit[0], a, abs_tol=2e-3) and math.isclose(fit[1], c, abs_tol=2e-3):
+                fail(*cause, **shown)
+        fail(
+            f"the first step matched torch.optim.SGD's, step {step} does not: measured from your "
+            f"steps, the momentum buffer follows buf = {fit[0]:.3g} * buf + {fit[1]:.3g} * grad, "
+            f"where torch's is buf = {m:g} * buf + 1 * grad.",
+            f"第一步与 torch.optim.SGD 一致,第 {step} 步却不一致:从你的步长测得,动量缓冲区是 "
+            f"buf = {fit[0]:.3g} * buf + {fit[1]:.3g} * grad,而 torch 的是 buf = {m:g} * buf + 1 * grad。",
+            **shown,
+        )
+    fail(
+        f"the first step matched torch.optim.SGD's, step {step} does not, and no momentum "
+        f"buffer of the form buf = a * buf + c * grad (the same a and c for every parameter) "
+        f"gives your steps. torch's is buf = {m:g} * buf + 1 * grad, one buffer per parameter.",
+        f"第一步与 torch.optim.SGD 一致,第 {step} 步却不一致,而且没有任何形如 "
+        f"buf = a * buf + c * grad(每个参数的 a、c 相同)的动量缓冲区能给出你的步长。torch 的是 "
+        f"buf = {m:g} * buf + 1 * grad,每个参数一个缓冲区。",
+        **shown,
+    )
 
 
 def train_side_by_side(kata, shapes, *, lr, momentum, steps, seed=0):
@@ -184,6 +280,7 @@ def train_side_by_side(kata, shapes, *, lr, momentum, steps, seed=0):
     opt = kata.SGD(ours, lr, momentum=momentum)
     ref = TorchSGD(theirs, lr=lr, momentum=momentum)
     call = f"SGD([...{len(shapes)} tensors], lr={lr:g}, momentum={momentum:g})"
+    previous = None
     for step in range(1, steps + 1):
         data = step_data(ours, step, seed)
         run = saying_what_went_wrong(call, step)
@@ -194,9 +291,16 @@ def train_side_by_side(kata, shapes, *, lr, momentum, steps, seed=0):
         run(opt.step)
         ref.zero_grad()
         loss_of(theirs, data).backward()
+        fresh = [q.grad.clone() for q in theirs]
         ref.step()
         check_against_torch(step, ours, theirs, before, grads, lr=lr, momentum=momentum,
-                            call=call)
+                            call=call, previous=previous, fresh=fresh)
+        previous = directions(before, ours, lr)
+
+
+def directions(before, params, lr):
+    """What each parameter's step was, with lr divided out: the buffer (or gradient) it used."""
+    return [(b - p.detach()) / lr for b, p in zip(before, params)]
 
 
 def test_zero_grad_works_before_the_first_backward(kata):
@@ -259,6 +363,33 @@ def test_a_parameter_without_a_gradient_is_skipped(kata, momentum):
         expected=f"{show(kept)}, grad None or zeros",
         kata=KATA,
     )
+
+
+def test_a_parameter_skipped_at_one_step_leaves_every_buffer_with_its_own_parameter(kata):
+    """p0 has no gradient at step 2 only (its grad set to None, as for a layer the loss did not
+    use this time): torch skips it and keeps every buffer with its own parameter."""
+    ours = leaves((3,), (3,), (3,), seed=6)
+    theirs = twins(ours)
+    opt = kata.SGD(ours, 0.05, momentum=0.9)
+    ref = TorchSGD(theirs, lr=0.05, momentum=0.9)
+    call = "SGD([p0, p1, p2], lr=0.05, momentum=0.9); at step 2 p0.grad is None"
+    previous = None
+    for step in (1, 2, 3):
+        data = step_data(ours, step, 6)
+        run = saying_what_went_wrong(call, step)
+        run(opt.zero_grad)
+        ref.zero_grad()
+        for side in (ours, theirs):
+            loss_of(side, data).backward()
+            if step == 2:
+                side[0].grad = None
+        grads = [torch.zeros(3) if p.grad is None else p.grad.clone() for p in ours]
+        before = [p.detach().clone() for p in ours]
+        run(opt.step)
+        ref.step()
+        check_against_torch(step, ours, theirs, before, grads, lr=0.05, momentum=0.9,
+                            call=f"{call}, step {step}", previous=previous)
+        previous = directions(before, ours, 0.05)
 
 
 @pytest.mark.parametrize("momentum", [0.0, 0.9])
@@ -327,6 +458,7 @@ def test_model_parameters_as_a_generator_still_work_on_the_second_step(kata, mom
     ref = TorchSGD(twin.parameters(), lr=0.1, momentum=momentum)
     call = f"opt = SGD(model.parameters(), lr=0.1, momentum={momentum:g})"
     X, y = torch.randn(8, 3, generator=gen), torch.randn(8, 2, generator=gen)
+    previous = None
     for step in (1, 2, 3):
         run = saying_what_went_wrong(call, step)
         loss = ((model(X) - y) ** 2).mean()
@@ -336,10 +468,13 @@ def test_model_parameters_as_a_generator_still_work_on_the_second_step(kata, mom
         run(opt.step)
         run(opt.zero_grad)
         ((twin(X) - y) ** 2).mean().backward()
+        fresh = [q.grad.clone() for q in twin.parameters()]
         ref.step()
         ref.zero_grad()
         check_against_torch(step, list(model.parameters()), list(twin.parameters()), before,
-                            grads, lr=0.1, momentum=momentum, call=call, generator=True)
+                            grads, lr=0.1, momentum=momentum, call=call, generator=True,
+                            previous=previous, fresh=fresh)
+        previous = directions(before, list(model.parameters()), 0.1)
 
 
 def test_the_momentum_buffer_is_a_tensor_of_its_own(kata):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
+from dojo import diagnose
 from dojo.i18n import t
 from dojo.testing import close, expect, fail, show
 
@@ -104,6 +105,18 @@ def call_train(kata, model, optimizer, loss_fn, batches, call):
         if not (raised(err, FREED) or raised(err, MODIFIED)):
             raise
         said, freed = torch_said(err), raised(err, FREED)
+    if freed and len(getattr(loss_fn, "graphs", [])) == 1:
+        fail(
+            "the first batch's graph was backpropagated twice within its own step: "
+            "`backward()` frees the graph it goes through, so a second `loss.backward()` on "
+            f"the same loss (or on a total that holds it) fails (PyTorch: \"{said}\"). "
+            "Backpropagate each batch's loss once, and log `loss.item()`.",
+            "第一个批次的计算图在它自己的这一步里被反向传播了两次:`backward()` 会释放它经过的计算图,"
+            "所以对同一个损失(或包含它的总和)再调用一次 `loss.backward()` 就会失败"
+            f"(PyTorch:\"{said}\")。每个批次的损失只反向传播一次,记录 `loss.item()`。",
+            call=call,
+            kata=KATA,
+        )
     why_en = (
         "which their own backward already freed" if freed else
         "whose saved parameters the optimizer has changed in place since (retain_graph=True "
@@ -127,8 +140,9 @@ def call_train(kata, model, optimizer, loss_fn, batches, call):
     )
 
 
-def reference_run(model, batches):
-    """The test's own loop on a copy of the model: the losses before each step, the result."""
+def reference_run(model, batches, *, after=None):
+    """The test's own loop on a copy of the model: the losses before each step, the result.
+    `after`, a list, receives each batch's loss after its step (what a late log would read)."""
     model = copy.deepcopy(model)
     optimizer = make_optimizer(model.parameters())
     losses = []
@@ -138,7 +152,35 @@ def reference_run(model, batches):
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
+        if after is not None:
+            with torch.no_grad():
+                after.append(F.mse_loss(model(X), y).item())
     return losses, model
+
+
+def logged_instead(history, want, after):
+    """What the logged figures are, when not each batch's loss before its step."""
+    running = [sum(want[: i + 1]) for i in range(len(want))]
+    candidates = [
+        (after, ("each batch's loss was logged after its step: a second forward pass with the "
+                 "updated parameters measures the next model, not the loss this step trained on. "
+                 "Log `loss.item()` of the loss you backpropagated.",
+                 "每个批次的损失是在它那一步更新之后记录的:用更新后的参数再做一次前向传播,测的是下一个"
+                 "模型,而不是这一步训练所用的损失。请记录被反向传播的那个损失的 `loss.item()`。")),
+        (running, ("the running total was logged: item i is the sum of the losses of batches 0 "
+                   "to i, not batch i's own loss. Append each batch's `loss.item()`.",
+                   "记录的是累计总和:第 i 项是第 0 到第 i 个批次损失之和,而不是第 i 个批次自己的损失。"
+                   "请逐批追加各自的 `loss.item()`。")),
+        ([r / (i + 1) for i, r in enumerate(running)],
+         ("the running mean was logged: item i is the mean loss of batches 0 to i, not batch "
+          "i's own loss. Append each batch's `loss.item()`.",
+          "记录的是累计平均:第 i 项是第 0 到第 i 个批次损失的平均,而不是第 i 个批次自己的损失。"
+          "请逐批追加各自的 `loss.item()`。")),
+    ]
+    for values, cause in candidates:
+        if close(torch.tensor(history), torch.tensor(values), rtol=1e-6, atol=1e-9):
+            return cause
+    return None
 
 
 def check_floats(history, n, call):
@@ -181,11 +223,26 @@ def check_floats(history, n, call):
 
 def check_training(kata, sizes, seed):
     model, batches = make_setup(sizes, seed)
-    want_losses, want_model = reference_run(model, batches)
+    pristine = copy.deepcopy(model)
+    after = []
+    want_losses, want_model = reference_run(model, batches, after=after)
     call = f"train_logging_losses(model, SGD, mse_loss, {len(sizes)} batches of sizes {sizes})"
     history = call_train(kata, model, make_optimizer(model.parameters()), TrackedMSE(False),
                          batches, call)
     check_floats(history, len(batches), call)
+    if not close(torch.tensor(history), torch.tensor(want_losses), rtol=1e-6, atol=1e-9):
+        cause = logged_instead(history, want_losses, after)
+        if cause is not None:
+            fail(*cause, call=call, got=show(history), expected=show(want_losses), kata=KATA)
+    for p, q in zip(model.parameters(), want_model.parameters()):
+        if not close(p, q, rtol=1e-6, atol=1e-9):
+            optimizer = make_optimizer(pristine.parameters())
+            with diagnose.CallOrder(optimizer, next(pristine.parameters())) as order:
+                call_train(kata, pristine, optimizer, TrackedMSE(False), batches, call)
+            if order.mistake() is not None:
+                fail(*diagnose.ORDER_CAUSES[order.mistake()], call=call, got=p, expected=q,
+                     kata=KATA)
+            break
     expect(
         close(torch.tensor(history), torch.tensor(want_losses), rtol=1e-6, atol=1e-9),
         "the logged losses differ from those of a plain loop: log each batch's own loss, "

@@ -5,6 +5,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dojo import diagnose
 from dojo.testing import close, expect, fail, show
 
 KATA = "inplace_update"
@@ -22,13 +23,17 @@ def leaves_with_grads(*shapes, seed=0):
 def test_sgd_step_changes_the_callers_tensors_in_place(kata):
     w, b = leaves_with_grads((3, 1), (1,))
     expected = [(p - 0.1 * p.grad).detach() for p in (w, b)]
+    starts = [w.detach().clone(), b.detach().clone()]
     ids, storages = [id(w), id(b)], [w.data_ptr(), b.data_ptr()]
     params = [w, b]
 
     kata.sgd_step(params, 0.1)
 
     call = "sgd_step([w, b], lr=0.1)"
-    for name, param, want in (("w", w, expected[0]), ("b", b, expected[1])):
+    for name, param, want, start in (("w", w, expected[0], starts[0]),
+                                     ("b", b, expected[1], starts[1])):
+        if not close(param, want) and not close(param, start, rtol=0, atol=0):
+            check_step_size(name, param, start, want, call)
         if not close(param, want):
             fail(
                 f"the caller's tensor `{name}` did not change: `param = param - lr * param.grad` "
@@ -53,11 +58,41 @@ def test_sgd_step_changes_the_callers_tensors_in_place(kata):
     )
     expect(
         [w.data_ptr(), b.data_ptr()] == storages,
-        "the tensors got new storage: the update must write into the memory they already have.",
-        "张量换了新的存储:更新必须写进它们原有的内存。",
+        "the tensors got new storage: the same tensor objects with the right values in new "
+        "memory is what `param.data = param.data - ...` (or `param.set_(...)`) does, swapping "
+        "the storage under the tensor. Anything that held a view of the old memory (an "
+        "optimizer's state, a tensor sharing it) no longer sees the parameter. Update in place "
+        "under `torch.no_grad()`: `param -= lr * param.grad`.",
+        "张量换了新的存储:张量对象没变、数值也对,但内存是新的,这正是 `param.data = param.data - ...`"
+        "(或 `param.set_(...)`)做的事:把张量底下的存储换掉了。之前持有旧内存视图的东西(优化器的状态、"
+        "共享内存的张量)就再也看不到这个参数。请在 `torch.no_grad()` 下原地更新:"
+        "`param -= lr * param.grad`。",
         call=call,
+        got="the same objects with the right values, in new memory (`data_ptr()` changed)",
+        expected="the same memory (`data_ptr()` unchanged)",
         kata=KATA,
     )
+
+
+def check_step_size(name, param, start, want, call):
+    """The tensor changed, by the wrong amount: measure by what factor of `lr * grad`."""
+    s = diagnose.ratio(param.detach() - start, want - start)
+    shown = dict(call=call, got=param, expected=want, kata=KATA)
+    cause = diagnose.matching(s, [
+        (-1.0, ("the step went uphill: `param += lr * param.grad` moves along the gradient, "
+                "where the loss grows. Subtract it: `param -= lr * param.grad`.",
+                "这一步走向了上坡:`param += lr * param.grad` 沿着梯度方向走,损失反而增大。"
+                "应当减去:`param -= lr * param.grad`。")),
+        (2.0, ("the step was taken twice: the parameter moved by 2 * lr * grad (an update in "
+               "place *and* an assignment, or two loops over the parameters).",
+               "这一步走了两次:参数移动了 2 * lr * grad(既原地更新又赋值,或者对参数循环了两遍)。")),
+    ])
+    if cause is not None:
+        fail(*cause, **shown)
+    en, zh = diagnose.unexplained((f"the change of `{name}`", f"`{name}` 的变化"), s,
+                                  ("`lr * param.grad`", "`lr * param.grad`"))
+    fail(f"`{name}` changed, but not by `- lr * param.grad`: {en}",
+         f"`{name}` 变了,但变化量不是 `- lr * param.grad`:{zh}", **shown)
 
 
 def test_sgd_step_leaves_each_param_a_leaf_that_requires_grad(kata):
@@ -111,19 +146,43 @@ def test_a_few_steps_of_linear_regression_match_plain_gradient_descent(kata):
     b = torch.zeros(1, requires_grad=True)
     w_ref, b_ref = w.detach().clone(), b.detach().clone()
     for step in range(1, 6):
+        call = f"sgd_step([w, b], lr=0.1), step {step}"
+        before = [w.detach().clone(), b.detach().clone()]
         ((X @ w + b - y) ** 2 / 2).mean().backward()
+        residual = X @ before[0] + before[1] - y
+        fresh = [X.T @ residual / len(X), residual.mean(0)]  # this step's gradient, by hand
+        for name, p, g in (("w", w, fresh[0]), ("b", b, fresh[1])):
+            expect(
+                close(p.grad, g, rtol=1e-4, atol=1e-5),
+                *diagnose.uncleared(f"`{name}.grad`", step, "the previous sgd_step"),
+                call=call,
+                got=p.grad,
+                expected=g,
+                kata=KATA,
+            )
         kata.sgd_step([w, b], 0.1)
+        for name, p, start, g in (("w", w, before[0], fresh[0]), ("b", b, before[1], fresh[1])):
+            want = start - 0.1 * g
+            if not close(p, want, rtol=1e-4, atol=1e-5):
+                if close(p, start, rtol=0, atol=0):
+                    fail(
+                        f"step {step} left `{name}` as it was: the update never reached the "
+                        f"caller's tensor (`param = param - ...` only rebinds a local name). "
+                        f"Update in place under `torch.no_grad()`.",
+                        f"第 {step} 步没有改变 `{name}`:更新没有到达调用方的张量"
+                        f"(`param = param - ...` 只是重新绑定局部变量)。请在 `torch.no_grad()` 下原地更新。",
+                        call=call, got=p, expected=want, kata=KATA,
+                    )
+                check_step_size(name, p, start, want, call)
         residual = X @ w_ref + b_ref - y
         w_ref -= 0.1 * X.T @ residual / len(X)
         b_ref -= 0.1 * residual.mean(0)
         expect(
             close(w, w_ref, rtol=1e-4, atol=1e-5) and close(b, b_ref, rtol=1e-4, atol=1e-5),
             f"after step {step} the parameters differ from plain gradient descent "
-            f"(w -= lr * dL/dw each step). Was the gradient of the previous step cleared, and is "
-            f"each step exactly lr * grad?",
-            f"第 {step} 步之后参数与普通梯度下降不同。上一步的梯度清零了吗?每一步是否正好是 "
-            f"lr * grad?",
-            call=f"sgd_step([w, b], lr=0.1), step {step}",
+            f"(w -= lr * dL/dw each step), though each step looked right on its own.",
+            f"第 {step} 步之后参数与普通梯度下降不同,虽然每一步单独看都是对的。",
+            call=call,
             got=f"w = {show(w)}, b = {show(b)}",
             expected=f"w = {show(w_ref)}, b = {show(b_ref)}",
             kata=KATA,
@@ -138,7 +197,11 @@ def test_a_few_steps_of_linear_regression_match_plain_gradient_descent(kata):
 def test_sgd_step_subtracts_lr_times_grad_for_any_shape(kata, shape, lr, seed):
     (p,) = leaves_with_grads(tuple(shape), seed=seed)
     want = (p - lr * p.grad).detach()
+    start = p.detach().clone()
     kata.sgd_step([p], lr)
+    call = f"sgd_step([p], lr={lr:.4g}) with p of shape {tuple(shape)}"
+    if not close(p, want, rtol=1e-5, atol=1e-6) and not close(p, start, rtol=0, atol=0):
+        check_step_size("p", p, start, want, call)
     expect(
         close(p, want, rtol=1e-5, atol=1e-6),
         "the step is not `param - lr * param.grad`.",

@@ -5,80 +5,18 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dojo import diagnose
 from dojo.testing import close, expect, fail, show
 
 KATA = "leaf_tensors"
 
 
-def describe(name, t):
-    grad_fn = type(t.grad_fn).__name__ if t.grad_fn is not None else None
-    return (f"{name}: shape {tuple(t.shape)}, dtype {t.dtype}, device {t.device}, "
-            f"requires_grad={t.requires_grad}, is_leaf={t.is_leaf}, grad_fn={grad_fn}")
-
-
-def hidden_leaf(t):
-    """The leaf that a non-leaf's gradient flows to (the tensor nobody holds), or None."""
-    fn = t.grad_fn
-    while fn is not None:
-        if getattr(fn, "variable", None) is not None:
-            return fn.variable
-        following = [f for f, _ in fn.next_functions if f is not None]
-        fn = following[0] if following else None
-    return None
-
-
 def check_leaf(name, t, call):
-    """Fail with the pitfall that explains why `t` is no usable parameter."""
-    if not t.requires_grad:
-        fail(
-            f"`{name}` does not require grad: autograd will never compute a gradient for it, so "
-            f"`{name}.grad` stays None and training cannot change it. Call "
-            f"`{name}.requires_grad_()` once the tensor is finished (no requires_grad at all "
-            f"is the pitfall).",
-            f"`{name}` 不需要梯度:autograd 永远不会为它计算梯度,`{name}.grad` 一直是 None,训练也就"
-            f"改不了它。张量做好之后调用 `{name}.requires_grad_()`(完全没有设置 requires_grad "
-            f"就是这个陷阱)。",
-            call=call,
-            got=describe(name, t),
-            kata=KATA,
-        )
-    if t.is_leaf:
+    """Fail with the pitfall that explains why `t` is no usable parameter: measured from
+    `requires_grad`, `is_leaf` and the operation in its `grad_fn`."""
+    if t.requires_grad and t.is_leaf:
         return
-    op = type(t.grad_fn).__name__
-    leaf = hidden_leaf(t)
-    if leaf is not None and (leaf.dtype, leaf.device) != (t.dtype, t.device):
-        where = f" ({leaf.dtype} on {leaf.device}, not {t.dtype} on {t.device})"
-    else:
-        where = ""
-    if "ToCopy" in op:
-        why_en = (
-            f"requires_grad was set before a dtype or device conversion: `.to(...)` on a tensor "
-            f"that requires grad is an operation autograd records ({op}), so `{name}` is a new, "
-            f"non-leaf tensor and the gradient goes to the original one{where}, which nobody "
-            f"holds. "
-            f"Convert first (or create the tensor with `dtype=`/`device=`), then call "
-            f"`requires_grad_()`."
-        )
-        why_zh = (
-            f"在 dtype 或设备转换之前就设置了 requires_grad:对需要梯度的张量调用 `.to(...)` 是一个"
-            f"会被 autograd 记录的操作({op}),所以 `{name}` 是一个新的非叶子张量,梯度会流向没人"
-            f"持有的原张量{where}。请先转换(或在创建时传 `dtype=`/`device=`),最后再 `requires_grad_()`。"
-        )
-    else:
-        why_en = (
-            f"`{name}` is not a leaf: it is the result of an operation ({op}) on a tensor that "
-            f"already required grad, as in `torch.randn(..., requires_grad=True) * std`. "
-            f"`backward()` fills `.grad` only on leaves, so `{name}.grad` stays None; the "
-            f"gradient goes to the tensor before the `* std`, which nobody holds. Scale first, "
-            f"then call `requires_grad_()` on the result."
-        )
-        why_zh = (
-            f"`{name}` 不是叶子张量:它是对一个已经需要梯度的张量做运算({op})的结果,就像 "
-            f"`torch.randn(..., requires_grad=True) * std`。`backward()` 只给叶子张量填 `.grad`,"
-            f"所以 `{name}.grad` 一直是 None,梯度流向了 `* std` 之前那个没人持有的张量。请先缩放,"
-            f"再对结果调用 `requires_grad_()`。"
-        )
-    fail(why_en, why_zh, call=call, got=describe(name, t), kata=KATA)
+    fail(*diagnose.why_no_grad(name, t), call=call, got=diagnose.describe(name, t), kata=KATA)
 
 
 def check_backward_fills_grads(w, b, call):

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from dojo import mnist_data
+from dojo import diagnose, mnist_data
 from dojo.testing import close, expect, fail, show
 
 KATA = "mnist"
@@ -232,6 +232,152 @@ def test_net_has_the_articles_layers(kata):
     )
 
 
+# The contract's forward pass in eval mode, step by step (dropout is the identity there). Each
+# step: its name, what it does, whether a learner can leave it out and still get shapes right.
+FORWARD = [
+    ("conv1", lambda x, p: F.conv2d(x, p[0], p[1]), False),
+    ("the ReLU after conv1", lambda x, p: F.relu(x), True),
+    ("conv2", lambda x, p: F.conv2d(x, p[2], p[3]), False),
+    ("the ReLU after conv2", lambda x, p: F.relu(x), True),
+    ("the 2x2 max-pool", lambda x, p: F.max_pool2d(x, 2), False),
+    ("flatten", lambda x, p: torch.flatten(x, 1), False),
+    ("fc1", lambda x, p: F.linear(x, p[4], p[5]), False),
+    ("the ReLU after fc1", lambda x, p: F.relu(x), True),
+    ("fc2", lambda x, p: F.linear(x, p[6], p[7]), False),
+    ("log_softmax", lambda x, p: F.log_softmax(x, dim=1), False),
+]
+# slips that keep every shape: a ReLU left out, or the pooling of another kind
+VARIANTS = [((f"{name} is left out", f"漏掉了 {zh}"), {name: None}) for (name, _, optional), zh
+            in zip(FORWARD, [None, "conv1 之后的 ReLU", None, "conv2 之后的 ReLU", None, None,
+                             None, "fc1 之后的 ReLU", None, None]) if optional]
+VARIANTS.append((("the pooling is an average, not a max (`F.avg_pool2d`)",
+                  "池化用的是平均而不是最大(`F.avg_pool2d`)"),
+                 {"the 2x2 max-pool": lambda x, p: F.avg_pool2d(x, 2)}))
+
+
+def parameters_by_shape(model):
+    """The learner's parameters in the contract's order, found by their shapes (every shape of
+    the network is a different one), never by attribute names; None if they are not those."""
+    found = {}
+    for p in model.parameters():
+        found.setdefault(tuple(p.shape), []).append(p)
+    if any(len(found.get(shape, [])) != 1 for shape in PARAMETER_SHAPES):
+        return None
+    return [found[shape][0] for shape in PARAMETER_SHAPES]
+
+
+def contract_forward(params, x, replace=None):
+    """The contract's forward in eval mode with these parameters; `replace` swaps a step for
+    another function (None: left out)."""
+    for name, step, _ in FORWARD:
+        step = (replace or {}).get(name, step)
+        if step is None:
+            continue
+        x = step(x, params)
+    return x
+
+
+def test_net_computes_the_contracts_forward(kata, digits):
+    """The learner's forward against the contract's, computed here with the same parameters."""
+    model = kata.Net()
+    model.eval()
+    params = parameters_by_shape(model)
+    call = "Net().eval()(digits) against the contract's forward with the same parameters"
+    expect(
+        params is not None,
+        "the network's parameters are not those of the contract's layers (one tensor of each "
+        "shape: 32x1x3x3, 32, 64x32x3x3, 64, 128x9216, 128, 10x128, 10), so its forward pass "
+        "cannot be compared with the contract's.",
+        "网络的参数与约定的各层不符(每种形状一个张量:32x1x3x3、32、64x32x3x3、64、128x9216、128、"
+        "10x128、10),无法把它的前向计算与约定的比较。",
+        call=call,
+        got=show(sorted(tuple(p.shape) for p in model.parameters())),
+        kata=KATA,
+    )
+    x = digits.test_x[:4]
+    with torch.no_grad():
+        got = model(x)
+        want = contract_forward(params, x)
+    if isinstance(got, torch.Tensor) and close(got, want, rtol=1e-4, atol=1e-5):
+        return
+    shown = dict(call=call, got=got, expected=want, kata=KATA)
+    for slip, replace in VARIANTS:
+        with torch.no_grad():
+            variant = contract_forward(params, x, replace)
+        if isinstance(got, torch.Tensor) and close(got, variant, rtol=1e-4, atol=1e-5):
+            relu = "ReLU" in slip[0]
+            fail(
+                f"the forward pass differs from the contract's: {slip[0]}. The network is "
+                f"conv1, ReLU, conv2, ReLU, max-pool 2, dropout, flatten, fc1, ReLU, dropout, "
+                f"fc2, log_softmax"
+                + ("; with a ReLU missing, two layers collapse into one linear map (the shapes "
+                   "and the parameter count stay right, so nothing else shows it)." if relu
+                   else " (the shapes and the parameter count stay right, so nothing else "
+                   "shows it)."),
+                f"前向计算与约定不同:{slip[1]}。网络是 conv1、ReLU、conv2、ReLU、最大池化 2、dropout、"
+                f"flatten、fc1、ReLU、dropout、fc2、log_softmax"
+                + (";少一个 ReLU,两层就合成了一个线性映射(形状和参数个数都没变,别的检查看不出来)。"
+                   if relu else "(形状和参数个数都没变,别的检查看不出来)。"),
+                **shown,
+            )
+    where = first_layer_that_differs(model, params, x)
+    fail(
+        "the forward pass differs from the contract's, computed here with the network's own "
+        "parameters (conv1, ReLU, conv2, ReLU, max-pool 2, flatten, fc1, ReLU, fc2, "
+        "log_softmax; dropout is off in eval mode)"
+        + (f": {where[0]}" if where else ", and no single missing step explains it."),
+        "前向计算与约定不同(这里用网络自己的参数按约定计算:conv1、ReLU、conv2、ReLU、最大池化 2、"
+        "flatten、fc1、ReLU、fc2、log_softmax;eval 模式下 dropout 关闭)"
+        + (f":{where[1]}" if where else ",而且不是少了某一步就能解释的。"),
+        **shown,
+    )
+
+
+def first_layer_that_differs(model, params, x):
+    """Hooks on the modules that hold the four weights (found by shape): the first layer whose
+    input is not what the contract makes of the layer before's output."""
+    weights = {id(params[i]): i // 2 for i in (0, 2, 4, 6)}  # conv1, conv2, fc1, fc2
+    owners = {weights[id(p)]: module for module in model.modules()
+              for p in module.parameters(recurse=False) if id(p) in weights}
+    if len({id(m) for m in owners.values()}) != 4:
+        return None  # the layers are not modules of their own: nothing to localise with
+    seen = {}
+    handles = []
+    for module in model.modules():
+        for p in module.parameters(recurse=False):
+            if id(p) in weights:
+                def hook(m, args, output, k=weights[id(p)]):
+                    seen[k] = (args[0].detach() if args else None, output.detach())
+
+                handles.append(module.register_forward_hook(hook))
+    try:
+        with torch.no_grad():
+            out = model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    if sorted(seen) != [0, 1, 2, 3]:
+        return None  # the layers are not modules of their own: nothing to localise with
+    names = ["conv1", "conv2", "fc1", "fc2"]
+    between = [
+        lambda o: F.relu(o),
+        lambda o: torch.flatten(F.max_pool2d(F.relu(o), 2), 1),
+        lambda o: F.relu(o),
+    ]
+    steps = ["ReLU", "ReLU, max-pool 2, flatten", "ReLU"]
+    with torch.no_grad():
+        if not close(seen[0][0], x):
+            return ("conv1 does not get the digits themselves.", "conv1 收到的不是数字图像本身。")
+        for k in range(3):
+            if not close(seen[k + 1][0], between[k](seen[k][1]), rtol=1e-4, atol=1e-5):
+                return (f"what reaches {names[k + 1]} is not {steps[k]} of {names[k]}'s output.",
+                        f"到达 {names[k + 1]} 的不是 {names[k]} 输出经过 {steps[k]} 的结果。")
+        if not close(out, F.log_softmax(seen[3][1], dim=1), rtol=1e-4, atol=1e-5):
+            return ("the output is not log_softmax of fc2's output.",
+                    "输出不是 fc2 输出的 log_softmax。")
+    return None
+
+
 def test_net_drops_out_in_train_mode_and_not_in_eval_mode(kata, digits):
     model = kata.Net()
     x = digits.test_x[:16]
@@ -337,6 +483,12 @@ def test_train_returns_the_mean_loss_per_example(kata, digits):
             expected=f"{per_example:.6g} (the mean per example)",
             kata=KATA,
         )
+    sizes = [len(t) for t in targets]
+    divisor = diagnose.implied_divisor(per_example * sum(sizes), float(got))
+    cause = diagnose.matching(divisor, diagnose.divisor_causes(sum(sizes), sizes), rtol=1e-4)
+    if cause is not None:
+        fail(f"train() {cause[0]}", f"train() {cause[1]}", call=call, got=show(float(got)),
+             expected=f"{per_example:.6g}", kata=KATA)
     expect(
         close(got, per_example, rtol=1e-4, atol=1e-6),
         "train() should return the mean, over every example of the epoch, of the loss computed "
@@ -377,6 +529,14 @@ def test_train_clears_the_gradients_before_each_step(kata, digits):
             expected=f"weights {show(next(right.parameters()))}",
             kata=KATA,
         )
+    if not same(model, right):
+        probe = linear_probe()
+        optimizer = torch.optim.SGD(probe.parameters(), lr=0.03)
+        with diagnose.CallOrder(optimizer, next(probe.parameters())) as order:
+            kata.train(probe, torch.device("cpu"), batches, optimizer, 1)
+        if order.mistake() is not None:
+            fail(*diagnose.ORDER_CAUSES[order.mistake()], call=call, got=got,
+                 expected=f"weights {show(next(right.parameters()))}", kata=KATA)
     expect(
         same(model, right),
         "after one epoch the weights differ from the articles' loop, written in this test: for "
@@ -482,6 +642,14 @@ def test_test_returns_the_loss_and_accuracy_per_example(kata, dropout_model, eva
             expected=f"loss {honest.loss:.4f}, accuracy {honest.accuracy:.4f}",
             kata=KATA,
         )
+    sizes = [len(target) for _, target in batches]
+    for got_value, right in ((loss, honest.loss), (accuracy, honest.accuracy)):
+        divisor = diagnose.implied_divisor(right * sum(sizes), got_value)
+        cause = diagnose.matching(divisor, diagnose.divisor_causes(sum(sizes), sizes), rtol=1e-4)
+        if cause is not None:
+            fail(f"test() {cause[0]}", f"test() {cause[1]}", call=TEST_CALL,
+                 got=f"loss {loss:.6g}, accuracy {accuracy:.6g}",
+                 expected=f"loss {honest.loss:.6g}, accuracy {honest.accuracy:.6g}", kata=KATA)
     expect(
         close(loss, honest.loss, rtol=1e-4, atol=1e-6) and abs(accuracy - honest.accuracy) < 1e-9,
         "test() should return the mean `F.nll_loss` per example over the whole test set and "

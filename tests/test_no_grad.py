@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
+from dojo import diagnose
 from dojo.datasets import thermometer
 from dojo.memory import SavedTensorLog
 from dojo.testing import close, expect, fail, show
@@ -260,6 +261,13 @@ def test_training_loop_steps_on_the_training_loss_alone(kata, name):
                 expected=want,
                 kata=KATA,
             )
+        params = torch.tensor([1.0, 0.0], requires_grad=True)
+        optimizer = make_optimizer([params])
+        with diagnose.CallOrder(optimizer, params) as order:
+            kata.training_loop(3, optimizer, params, *data)
+        if order.mistake() is not None:
+            fail(*diagnose.ORDER_CAUSES[order.mistake()], call=call, got=got, expected=want,
+                 kata=KATA)
         fail(
             "the parameters differ from training on the training set alone (one optimizer step "
             "per epoch on the gradient of the training loss). Did something else reach the "
@@ -457,26 +465,59 @@ def expected_outputs(model, X):
     return out
 
 
-def test_evaluate_gives_the_eval_mode_outputs(kata):
-    model = mixed_model()
-    X = torch.randn(10, 4, generator=torch.Generator().manual_seed(5))
-    want = expected_outputs(model, X)
-    before = {k: v.clone() for k, v in model.state_dict().items()}
-    out = kata.evaluate(model, X)
-    again = kata.evaluate(model, X)
-    call = "evaluate(model, X) with a model in train mode (dropout, batch norm)"
+def evaluate_watching_modes(kata, model, X):
+    """evaluate(model, X), and the layers (modules without children) that ran in train mode."""
+    training = []
+    handles = [m.register_forward_pre_hook(
+        lambda m, args, name=name: training.append(f"{name} ({type(m).__name__})")
+        if m.training else None)
+        for name, m in model.named_modules() if not list(m.children())]
+    try:
+        return kata.evaluate(model, X), training
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def check_eval_outputs(out, want, training, call):
+    """The outputs are the eval-mode ones, or the failure says which layers ran in train mode."""
+    if isinstance(out, torch.Tensor) and close(out, want, rtol=1e-4, atol=1e-5):
+        return
     expect(
-        isinstance(out, torch.Tensor) and close(out, want, rtol=1e-4, atol=1e-5),
-        "the outputs are not those of the model in eval mode: dropout was still dropping units, "
-        "or batch norm used the statistics of this batch instead of its running ones. Call "
-        "`model.eval()` before the forward pass.",
-        "输出不是模型在 eval 模式下的输出:dropout 仍在随机丢弃单元,或者 batch norm 用的是这一批"
-        "的统计量而不是累计的统计量。请在前向计算之前调用 `model.eval()`。",
+        not training,
+        f"the outputs are not those of the model in eval mode: during the forward pass these "
+        f"layers were in train mode: {', '.join(training)}. In train mode dropout drops units "
+        f"and batch norm uses the statistics of this batch instead of its running ones. Call "
+        f"`model.eval()` before the forward pass: it reaches every module, however deep.",
+        f"输出不是模型在 eval 模式下的输出:前向计算时这些层处于 train 模式:{', '.join(training)}。"
+        f"train 模式下 dropout 会随机丢弃单元,batch norm 用的是这一批的统计量而不是累计的统计量。"
+        f"请在前向计算之前调用 `model.eval()`:它会到达每个模块,无论多深。",
         call=call,
         got=out,
         expected=want,
         kata=KATA,
     )
+    fail(
+        "the outputs are not those of the model in eval mode, though every layer was in eval "
+        "mode during the forward pass: are they the model's own outputs for X, unchanged?",
+        "输出不是模型在 eval 模式下的输出,虽然前向计算时每一层都处于 eval 模式:它们是模型对 X 的原样"
+        "输出吗?",
+        call=call,
+        got=out,
+        expected=want,
+        kata=KATA,
+    )
+
+
+def test_evaluate_gives_the_eval_mode_outputs(kata):
+    model = mixed_model()
+    X = torch.randn(10, 4, generator=torch.Generator().manual_seed(5))
+    want = expected_outputs(model, X)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    out, training = evaluate_watching_modes(kata, model, X)
+    again = kata.evaluate(model, X)
+    call = "evaluate(model, X) with a model in train mode (dropout, batch norm)"
+    check_eval_outputs(out, want, training, call)
     expect(
         isinstance(again, torch.Tensor) and close(again, out),
         "evaluating twice gave different outputs: the evaluation is not repeatable.",
@@ -556,3 +597,29 @@ def test_evaluate_leaves_every_module_in_its_mode(kata, start):
         expected="every module in the mode it was in",
         kata=KATA,
     )
+
+
+NESTED = {
+    "train, a batch norm frozen deep inside": lambda m: m[2].layers[1].eval(),
+    "eval but one block in train, a batch norm inside it frozen":
+        lambda m: (m.eval(), m[2].train(), m[2].layers[1].eval()),
+}
+
+
+@pytest.mark.parametrize("start", list(NESTED))
+def test_evaluate_leaves_modules_deep_inside_nested_containers_in_their_modes(kata, start):
+    """Sequential in Sequential, a ModuleList and a ModuleDict in a module of the test's own
+    class: restoring the model and its children only is not enough."""
+    model = diagnose.nested_model(4, 3, seed=3)
+    NESTED[start](model)
+    X = torch.randn(6, 4, generator=torch.Generator().manual_seed(8))
+    want = expected_outputs(model, X)
+    before = diagnose.modes(model)
+    call = f"evaluate(model, X) with a nested model in {start}"
+    out, training = evaluate_watching_modes(kata, model, X)
+    after = diagnose.modes(model)
+    mistake = diagnose.mode_mistake(before, after)
+    if mistake is not None:
+        fail(*mistake, call=call, got=diagnose.mode_changes(before, after),
+             expected="every module in the mode it was in", kata=KATA)
+    check_eval_outputs(out, want, training, call)

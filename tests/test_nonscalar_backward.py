@@ -4,6 +4,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dojo import diagnose
 from dojo.testing import close, expect, fail, show
 
 KATA = "nonscalar_backward"
@@ -18,11 +19,55 @@ FUNCTIONS = {
 }
 
 
+class Seen:
+    """f, remembering the tensors it was called with: when the result is missing, what they
+    are (`is_leaf`, `grad_fn`, `requires_grad`) tells why their `.grad` is None."""
+
+    def __init__(self, f):
+        self.f, self.inputs = f, []
+
+    def __call__(self, t):
+        self.inputs.append(t)
+        return self.f(t)
+
+
+def why_none(seen, x):
+    """Why the gradient came back None, from the tensor f was called with."""
+    if not seen.inputs:
+        return ("elementwise_grad never called f: the derivatives come from `y = f(t)`, then a "
+                "backward pass from y.",
+                "elementwise_grad 从未调用 f:导数来自 `y = f(t)`,再从 y 反向传播。")
+    t = seen.inputs[0]
+    if t is x and x.requires_grad and x.grad is not None:
+        return ("f was called with the caller's x itself, and the gradient went into x.grad "
+                "(where the caller's own gradient lives), not into the result.",
+                "f 是用调用方的 x 本身调用的,梯度进了 x.grad(那是调用方自己的梯度所在),"
+                "而不是结果里。")
+    if t.is_leaf and t.requires_grad and t.grad is not None:
+        return ("the gradient is there, in the `.grad` of the tensor f was called with, but "
+                "that is not what came back: return it.",
+                "梯度其实已经算出来了,就在调用 f 时传入的张量的 `.grad` 里,但返回的不是它:请返回它。")
+    en, zh = diagnose.why_no_grad("t", t)
+    return (f"about the tensor f was called with (`t` below): {en}",
+            f"关于调用 f 时传入的张量(下面的 `t`):{zh}")
+
+
 def check_derivative(kata, name, x, *, call=None):
     f, df = FUNCTIONS[name]
     call = call or f"elementwise_grad({name}, x) with x of shape {tuple(x.shape)}"
     want = df(x.detach())
-    got = kata.elementwise_grad(f, x)
+    seen = Seen(f)
+    got = kata.elementwise_grad(seen, x)
+    if got is None:
+        en, zh = why_none(seen, x)
+        fail(
+            f"elementwise_grad returned None instead of the gradient: {en}",
+            f"elementwise_grad 返回了 None,而不是梯度:{zh}",
+            call=call,
+            got=f"None; f was called with {diagnose.describe('t', seen.inputs[0])}"
+            if seen.inputs else "None",
+            kata=KATA,
+        )
     expect(
         isinstance(got, torch.Tensor),
         "elementwise_grad must return a tensor (the gradient), shaped like x.",

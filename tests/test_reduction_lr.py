@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
+from dojo import diagnose
 from dojo.datasets import synthetic_data
 from dojo.testing import close, expect, fail, show
 
@@ -180,6 +181,28 @@ def check_mean_equals_sum(kata, n, batch_size, num_epochs, seed, lr=0.03):
                 kata=KATA,
                 **shown,
             )
+        b = batch_size
+        cause = diagnose.matching(ratio, [
+            (float(b * b), (
+                f"the 'sum' run's lr was multiplied by the batch size: at step {i + 1} it moved "
+                f"{ratio:.3g} times as far as the 'mean' run, batch_size^2 = {b * b}: the summed "
+                f"loss already makes the gradient {b} times larger, and the lr made it {b} "
+                f"times larger again. For 'sum' the lr is `lr / batch_size`.",
+                f"'sum' 的学习率乘以了批量大小:第 {i + 1} 步 'sum' 走的距离是 'mean' 的 {ratio:.3g} 倍,"
+                f"即 batch_size^2 = {b * b}:求和损失已经让梯度大了 {b} 倍,学习率又让它再大 {b} 倍。"
+                f"'sum' 的学习率是 `lr / batch_size`。",
+            )),
+            (1 / b, (
+                f"the 'sum' run's lr was divided by the batch size twice: at step {i + 1} it "
+                f"moved {ratio:.3g} times as far as the 'mean' run, 1/batch_size. Divide once: "
+                f"`lr_for_sum_reduction(lr, batch_size)` for 'sum', the lr as given for 'mean'.",
+                f"'sum' 的学习率除了两次批量大小:第 {i + 1} 步 'sum' 走的距离是 'mean' 的 {ratio:.3g} 倍,"
+                f"即 1/batch_size。只除一次:'sum' 用 `lr_for_sum_reduction(lr, batch_size)`,'mean' "
+                f"直接用给定的学习率。",
+            )),
+        ]) if b > 1 else None
+        if cause is not None:
+            fail(*cause, call=call, kata=KATA, **shown)
         fail(
             f"after step {i + 1} the 'sum' run's parameters differ from the 'mean' run's (it moved "
             f"{ratio:.3g} times as far): with the same seed, the same batches and "
@@ -225,7 +248,18 @@ def test_train_concise_sum_equals_mean_for_any_dividing_batch_size(kata, batch_s
 # --- train_concise: the reported losses --------------------------------------------------------
 
 
-def check_losses(kata, reduction, n=60, batch_size=6):
+def mean_of_batch_means(net, features, labels, batch_size):
+    """The per-epoch figure a common slip reports: the mean of the batch means over the
+    dataset in its stored order (the short last batch weighing as much as a full one)."""
+    with torch.no_grad():
+        means = [nn.MSELoss()(net(X), y).item()
+                 for X, y in zip(features.split(batch_size), labels.split(batch_size))]
+    return sum(means) / len(means)
+
+
+def check_losses(kata, reduction, n=63, batch_size=6):
+    """n = 63: batches of 6 leave a tail of 3, where a mean of batch means differs from the
+    mean per example (with a dividing size the two agree, and the slip would pass)."""
     features, labels = synthetic_data(n, seed=8)
     reported = {}
     for epochs in (1, 2):
@@ -261,6 +295,7 @@ def check_losses(kata, reduction, n=60, batch_size=6):
         if abs(got - want) <= 1e-4 * max(want, 1e-6):
             continue
         ratio = got / want if want else float("inf")
+        shown = dict(call=call, got=show(got), expected=show(want), kata=KATA)
         if abs(ratio - n) < 0.01 * n:
             fail(
                 f"the reported loss is {ratio:.4g} times larger than the mean squared error per "
@@ -270,10 +305,7 @@ def check_losses(kata, reduction, n=60, batch_size=6):
                 f"记录的损失是每个样本均方误差的 {ratio:.4g} 倍,正好是 n = {n} 倍:这是用 "
                 f"reduction='sum' 对整个数据集求和的损失。不管训练用哪种 reduction,都要记录每个样本的"
                 f"数值:用 `nn.MSELoss()`(mean),或把总和除以 n。",
-                call=call,
-                got=show(got),
-                expected=show(want),
-                kata=KATA,
+                **shown,
             )
         if batch_size / 2 < ratio < batch_size * 2:
             fail(
@@ -284,21 +316,27 @@ def check_losses(kata, reduction, n=60, batch_size=6):
                 f"记录的损失是每个样本均方误差的 {ratio:.4g} 倍,约为 batch_size = {batch_size} 倍:"
                 f"用 reduction='sum' 求和的批量损失不是每个样本的数值。每轮结束后,请记录整个数据集上的"
                 f"均方误差(对全部特征用 `nn.MSELoss()`)。",
-                call=call,
-                got=show(got),
-                expected=show(want),
-                kata=KATA,
+                **shown,
+            )
+        if abs(got - mean_of_batch_means(net, features, labels, batch_size)) <= 1e-5 * want:
+            fail(
+                f"the reported loss is the mean of the batch means: with {n} examples in "
+                f"batches of {batch_size} the last batch holds {n % batch_size}, yet it weighs "
+                f"as much as a full one. Report the mean squared error per example over the "
+                f"whole dataset: `nn.MSELoss()(net(features), labels)`, or the batches' summed "
+                f"losses divided by n.",
+                f"记录的损失是各批均值的平均:{n} 个样本按每批 {batch_size} 个分,最后一批只有 "
+                f"{n % batch_size} 个,却和满批一样重。请记录整个数据集上每个样本的均方误差:"
+                f"`nn.MSELoss()(net(features), labels)`,或者把各批的求和损失加起来再除以 n。",
+                **shown,
             )
         fail(
-            "the figure reported for the last epoch is not the mean squared error per example "
-            "over the whole dataset, taken after the epoch (as `nn.MSELoss()` computes it, "
-            "without a half) with the returned net.",
-            "最后一轮记录的数值不是该轮结束后、用返回的网络在整个数据集上算出的每个样本均方误差"
-            "(与 `nn.MSELoss()` 相同,不除以 2)。",
-            call=call,
-            got=show(got),
-            expected=show(want),
-            kata=KATA,
+            f"the figure reported for the last epoch is not the mean squared error per example "
+            f"over the whole dataset, taken after the epoch (as `nn.MSELoss()` computes it, "
+            f"without a half) with the returned net: it is {ratio:.4g} times that figure.",
+            f"最后一轮记录的数值不是该轮结束后、用返回的网络在整个数据集上算出的每个样本均方误差"
+            f"(与 `nn.MSELoss()` 相同,不除以 2):它是那个数值的 {ratio:.4g} 倍。",
+            **shown,
         )
     expect(
         math.isclose(reported[1][0], reported[2][0], rel_tol=1e-4, abs_tol=1e-8),

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from dojo import diagnose
 from dojo.datasets import synthetic_data
 from dojo.testing import close, expect, expect_changed_in_place, fail, show
 
@@ -174,13 +175,15 @@ def test_data_iter_shuffles_with_the_generator(kata):
 def replay(batches, w0, b0, lr, *, divide_by=None, skip_tail_of=None):
     """The epoch written out: each step lr times the mean gradient of the batch.
 
-    `divide_by` replaces the batch's own size (the pitfall); `skip_tail_of` drops short batches."""
+    `divide_by` replaces the batch's own size (a number, or a function of it: the pitfalls);
+    `skip_tail_of` drops short batches."""
     w, b = w0.detach().clone(), b0.detach().clone()
     for X, y in batches:
         if skip_tail_of is not None and len(X) < skip_tail_of:
             continue
         residual = X @ w + b - y
-        size = divide_by or len(X)
+        size = len(X) if divide_by is None else (
+            divide_by(len(X)) if callable(divide_by) else divide_by)
         w = w - lr * X.T @ residual / size
         b = b - lr * residual.sum(0) / size
     return w, b
@@ -237,6 +240,32 @@ def check_epoch(kata, n, batch_size, lr, seed):
             kata=KATA,
             **shown,
         )
+    others = [
+        (lambda k: 1, (
+            "no division by the batch size: every step is lr times the *summed* gradient of its "
+            "batch, len(X) times the mean one. Divide by the number of examples in the batch "
+            "(`len(X)`).",
+            "没有除以批量大小:每一步都是 lr 乘以批量的*求和*梯度,是平均梯度的 len(X) 倍。请除以批量中的"
+            "样本数(`len(X)`)。",
+        )),
+        (lambda k: n, (
+            f"divided by the dataset size: every step is lr times its batch's summed gradient "
+            f"divided by n = {n}, all the examples, not by the {batch_size} (or fewer) in the "
+            f"batch. Divide by `len(X)`.",
+            f"除以了整个数据集的大小:每一步是 lr 乘以批量的求和梯度再除以 n = {n}(全部样本),而不是"
+            f"批量里的 {batch_size} 个(或更少)。请除以 `len(X)`。",
+        )),
+        (lambda k: k * k, (
+            "averaged twice: each batch's gradient was divided by its size twice (a mean loss "
+            "and a division by `len(X)` as well), so every step is len(X) times too small. "
+            "Sum the loss and divide once.",
+            "平均了两次:每个批量的梯度被除了两次批量大小(既取了平均损失,又除以 `len(X)`),每一步都"
+            "小了 len(X) 倍。请对损失求和,只除一次。",
+        )),
+    ]
+    for divide_by, cause in others:
+        if near(replay(batches, w0, b0, lr, divide_by=divide_by)):
+            fail(*cause, call=call, kata=KATA, **shown)
     fail(
         "after one epoch the parameters differ from the epoch replayed over the batches of your "
         "own data_iter (with an equally seeded generator), each step lr times the mean gradient "
@@ -346,6 +375,12 @@ def check_mean_loss(kata, net, batches, call):
             expected=want,
             kata=KATA,
         )
+    n = sum(sizes)
+    cause = diagnose.matching(diagnose.implied_divisor(want * n, got),
+                              diagnose.divisor_causes(n, sizes), rtol=1e-4)
+    if cause is not None:
+        fail(f"dataset_mean_loss {cause[0]}", f"dataset_mean_loss {cause[1]}", call=call,
+             got=got, expected=want, kata=KATA)
     fail(
         "dataset_mean_loss is not the mean loss per example over all the batches: it must equal "
         "the loss of all the examples taken together, every example counted once with the same "

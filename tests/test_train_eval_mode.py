@@ -2,11 +2,13 @@
 
 import copy
 
+import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from dojo import diagnose
 from dojo.testing import expect, fail, show
 
 KATA = "train_eval_mode"
@@ -165,6 +167,12 @@ def test_accuracy_is_the_fraction_correct_in_eval_mode(kata):
             expected=want,
             kata=KATA,
         )
+    sizes = [n for _, n in counts]
+    cause = diagnose.matching(diagnose.implied_divisor(want * sum(sizes), got),
+                              diagnose.divisor_causes(sum(sizes), sizes), rtol=1e-6)
+    if cause is not None:
+        fail(f"accuracy {cause[0]}", f"accuracy {cause[1]}", call=call, got=got, expected=want,
+             kata=KATA)
     fail(
         "this is not the fraction of examples whose highest-scoring class (`argmax(dim=1)`) "
         "equals the target.",
@@ -313,6 +321,53 @@ def test_mixed_modes_are_restored_module_by_module(kata):
             zh = "模块没有恢复各自的模式:请记下每个模块的模式,而不仅仅是整个模型的,并逐个恢复。"
         fail(en, zh, call=call, got=f"training flags: {after}",
              expected=f"training flags: {before}", kata=KATA)
+
+
+NESTED = {
+    # a model in train with a batch norm frozen deep inside (in the ModuleList of a block of the
+    # test's own class)
+    "train, a batch norm frozen deep inside": lambda m: m[2].layers[1].eval(),
+    # a model in eval but for one block that trains, with a frozen batch norm inside it
+    "eval but one block in train, a batch norm inside it frozen":
+        lambda m: (m.eval(), m[2].train(), m[2].layers[1].eval()),
+}
+
+
+def check_nested_modes(evaluate, model, call):
+    """Evaluate a nested model with mixed modes deep inside; every module keeps its own mode,
+    or the failure names which kind of restore lost it."""
+    before = diagnose.modes(model)
+    evaluate(model)
+    after = diagnose.modes(model)
+    mistake = diagnose.mode_mistake(before, after)
+    if mistake is not None:
+        fail(*mistake, call=call, got=diagnose.mode_changes(before, after),
+             expected="every module in the mode it was in", kata=KATA)
+
+
+@pytest.mark.parametrize("start", list(NESTED))
+def test_modes_deep_inside_nested_modules_are_restored(kata, start):
+    """Sequential in Sequential, a ModuleList and a ModuleDict in a module of the test's own
+    class: restoring the model and its children only is not enough."""
+    model = diagnose.nested_model(N_FEATURES, N_CLASSES, seed=7)
+    NESTED[start](model)
+    batches = make_batches(model, [10, 10], seed=7)
+    want = expected_accuracy(model, batches)
+    call = f"accuracy(model, batches) with a nested model in {start}"
+    got = {}
+    check_nested_modes(lambda m: got.setdefault("accuracy", evaluate(kata, m, batches, call)[0]),
+                       model, call)
+    expect(
+        abs(got["accuracy"] - want) < 1e-6,
+        "with every module of the nested model in eval mode the accuracy is another: was every "
+        "module, however deep, in eval mode while evaluating? `model.eval()` reaches them all.",
+        "嵌套模型的每个模块都处于评估模式时,准确率不是这个:评估时每个模块(无论多深)都处于评估模式了吗?"
+        "`model.eval()` 会到达所有模块。",
+        call=call,
+        got=got["accuracy"],
+        expected=want,
+        kata=KATA,
+    )
 
 
 @settings(report_multiple_bugs=False)  # one failure, with its message, not a group of them

@@ -5,6 +5,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from dojo import diagnose
 from dojo.datasets import thermometer
 from dojo.testing import close, expect, fail, show
 
@@ -34,23 +35,21 @@ def sgd_trajectories(start, lr, n_epochs, t_u, t_c):
     return out
 
 
-def diagnose(params, start, right, piled, call, n_epochs):
-    """Name the pitfall when the parameters match what it would have made of them."""
-    if close(params, start):
-        fail(
-            "the parameters never moved: `zero_grad` after `backward` wipes the gradient "
-            "that backward just computed, so `step()` has nothing to use (SGD skips a "
-            "parameter whose .grad is None, or adds zero). Is `optimizer.step()` called at "
-            "all? The order is: `optimizer.zero_grad()`, `loss.backward()`, `optimizer.step()`.",
-            "参数一点没动:在 `backward` 之后调用 `zero_grad`,刚算出的梯度被清掉了,"
-            "`step()` 无梯度可用(.grad 为 None 的参数 SGD 会跳过,或加上的是 0)。"
-            "`optimizer.step()` 调用了吗?正确顺序是:"
-            "`optimizer.zero_grad()`、`loss.backward()`、`optimizer.step()`。",
-            call=call,
-            got=params,
-            expected=right,
-            kata=KATA,
-        )
+def order_of_calls(kata):
+    """The learner's loop for 3 epochs under a watch of zero_grad(), backward and step(): the
+    order mistake it makes, if any (a key of `diagnose.ORDER_CAUSES`)."""
+    t_u, t_c = thermometer()
+    params = torch.tensor([1.0, 0.0], requires_grad=True)
+    optimizer = torch.optim.SGD([params], lr=1e-2)
+    with diagnose.CallOrder(optimizer, params) as order:
+        kata.training_loop(3, optimizer, params, t_u * 0.1, t_c)
+    return order.mistake()
+
+
+def explain_wrong_params(kata, params, start, right, piled, call, n_epochs):
+    """Name the mistake, measured: the trajectory that piled-up gradients give, else the order
+    of the calls as the learner's loop makes them."""
+    shown = dict(call=call, got=params, expected=right, kata=KATA)
     if piled is not None and close(params, piled, rtol=1e-4, atol=1e-5):
         fail(
             f"after {n_epochs} epochs the step used the sum of every epoch's gradient: no "
@@ -60,10 +59,19 @@ def diagnose(params, start, right, piled, call, n_epochs):
             f"{n_epochs} 轮之后,这一步用的是之前每一轮梯度的总和:没有 `zero_grad`,"
             f"梯度在各轮之间不断累加。`backward()` 是往 `.grad` 上加,而不是替换;"
             f"每次 `loss.backward()` 之前请调用 `optimizer.zero_grad()`。",
-            call=call,
-            got=params,
-            expected=right,
-            kata=KATA,
+            **shown,
+        )
+    mistake = order_of_calls(kata)
+    if mistake is not None:
+        fail(*diagnose.ORDER_CAUSES[mistake], **shown)
+    if close(params, start):
+        fail(
+            "the parameters never moved, though `zero_grad()`, `backward()` and `step()` came "
+            "in the right order with a gradient at each step: is the optimizer the one given, "
+            "and does the loss come from `params`?",
+            "参数一点没动,可是 `zero_grad()`、`backward()`、`step()` 的顺序是对的,每一步也有梯度:"
+            "用的是传入的那个优化器吗?损失是由 `params` 算出来的吗?",
+            **shown,
         )
 
 
@@ -87,7 +95,7 @@ def test_training_loop_clears_the_gradient_before_each_backward(kata):
         call = f"training_loop({n_epochs}, SGD(lr=1e-2), params=[1.0, 0.0], t_u * 0.1, t_c)"
         if close(params, right, rtol=1e-4, atol=1e-5):
             continue
-        diagnose(params, start, right, piled, call, n_epochs)
+        explain_wrong_params(kata, params, start, right, piled, call, n_epochs)
         fail(
             f"after {n_epochs} epochs the parameters differ from plain gradient descent on the "
             f"mean squared error of `w * t_u + b`. Each epoch: forward, loss, "
@@ -131,7 +139,7 @@ def test_training_loop_reaches_the_books_result_and_works_with_any_optimizer(kat
     book = torch.tensor([5.3671, -17.3012])
     call = "training_loop(5000, SGD(lr=1e-2), params=[1.0, 0.0], t_u * 0.1, t_c)"
     if not close(params, book, rtol=0, atol=2e-3):
-        diagnose(params, torch.tensor([1.0, 0.0]), book, None, call, 5000)
+        explain_wrong_params(kata, params, torch.tensor([1.0, 0.0]), book, None, call, 5000)
         blew_up = not torch.isfinite(params).all()
         fail(
             "5000 epochs of SGD did not end near the book's [5.3671, -17.3012]"
