@@ -22,7 +22,7 @@ from dojo.i18n import t
 from dojo.testing import expect, fail, show
 
 KATA = "worker_seeds"
-TIMEOUT = 20  # seconds a worker may take to deliver one batch before the test calls it a hang
+TIMEOUT = 10  # seconds a worker may take to deliver one batch before the test calls it a hang
 
 needs_fork = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(),
