@@ -282,19 +282,20 @@ def first_step_at_tol(build, tol, steps):
     return None
 
 
-@pytest.mark.parametrize("tol", [TOL, 0.3])
+@pytest.mark.parametrize("tol", [None, 0.3], ids=["default tol", "tol=0.3"])
 def test_it_stops_at_the_first_step_near_zero(kata, tol):
-    want = first_step_at_tol(one_batch.healthy, tol, STEPS)
+    """tol=None: the default, 1e-2."""
+    want = first_step_at_tol(one_batch.healthy, TOL if tol is None else tol, STEPS)
     count = []
     p = one_batch.healthy()
     run_check(kata, p, tol=tol, count=count)
     expect(
         count[0] == want,
         f"the check should stop at the first step after which the loss is at most tol times "
-        f"where it started: step {want} here (the test replays the pipeline). Measure after "
-        f"every step and return as soon as it is there.",
-        f"检查应当在损失第一次降到起点的 tol 倍以内的那一步之后停下:这里是第 {want} 步(测试重放了"
-        f"这条流水线)。每一步之后都测量,一到就返回。",
+        f"where it started (tol={TOL if tol is None else tol:g}): step {want} here (the test "
+        f"replays the pipeline). Measure after every step and return as soon as it is there.",
+        f"检查应当在损失第一次降到起点的 tol 倍以内的那一步之后停下(tol={TOL if tol is None else tol:g}):"
+        f"这里是第 {want} 步(测试重放了这条流水线)。每一步之后都测量,一到就返回。",
         call=call_of(p, STEPS, tol), got=f"{count[0]} steps", expected=f"{want} steps", kata=KATA)
 
 
@@ -318,12 +319,27 @@ def test_the_default_step_and_steps_are_the_usual_ones(kata):
     expect(
         report.reason == "ok",
         "with train_step left to its default (None) the check must run the usual step itself: "
-        "optimizer.zero_grad(), loss_fn(model(X), y).backward(), optimizer.step(); and "
-        "200 steps by default. This healthy pipeline is then 'ok'.",
+        "optimizer.zero_grad(), loss_fn(model(X), y).backward(), optimizer.step(). This "
+        "healthy pipeline is then 'ok'.",
         "train_step 取默认值(None)时,检查要自己运行常规的训练步:optimizer.zero_grad()、"
-        "loss_fn(model(X), y).backward()、optimizer.step();默认 200 步。这条健康的流水线于是应为 "
-        "'ok'。",
+        "loss_fn(model(X), y).backward()、optimizer.step()。这条健康的流水线于是应为 'ok'。",
         call=call, got=f"{report.reason}: {report.message}", expected="ok", kata=KATA)
+    calls = []
+    p = one_batch.lr_too_small()
+
+    def counted(*args):
+        calls.append(1)
+        one_batch.step_usual(*args)
+
+    kata.overfit_one_batch(p.model, p.optimizer, p.loss_fn, p.batch, train_step=counted)
+    expect(
+        len(calls) == 200,
+        "without `steps` the check runs at most 200 steps (the default): a pipeline that never "
+        "gets near zero gets all 200.",
+        "不给 `steps` 时,检查最多运行 200 步(默认值):始终降不到接近零的流水线要跑满 200 步。",
+        call="overfit_one_batch(model, optimizer, loss_fn, batch, train_step=...)  "
+             "with plain SGD at lr 1e-5", got=f"{len(calls)} steps", expected="200 steps",
+        kata=KATA)
 
 
 SIZES = dict(seed=st.integers(0, 2**10), n=st.integers(2, 10), d=st.integers(3, 6))
