@@ -844,21 +844,21 @@ def _pipeline_losses(build, steps: int = 60) -> tuple[list[float], str | None]:
     p = build()
     step = p.train_step or one_batch.step_usual
     X, y = p.batch
-    with torch_no_grad():
+    with _no_grad():
         losses = [p.loss_fn(p.model(X), y).item()]
     for _ in range(steps):
         try:
             step(p.model, p.optimizer, p.loss_fn, p.batch)
         except Exception as err:  # noqa: BLE001
             return losses, type(err).__name__
-        with torch_no_grad():
+        with _no_grad():
             losses.append(p.loss_fn(p.model(X), y).item())
         if not math.isfinite(losses[-1]):
             break
     return losses, None
 
 
-def torch_no_grad():
+def _no_grad():
     import torch
 
     return torch.no_grad()
@@ -905,7 +905,10 @@ def _make_overfit_one_batch(project: Path, out: str | None) -> Picture:
                 if reason is None:
                     continue
                 right = reason == pipeline.reason
-                who = t("reference", "参考答案") if variant.kind == "reference" else t("yours", "你的")
+                if variant.kind == "reference":
+                    who = "reference" if english else "参考答案"
+                else:
+                    who = "yours" if english else "你的"
                 mark = "" if variant.kind == "reference" else (" ✔" if right else " ✘")
                 said.append((f"{who}: {reason}{mark}",
                              "black" if right else "tab:red"))
@@ -973,6 +976,10 @@ def _make_worker_seeds(project: Path, out: str | None) -> Picture:
     chinese = _setup_fonts(notes)
     english = not chinese
     found = variants(project, "worker_seeds", notes=notes)
+
+    def tt(en, zh):  # the picture's language: English where no font has Chinese glyphs
+        return en if english else zh
+
     drawn = []
     for variant in found:
         try:
@@ -990,14 +997,14 @@ def _make_worker_seeds(project: Path, out: str | None) -> Picture:
         one, two = epochs
         found_wrong = []
         if one[0::2] == one[1::2]:
-            found_wrong.append(t("every worker draws the same", "每个 worker 抽到的都一样"))
+            found_wrong.append(tt("every worker draws the same", "每个 worker 抽到的都一样"))
         if one == two:
-            found_wrong.append(t("every epoch repeats", "每一轮都重复"))
+            found_wrong.append(tt("every epoch repeats", "每一轮都重复"))
         if one != again:
-            found_wrong.append(t("not reproducible", "无法复现"))
+            found_wrong.append(tt("not reproducible", "无法复现"))
         elif one == other:
-            found_wrong.append(t("the seed changes nothing", "种子不起作用"))
-        verdict = "; ".join(found_wrong) or t("right in this picture", "此图中正确")
+            found_wrong.append(tt("the seed changes nothing", "种子不起作用"))
+        verdict = "; ".join(found_wrong) or tt("right in this picture", "此图中正确")
         drawn.append((variant, epochs, again, verdict))
     import matplotlib.pyplot as plt
 
