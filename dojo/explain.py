@@ -116,6 +116,17 @@ KNOWN = [
         "logit 都算得准确。",
     ),
     (
+        r"in DataLoader worker process|DataLoader worker \(pid",
+        "An error in a DataLoader worker process: the worker runs the Dataset's `__getitem__` "
+        "(and the `worker_init_fn`) in a process of its own; it raised there (the message "
+        "carries the worker's traceback) or the process died. Run the same loader with "
+        "`num_workers=0` to get the error in the main process, where print() and a debugger "
+        "work.",
+        "DataLoader 的 worker 进程出错:worker 在自己的进程里运行 Dataset 的 `__getitem__`"
+        "(以及 `worker_init_fn`),错误发生在那里(消息里带着 worker 的调用栈),或者进程死掉了。"
+        "把同一个 loader 设为 `num_workers=0` 再运行,错误就会出现在主进程里,print() 和调试器都能用。",
+    ),
+    (
         r"maximum recursion depth",
         "Infinite recursion: a function calls itself without end.",
         "无限递归:某个函数不停地调用自己。",

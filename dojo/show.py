@@ -22,6 +22,7 @@ import importlib.util
 import math
 import os
 import sys
+import textwrap
 import types
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -684,6 +685,8 @@ def make(project: Path, kata: str, out: str | None = None) -> Picture:
         return _make_no_grad(project, out)
     if kata == "view_vs_permute":
         return _make_view_vs_permute(project, out)
+    if kata in ISSUE14_B:
+        return ISSUE14_B[kata](project, out)
     recipe = RECIPES.get(kata)
     if recipe is None:
         why = NOTHING.get(kata, ("it has no picture yet", "它还没有图示"))
@@ -954,3 +957,253 @@ def _make_view_vs_permute(project: Path, out: str | None) -> Picture:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return Picture(path=Path(_shown(path)), summary="\n".join(lines), notes=notes)
+
+
+# --- overfit_one_batch and worker_seeds (issue 14, part B) -----------------------------------
+
+
+def _reference_and_yours(project: Path, kata: str, notes: list[str]) -> list[Variant]:
+    return [v for v in variants(project, kata, notes=notes) if v.kind in ("reference", "yours")]
+
+
+def _save(fig, project: Path, kata: str, out: str | None, chinese: bool) -> Path:
+    import matplotlib.pyplot as plt
+
+    # fixed margins: tight_layout measures every tick label of a dozen panels (seconds)
+    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.06, top=0.9, wspace=0.28, hspace=0.55)
+    path = _out_path(project, kata, out, chinese)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return Path(_shown(path))
+
+
+def _verdict(variant: Variant, build) -> str | None:
+    """The reason the variant's check gives for a fresh copy of the pipeline (None: not
+    started)."""
+    p = build()
+    try:
+        report = variant.module.overfit_one_batch(p.model, p.optimizer, p.loss_fn, p.batch,
+                                                  train_step=p.train_step, steps=60)
+        return str(getattr(report, "reason", report))
+    except NotImplementedError:
+        return None
+    except Exception as err:  # noqa: BLE001 - a check that raises: that is what it does
+        return f"raised {type(err).__name__}"
+
+
+def _pipeline_losses(build, steps: int = 60) -> tuple[list[float], str | None]:
+    """The batch's loss after every step of the pipeline itself, and the error that stopped it."""
+    from dojo import one_batch
+
+    p = build()
+    step = p.train_step or one_batch.step_usual
+    X, y = p.batch
+    with _no_grad():
+        losses = [p.loss_fn(p.model(X), y).item()]
+    for _ in range(steps):
+        try:
+            step(p.model, p.optimizer, p.loss_fn, p.batch)
+        except Exception as err:  # noqa: BLE001
+            return losses, type(err).__name__
+        with _no_grad():
+            losses.append(p.loss_fn(p.model(X), y).item())
+        if not math.isfinite(losses[-1]):
+            break
+    return losses, None
+
+
+def _no_grad():
+    import torch
+
+    return torch.no_grad()
+
+
+def _make_overfit_one_batch(project: Path, out: str | None) -> Picture:
+    """One panel per pipeline of dojo/one_batch.py: its loss on the one batch, step by step, and
+    the verdict of the reference's check and of yours."""
+    import torch
+
+    from dojo import one_batch
+
+    notes: list[str] = []
+    chinese = _setup_fonts(notes)
+    english = not chinese
+    found = _reference_and_yours(project, "overfit_one_batch", notes)
+    builds = one_batch.HEALTHY + one_batch.BROKEN
+    import matplotlib.pyplot as plt
+    from matplotlib import ticker
+
+    cols = 4
+    rows = math.ceil(len(builds) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.1 * rows), squeeze=False)
+    lines, yours = [], []
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny models: one thread is the fastest
+    try:
+        for ax, build in zip(axes.flat, builds):
+            pipeline = build()
+            losses, raised = _pipeline_losses(build)
+            ax.plot(range(len(losses)), losses, color="black", linewidth=1.8)
+            if raised:
+                ax.plot([len(losses) - 1], [losses[-1]], marker="X", markersize=12,
+                        color="tab:red", linestyle="none")
+            finite = [v for v in losses if math.isfinite(v)]
+            if min(finite) > 0 and max(finite) > 10 * min(finite):  # a log scale that has ticks
+                ax.set_yscale("log")
+                # plain numbers: mathtext labels (10^x) cost seconds to lay out
+                ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+                ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+            said = []
+            for variant in found:
+                reason = _verdict(variant, build)
+                if reason is None:
+                    continue
+                right = reason == pipeline.reason
+                if variant.kind == "reference":
+                    who = "reference" if english else "参考答案"
+                else:
+                    who = "yours" if english else "你的"
+                mark = "" if variant.kind == "reference" else (" ✔" if right else " ✘")
+                said.append((f"{who}: {reason}{mark}",
+                             "black" if right else "tab:red"))
+                if variant.kind == "yours":
+                    yours.append(t(f"  {pipeline.name}: yours says {reason}, the bug built in "
+                                   f"says {pipeline.reason}{mark}",
+                                   f"  {pipeline.name}:你的检查说 {reason},实际应为 "
+                                   f"{pipeline.reason}{mark}"))
+            for i, (text, color) in enumerate(said):
+                ax.text(0.98, 0.95 - 0.12 * i, text, transform=ax.transAxes, ha="right",
+                        va="top", fontsize=8, color=color)
+            title = pipeline.what[0] if english else pipeline.what[1]
+            ax.set_title(textwrap.shorten(title, 90, placeholder="…") if english
+                         else title[:40], fontsize=7, wrap=True)
+            ax.set_xlim(0, 60)
+            ax.set_xlabel("step" if english else "步数", fontsize=8)
+            ax.grid(True, alpha=0.3)
+            lines.append(f"  {pipeline.name}: {pipeline.reason}, loss {losses[0]:.3g} → "
+                         f"{losses[-1]:.3g}" + (f" (raised {raised})" if raised else ""))
+    finally:
+        torch.set_num_threads(threads)
+    for ax in list(axes.flat)[len(builds):]:
+        ax.axis("off")
+    fig.suptitle(_title(project, "overfit_one_batch", english) + "\n" + (
+        "the loss of each pipeline on its one batch, and what the checks say about it"
+        if english else "每条流水线在它那一批数据上的损失,以及检查给出的结论"), fontsize=11)
+    path = _save(fig, project, "overfit_one_batch", out, chinese)
+    return Picture(path=path, summary="\n".join(lines + yours), notes=notes)
+
+
+def _worker_draws(module, seed: int, epochs: int = 2) -> list[list[float]]:
+    """The noise of every item, epoch by epoch, from a two-worker DataLoader over zeros, after a
+    look at one item in the main process (as anyone does before training)."""
+    import torch
+    from torch.utils.data import DataLoader
+
+    dataset = module.JitterDataset(torch.zeros(8, 1), noise=1.0)
+    dataset[0]
+    loader = DataLoader(dataset, batch_size=1, num_workers=2, worker_init_fn=module.seed_worker,
+                        generator=torch.Generator().manual_seed(seed),
+                        multiprocessing_context="fork", timeout=10)
+    out = []
+    for _ in range(epochs):
+        try:
+            out.append([float(b.reshape(-1)[0]) for b in loader])
+        except Exception as err:  # noqa: BLE001
+            # without its traceback (which holds the loader's workers): they are shut down now,
+            # not by a garbage collection that may even run in a forked child
+            err.__traceback__ = None
+            raise RuntimeError(f"raised {type(err).__name__}") from None
+    return out
+
+
+def _make_worker_seeds(project: Path, out: str | None) -> Picture:
+    """For the reference, each wrong answer and yours: what worker 0 and worker 1 draw in two
+    epochs, and the first epoch again from a loader seeded the same."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise NothingToShow(t("worker_seeds' picture starts DataLoader workers by fork, which "
+                              "this system lacks.",
+                              "worker_seeds 的图示要用 fork 启动 DataLoader 的 worker,而这个系统"
+                              "没有 fork。"))
+    notes: list[str] = []
+    chinese = _setup_fonts(notes)
+    english = not chinese
+    found = variants(project, "worker_seeds", notes=notes)
+
+    def tt(en, zh):  # the picture's language: English where no font has Chinese glyphs
+        return en if english else zh
+
+    drawn = []
+    for variant in found:
+        try:
+            epochs = _worker_draws(variant.module, seed=7)
+            again = _worker_draws(variant.module, seed=7, epochs=1)[0]
+            other = _worker_draws(variant.module, seed=8, epochs=1)[0]
+        except NotImplementedError:
+            continue
+        except RuntimeError as err:  # a wrong answer that raises is the point
+            drawn.append((variant, None, None, str(err)))
+            continue
+        except Exception as err:  # noqa: BLE001 - raised in the main process
+            drawn.append((variant, None, None, f"raised {type(err).__name__}"))
+            continue
+        one, two = epochs
+        found_wrong = []
+        if one[0::2] == one[1::2]:
+            found_wrong.append(tt("every worker draws the same", "每个 worker 抽到的都一样"))
+        if one == two:
+            found_wrong.append(tt("every epoch repeats", "每一轮都重复"))
+        if one != again:
+            found_wrong.append(tt("not reproducible", "无法复现"))
+        elif one == other:
+            found_wrong.append(tt("the seed changes nothing", "种子不起作用"))
+        verdict = "; ".join(found_wrong) or tt("right in this picture", "此图中正确")
+        drawn.append((variant, epochs, again, verdict))
+    import matplotlib.pyplot as plt
+
+    cols = 3
+    rows = max(1, math.ceil(len(drawn) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.3 * rows), squeeze=False)
+    lines = []
+    for ax, (variant, epochs, again, verdict) in zip(axes.flat, drawn):
+        name = variant.name if english or variant.kind != "reference" else "参考答案"
+        if epochs is not None:
+            for e, style in ((0, "-"), (1, "--")):
+                for w, color in ((0, "tab:blue"), (1, "tab:orange")):
+                    label = (f"epoch {e + 1}, worker {w}" if english else
+                             f"第 {e + 1} 轮,worker {w}")
+                    ax.plot(range(4), epochs[e][w::2], style, color=color, marker="o",
+                            markersize=4, label=label, alpha=0.9 if e == 0 else 0.6)
+            ax.plot(range(4), again[0::2], "x", color="black", markersize=9,
+                    label="epoch 1 again, same seed" if english else "同一种子重跑第 1 轮")
+            ax.plot(range(4), again[1::2], "x", color="black", markersize=9)
+        else:
+            ax.text(0.5, 0.5, verdict, transform=ax.transAxes, ha="center", color="tab:red")
+        bad = not verdict.startswith(("right", "此图"))
+        ax.set_title(f"{name}\n{verdict}", fontsize=8, color="tab:red" if bad else "black")
+        ax.set_xticks(range(4))
+        if epochs is None:
+            ax.set_yticks([])
+        ax.set_xlabel("the worker's k-th item" if english else "worker 的第 k 个样本", fontsize=8)
+        ax.grid(True, alpha=0.3)
+        lines.append(f"  {variant.name}: {verdict}")
+    if drawn and drawn[0][1] is not None:
+        axes.flat[0].legend(fontsize=7, loc="best")
+    for ax in list(axes.flat)[len(drawn):]:
+        ax.axis("off")
+    if any(v.name == "lambda_seed_worker" for v, *_ in drawn):
+        notes.append(t("lambda_seed_worker draws right here: fork copies the lambda; spawn "
+                       "(macOS, Windows) would have to pickle it, and cannot.",
+                       "lambda_seed_worker 在这里抽得没错:fork 直接复制了 lambda;spawn(macOS、"
+                       "Windows)必须 pickle 它,而这做不到。"))
+    fig.suptitle(_title(project, "worker_seeds", english) + "\n" + (
+        "the noise drawn by worker 0 and worker 1, epoch 1, epoch 2, and epoch 1 again"
+        if english else "worker 0 和 worker 1 抽到的噪声:第 1 轮、第 2 轮,以及重跑的第 1 轮"),
+        fontsize=11)
+    path = _save(fig, project, "worker_seeds", out, chinese)
+    return Picture(path=path, summary="\n".join(lines), notes=notes)
+
+
+ISSUE14_B = {"overfit_one_batch": _make_overfit_one_batch, "worker_seeds": _make_worker_seeds}

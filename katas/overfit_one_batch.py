@@ -1,0 +1,100 @@
+"""Kata: overfit_one_batch — before training for real, check the pipeline can memorise one batch.
+
+Karpathy's recipe: before a long run, train on one small batch, again and again. A model with
+enough capacity and a working pipeline drives the loss on that batch to (near) zero: it
+memorises it. If it does not, something is broken, and a minute now saves a night of training
+that was never going to work. None of the bugs below raises an error during training; the
+loss just refuses to go where it should.
+
+Your job is the check itself. A good check says *that* something is wrong and also *what*,
+from things it can see from outside the pipeline:
+
+- a parameter that requires grad is in none of `optimizer.param_groups`: the optimizer was
+  built for another model (the model was rebuilt after it), or for part of this one;
+- no gradient reaches the parameters: the forward ran under `torch.no_grad()` or the loss was
+  detached, so `backward()` raises "element 0 of tensors does not require grad" (or, after
+  someone "fixed" that with `loss.requires_grad_()`, runs and reaches nothing);
+- gradients that pile up: without `optimizer.zero_grad()`, `backward()` adds each step's
+  gradient onto the last one, so every step walks along the sum of all gradients so far;
+- gradients that arrive and move nothing: a learning rate of 0, or `step()` never called;
+- a loss that explodes (nan or inf);
+- outputs that cannot reach the targets: a ReLU after the last layer of a regression whose
+  targets go negative clips every prediction at zero, and the loss stops at the negative
+  targets' share;
+- otherwise, a loss that goes down, but not far enough: more steps, a larger learning rate,
+  a larger model.
+
+What this check cannot catch: labels shuffled against their inputs. One small batch can be
+memorised whatever its labels (that is what memorising means), so a healthy pipeline reaches
+zero loss on a batch of random labels too. Wrong labels show later, as a validation loss that
+never improves.
+
+Why it matters: each of these bugs trains for hours without a word. On one batch they show in
+seconds, and each has a signature that points at the line to fix.
+
+Check your work:  dojo check overfit_one_batch      (or: pytest --kata overfit_one_batch)
+A hint at a time:  dojo hint overfit_one_batch
+"""
+
+from typing import NamedTuple
+
+import torch
+
+# The verdicts, in the order the check looks for them (see overfit_one_batch).
+REASONS = ("not_in_optimizer", "no_gradient", "grad_accumulates", "no_update", "diverged",
+           "ok", "output_range", "stalled")
+
+
+class OverfitReport(NamedTuple):
+    """What the check found (given: return one of these)."""
+
+    ok: bool  # True exactly when reason == "ok"
+    reason: str  # one of REASONS
+    first_loss: float  # the batch's loss before any step
+    final_loss: float  # the batch's loss after the last step the check ran
+    message: str  # one sentence a person can act on
+
+
+def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, steps=200, tol=1e-2):
+    """Train `model` on the one `batch` and report whether its loss went to (near) zero, and if
+    not, why. Returns an `OverfitReport`.
+
+    - `batch` is `(X, y)`; `loss_fn(model(X), y)` is the batch's loss, a scalar tensor.
+    - `train_step(model, optimizer, loss_fn, batch)` makes one training step: it is the pipeline
+      under test (its return value is ignored). `None` means the usual step:
+      `optimizer.zero_grad()`, `loss_fn(model(X), y).backward()`, `optimizer.step()`.
+    - The check measures the loss itself, on the batch, without a graph (`torch.no_grad()`), in
+      whatever mode the model is in: `first_loss` before any step, `final_loss` after the last
+      step it ran (`first_loss` when it ran none). Both are Python floats.
+    - It looks at the *trainable* parameters, those that require grad; a frozen one
+      (`requires_grad=False`) may well be left out of the optimizer.
+    - It trains the model and the optimizer it is given, in place.
+
+    It runs at most `steps` steps and stops at the first step where it knows the verdict. The
+    reason is the first of these that applies, in this order:
+
+      "not_in_optimizer"  before any step: a trainable parameter is in none of
+                          `optimizer.param_groups`.
+      "no_gradient"       a step raised a RuntimeError and no trainable parameter holds a
+                          gradient; or a step ran and no gradient reached any trainable
+                          parameter (none holds a non-zero `.grad`, none moved).
+      "grad_accumulates"  after a step, a parameter's `.grad` is the previous step's gradient
+                          plus this step's own, not this step's alone (zero_grad missing).
+      "no_update"         gradients reached the parameters, but the step moved none of them.
+      "diverged"          after a step the loss is nan or inf; or, after the last step, it is
+                          above `first_loss`.
+      "ok"                after a step the loss is at most `tol * first_loss`: stop there.
+      "output_range"      after the last step: `y` is a floating-point tensor shaped like the
+                          model's output, some targets are negative, and every output on `X`
+                          is >= 0 (a ReLU after the last layer).
+      "stalled"           after the last step, none of the above: the loss went down, but not
+                          far enough.
+
+    A RuntimeError while parameters do hold gradients, and any other exception from the step,
+    is not the check's to judge: let it propagate.
+    `ok` is True exactly when the reason is "ok"; `message` says in words what was found and
+    what to fix.
+    """
+    # TODO: measure, look at the optimizer, then step by step: call the step, look at the
+    # gradients and the parameters, measure again.
+    raise NotImplementedError("overfit_one_batch")
