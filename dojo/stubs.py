@@ -8,11 +8,12 @@ solution, a maintainer runs
 
     python -m dojo.stubs --freeze
 
-which writes `dojo/data/stubs.json` and `dojo/data/answers/solutions.json`; the maintainers'
+which writes `dojo/data/stubs.json` and `dojo/data/reference-answers/solutions.json`; the maintainers'
 suite checks that they agree with `katas/` and `solutions/`.
 
 The answers live in a folder of their own (`ANSWERS`) so that whatever must not show them (the
-grader's jobs, the student edition) can leave out or hide that one folder.
+grader's jobs, the student edition) can leave out or hide that one folder; its name is not a
+Python package's, so a project without it (the student edition) still builds.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from dojo.paths import DATA
 
 FROZEN = DATA / "stubs.json"
-ANSWERS = DATA / "answers"
+ANSWERS = DATA / "reference-answers"
 SOLUTIONS = ANSWERS / "solutions.json"
 
 

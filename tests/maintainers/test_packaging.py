@@ -123,7 +123,7 @@ def test_the_wheel_holds_exactly_what_a_workspace_needs(built):
         for name in names:
             if name.startswith("dojo/data/tests/"):
                 assert whl.read(name) == (ROOT / "tests" / Path(name).name).read_bytes(), name
-        shipped = json.loads(whl.read("dojo/data/answers/solutions.json"))
+        shipped = json.loads(whl.read("dojo/data/reference-answers/solutions.json"))
         scripts = whl.read(next(n for n in whl.namelist() if n.endswith("entry_points.txt")))
     assert shipped == {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "solutions").glob("*.py")}
     assert b"dojo = dojo.cli:main" in scripts
@@ -207,3 +207,18 @@ def test_the_installed_wheel_gives_a_working_workspace_outside_any_checkout(buil
     assert shown.returncode == 0 and "def sgd_step" in shown.all and "Why it is right" in shown.all
     watched = watch_once(python, ws)
     assert "✓" in watched and KATA in watched and "Traceback" not in watched, watched
+
+
+@pytest.mark.slow
+def test_the_student_edition_builds_a_wheel_without_the_answers(tmp_path):
+    from dojo.grade import bundle
+
+    edition = bundle.export_student(ROOT, tmp_path / "course")
+    run = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--wheel", "--outdir",
+                          str(tmp_path / "dist"), str(edition)], capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    with zipfile.ZipFile(next((tmp_path / "dist").glob("*.whl"))) as whl:
+        names = whl.namelist()
+    assert "dojo/data/stubs.json" in names
+    assert not [n for n in names if stubs.ANSWERS.name in n or n.endswith("solutions.json")]

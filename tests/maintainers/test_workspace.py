@@ -95,9 +95,9 @@ def test_init_leaves_nothing_behind_when_a_write_fails(tmp_path, monkeypatch):
 def test_the_package_carries_the_reference_answers_as_solutions_holds_them():
     shipped = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "solutions").glob("*.py")}
     assert stubs.solutions() == shipped, (
-        "dojo/data/answers/solutions.json and solutions/ differ: run `python -m dojo.stubs --freeze`"
+        "dojo/data/reference-answers/solutions.json and solutions/ differ: run `python -m dojo.stubs --freeze`"
     )
-    assert stubs.SOLUTIONS.parent == stubs.ANSWERS and stubs.ANSWERS.name == "answers"
+    assert stubs.SOLUTIONS.parent == stubs.ANSWERS and stubs.ANSWERS.name == "reference-answers"
     assert [p.name for p in stubs.ANSWERS.iterdir() if p.name != "__pycache__"] == ["solutions.json"]
 
 
@@ -138,3 +138,17 @@ def test_init_and_solution_are_dojo_commands(capsys):
         assert main([command, "--help"]) == 0
         out = capsys.readouterr().out
         assert f"usage: dojo {command}" in out and "--lang" in out, out
+
+
+def test_the_student_edition_and_the_gradescope_bundle_leave_the_answers_out(tmp_path):
+    from dojo.grade import bundle
+
+    edition = bundle.export_student(ROOT, tmp_path / "course")
+    assert (edition / "dojo" / "data" / "stubs.json").is_file()
+    assert not (edition / "dojo" / "data" / stubs.ANSWERS.name).exists()
+    assert not list(edition.rglob("solutions.json"))
+    zipped = bundle.write_gradescope_bundle(tmp_path / "autograder.zip", ROOT)
+    import zipfile
+
+    with zipfile.ZipFile(zipped) as zf:
+        assert not [n for n in zf.namelist() if "answers" in n or n.endswith("solutions.json")]
