@@ -11,9 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
-import sysconfig
 import time
-import venv
 import zipfile
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import pytest
 from dojo import notebook
 from dojo.catalog import load
 from dojo.paths import PACKAGE
+from tests.maintainers.test_packaging import fresh_venv
 
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbclient")
@@ -147,17 +146,9 @@ def can_cut_the_network() -> str | None:
 
 
 def kernel_without_the_project(folder: Path) -> Path:
-    """A venv whose site-packages points at this venv's site-packages through a .pth line:
-    torch, pytest, hypothesis and ipykernel import, this project does not (a folder added by a
-    .pth line is not scanned for .pth files, and the editable install is one). Its kernelspec
-    lives in folder/jupyter."""
-    env = folder / "venv"
-    venv.create(env, with_pip=False, symlinks=True)
-    python = env / "bin" / "python"
-    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip())
-    ours = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
-    (site / "borrowed.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
+    """A kernelspec (in folder/jupyter) whose Python is a fresh venv that borrows torch, pytest,
+    hypothesis and ipykernel from this one but cannot import this project."""
+    python = fresh_venv(folder / "venv")
     spec = folder / "jupyter" / "kernels" / "dojo-alone"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
