@@ -13,8 +13,9 @@ Where the data comes from, in this order:
    others), or the four files themselves, gzipped (`train-images-idx3-ubyte.gz`, ...) or not,
    in `ROOT`, `ROOT/MNIST` or `ROOT/MNIST/raw`. Gzipped files are decompressed once into
    torchvision's layout in a cache folder (`DOJO_MNIST_CACHE`, else `data/extracted/` of the
-   project, else `~/.cache/pytorch-pitfall-katas/mnist`): the source may be read-only, and
-   torchvision's own md5 check would not accept re-compressed archives.
+   checkout the package runs from, else `~/.cache/pytorch-pitfall-katas/mnist`; never the
+   working folder, which may be a grader's job): the source may be read-only, and torchvision's
+   own md5 check would not accept re-compressed archives.
 3. Nothing is downloaded unless asked for (`download=True`, `--download`): then torchvision
    fetches MNIST into ROOT. Otherwise a missing data set raises `MnistNotFound`, which says
    where to put the files.
@@ -35,7 +36,7 @@ from pathlib import Path
 import torch
 
 from dojo.i18n import t
-from dojo.paths import DATA, find_project
+from dojo.paths import DATA, checkout, find_project
 
 ENV_ROOT = "DOJO_MNIST_ROOT"
 ENV_CACHE = "DOJO_MNIST_CACHE"
@@ -76,9 +77,9 @@ def cache_dir() -> Path:
     env = os.environ.get(ENV_CACHE, "").strip()
     if env:
         return Path(env).expanduser()
-    project = find_project()
-    if project:
-        return project / "data" / "extracted"
+    found = checkout()  # not the working folder's project: a grader's job folder looks like one
+    if found:
+        return found / "data" / "extracted"
     return Path.home() / ".cache" / "pytorch-pitfall-katas" / "mnist"
 
 

@@ -111,6 +111,10 @@ def test_the_full_set_comes_from_data_of_the_project_and_never_from_a_folder_bes
     copy_subset(clone / "data")
     train, _ = mnist_data.datasets()
     assert len(train) == 5000
+    # decompressed files never go into the working folder's project (a grader's job folder
+    # looks like one, and may not take them)
+    monkeypatch.delenv(mnist_data.ENV_CACHE)
+    assert clone not in mnist_data.cache_dir().parents
 
 
 def test_train_mnist_without_the_full_set_says_what_to_do_in_one_command_line(
