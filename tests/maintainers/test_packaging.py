@@ -61,16 +61,12 @@ def clean_copy(dest: Path) -> Path:
     return dest
 
 
-def expected_wheel_files() -> set[str]:
-    """What the wheel must hold, besides its metadata: the package as the checkout has it, and
+def expected_wheel_files(clone: Path) -> set[str]:
+    """What the wheel must hold, besides its metadata: the package as the clean copy has it, and
     the kata tests with their support files under dojo/data/tests/. Found by globs, so a new
     kata's files are expected without anyone listing them."""
-    found = set()
-    for path in (ROOT / "dojo").rglob("*"):
-        rel = path.relative_to(ROOT)
-        if path.is_file() and "__pycache__" not in rel.parts and path.suffix != ".pyc":
-            found.add(rel.as_posix())
-    for path in [*(ROOT / "tests").glob("test_*.py"), *support_files(ROOT)]:
+    found = {p.relative_to(clone).as_posix() for p in (clone / "dojo").rglob("*") if p.is_file()}
+    for path in [*(clone / "tests").glob("test_*.py"), *support_files(clone)]:
         found.add(f"dojo/data/tests/{path.name}")
     return found
 
@@ -114,12 +110,12 @@ def test_build_and_twine_check_are_clean(built):
 
 @pytest.mark.slow
 def test_the_wheel_holds_exactly_what_a_workspace_needs(built):
-    _, dist, _ = built
+    tmp, dist, _ = built
+    expected = expected_wheel_files(tmp / "clone")
     with zipfile.ZipFile(next(dist.glob("*.whl"))) as whl:
         names = {n for n in whl.namelist() if ".dist-info/" not in n}
-        assert names == expected_wheel_files(), (
-            f"missing: {sorted(expected_wheel_files() - names)}\n"
-            f"unexpected: {sorted(names - expected_wheel_files())}")
+        assert names == expected, (
+            f"missing: {sorted(expected - names)}\nunexpected: {sorted(names - expected)}")
         for name in names:
             if name.startswith("dojo/data/tests/"):
                 assert whl.read(name) == (ROOT / "tests" / Path(name).name).read_bytes(), name
