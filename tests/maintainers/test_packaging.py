@@ -183,8 +183,6 @@ def test_the_installed_wheel_gives_a_working_workspace_outside_any_checkout(buil
     ws = outside / "katas"
     assert made.returncode == 0 and (ws / "katas" / f"{KATA}.py").is_file(), made.all
     assert not (ws / "solutions").exists() and not (ws / "gallery").exists()
-    again = say(python, outside, "dojo", "init", "katas")
-    assert again.returncode == 2 and "already holds katas" in again.all, again.all
 
     listed = say(python, ws, "dojo")
     assert listed.returncode == 0 and "Next: koans_references" in listed.all, listed.all
@@ -192,13 +190,11 @@ def test_the_installed_wheel_gives_a_working_workspace_outside_any_checkout(buil
     assert check.returncode == 1 and "not started" in check.all, check.all
     early = say(python, ws, "dojo", "solution", KATA)
     assert early.returncode == 1 and "Not yet" in early.all and "def sgd_step" not in early.all
-    kata = say(python, ws, "python", "-m", "pytest", "--kata", KATA)
-    assert kata.returncode == 1 and "dojo: 0/1 katas solved" in kata.all, kata.all[-2000:]
 
     answer = stubs.solutions()[KATA]
     (ws / "katas" / f"{KATA}.py").write_text(answer, encoding="utf-8")
-    alone = say(python, ws, "python", "-m", "pytest", f"tests/test_{KATA}.py")
-    assert alone.returncode == 0 and "dojo: 1/1 katas solved" in alone.all, alone.all[-2000:]
+    kata = say(python, ws, "python", "-m", "pytest", "--kata", KATA)
+    assert kata.returncode == 0 and "dojo: 1/1 katas solved" in kata.all, kata.all[-2000:]
     shown = say(python, ws, "dojo", "solution", KATA)
     assert shown.returncode == 0 and "def sgd_step" in shown.all and "Why it is right" in shown.all
     watched = watch_once(python, ws)
