@@ -1,7 +1,8 @@
 """What `pip install` of the project ships, proved on the real thing: the sdist and the wheel built
 from a clean copy of the checkout (`python -m build`, `twine check`), the wheel's exact contents,
 and that wheel installed into a fresh venv outside any checkout giving a `dojo init` workspace in
-which `dojo`, `dojo check`, `dojo watch`, `pytest`, `pytest --kata` and `dojo solution` work."""
+which `dojo`, `dojo check`, `dojo watch`, `pytest`, `pytest --kata` and `dojo solution` work
+(and `dojo notebook` writes notebooks from the wheel alone)."""
 
 from __future__ import annotations
 
@@ -178,6 +179,9 @@ def test_the_installed_wheel_gives_a_working_workspace_outside_any_checkout(buil
     outside.mkdir()
     where = say(python, outside, "python", "-c", "import dojo; print(dojo.__file__)")
     assert Path(where.stdout.strip()).is_relative_to(tmp / "venv"), where.all
+
+    notebooks = say(python, outside, "dojo", "notebook", KATA, "--out", "nb")
+    assert notebooks.returncode == 0 and (outside / "nb" / f"{KATA}.ipynb").is_file(), notebooks.all
 
     made = say(python, outside, "dojo", "init", "katas")
     ws = outside / "katas"
