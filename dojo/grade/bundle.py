@@ -47,6 +47,8 @@ def _walk(project: Path, *, benchmarks: bool = True):
         for name in sorted(filenames):
             if name.endswith((".pyc", ".pyo")) or name.startswith(".coverage"):
                 continue
+            if name == ".git":
+                continue  # a git worktree's pointer to its repository (a file, not a folder)
             path = Path(dirpath) / name
             if path.is_symlink() or not path.is_file():
                 continue
