@@ -275,7 +275,7 @@ def cmd_solution(args) -> int:
     ui.say("")
     for step in needed:
         label = t("Why it is right", "为什么正确") + (f" ({step.id})" if len(needed) > 1 else "")
-        ui.say(f"{label}: {why_solution(step.id)}", style="bold")
+        ui.say(label + t(": ", ":") + why_solution(step.id), style="bold")
     ui.say(t(f"Yours: katas/{module}.py", f"你的答案:katas/{module}.py"), style="dim")
     return 0
 
