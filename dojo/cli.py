@@ -31,7 +31,7 @@ from pathlib import Path
 from dojo import i18n
 from dojo.i18n import t
 
-EXTENSIONS = ("dojo.grade", "dojo.notebook")
+EXTENSIONS = ("dojo.grade", "dojo.notebook", "dojo.workspace")
 BUILTIN = ("list", "check", "watch", "hint", "explain", "reset", "show")
 
 

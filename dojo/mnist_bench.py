@@ -11,8 +11,8 @@ tests/benchmarks/test_mnist_gpu.py and scripts/gpu_report.py.
   bfloat16 autocast, channels-last), the test set evaluated after every epoch.
 
 The network is the project's copy, not the learner's kata, so these run whatever the learner has
-solved. They need CUDA and the full MNIST (`dojo.mnist_data`: DOJO_MNIST_ROOT or
-../shared/data/mnist).
+solved. They need CUDA and the full MNIST, from the folder their caller names (`full_mnist(root)`;
+else `dojo.mnist_data`'s defaults: DOJO_MNIST_ROOT, data/ of the project).
 """
 
 from __future__ import annotations

@@ -2,18 +2,20 @@
 
     from dojo.mnist_data import loaders
     train_loader, test_loader = loaders(subset=True)          # the subset shipped with the package
-    train_loader, test_loader = loaders("../shared/data/mnist") # the full set, gzipped IDX files
+    train_loader, test_loader = loaders("path/to/mnist")     # the full set, gzipped IDX files
 
 Where the data comes from, in this order:
 1. the `root` argument (`--data ROOT` on the command line), else the `DOJO_MNIST_ROOT` variable,
-   else `data/` of the checkout if MNIST is there, else `../shared/data/mnist` next to it;
-   `subset=True` takes the package's own subset (`dojo/data/mnist-subset/`) instead.
+   else `data/` of the project (the clone or `dojo init` workspace around the working folder);
+   `subset=True` takes the package's own subset (`dojo/data/mnist-subset/`) instead. No other
+   place is looked in: the project's own GPU scripts and tests name their folder themselves.
 2. In that folder: torchvision's layout (`ROOT/MNIST/raw/train-images-idx3-ubyte` and the three
    others), or the four files themselves, gzipped (`train-images-idx3-ubyte.gz`, ...) or not,
    in `ROOT`, `ROOT/MNIST` or `ROOT/MNIST/raw`. Gzipped files are decompressed once into
    torchvision's layout in a cache folder (`DOJO_MNIST_CACHE`, else `data/extracted/` of the
-   checkout, else `~/.cache/pytorch-pitfall-katas/mnist`): the source may be read-only, and
-   torchvision's own md5 check would not accept re-compressed archives.
+   checkout the package runs from, else `~/.cache/pytorch-pitfall-katas/mnist`; never the
+   working folder, which may be a grader's job): the source may be read-only, and torchvision's
+   own md5 check would not accept re-compressed archives.
 3. Nothing is downloaded unless asked for (`download=True`, `--download`): then torchvision
    fetches MNIST into ROOT. Otherwise a missing data set raises `MnistNotFound`, which says
    where to put the files.
@@ -34,7 +36,7 @@ from pathlib import Path
 import torch
 
 from dojo.i18n import t
-from dojo.paths import DATA, PACKAGE
+from dojo.paths import DATA, checkout, find_project
 
 ENV_ROOT = "DOJO_MNIST_ROOT"
 ENV_CACHE = "DOJO_MNIST_CACHE"
@@ -49,37 +51,25 @@ FILES = (
 
 
 class MnistNotFound(FileNotFoundError):
-    """MNIST is not where it was looked for (the message says where to put it)."""
+    """MNIST is not where it was looked for (the message says where to put it; `root` is the
+    folder that was looked in)."""
+
+    def __init__(self, message: str, root: Path):
+        super().__init__(message)
+        self.root = root
 
 
 # --- where the files are ---------------------------------------------------------------------
 
 
-def _checkout() -> Path | None:
-    """The project checkout this package belongs to, if it runs from one."""
-    folder = PACKAGE.parent
-    return folder if (folder / "katas").is_dir() and (folder / "tests").is_dir() else None
-
-
-def _candidates() -> list[Path]:
-    """Default roots, in order of preference."""
-    found = []
-    for base in filter(None, (_checkout(), Path.cwd())):
-        found += [base / "data", base.parent / "shared" / "data" / "mnist"]
-    return list(dict.fromkeys(p.resolve() for p in found))
-
-
 def default_root() -> Path:
-    """`DOJO_MNIST_ROOT`, else the first default folder that holds MNIST, else where a download
-    would go (`data/` of the checkout, or the cache folder)."""
+    """`DOJO_MNIST_ROOT`, else `data/` of the project (a clone or a `dojo init` workspace: where
+    a download goes too), else the cache folder."""
     env = os.environ.get(ENV_ROOT, "").strip()
     if env:
         return Path(env).expanduser()
-    for candidate in _candidates():
-        if _torchvision_root(candidate) or _file_folder(candidate):
-            return candidate
-    checkout = _checkout()
-    return checkout / "data" if checkout else cache_dir()
+    project = find_project()
+    return project / "data" if project else cache_dir()
 
 
 def cache_dir() -> Path:
@@ -87,9 +77,9 @@ def cache_dir() -> Path:
     env = os.environ.get(ENV_CACHE, "").strip()
     if env:
         return Path(env).expanduser()
-    checkout = _checkout()
-    if checkout:
-        return checkout / "data" / "extracted"
+    found = checkout()  # not the working folder's project: a grader's job folder looks like one
+    if found:
+        return found / "data" / "extracted"
     return Path.home() / ".cache" / "pytorch-pitfall-katas" / "mnist"
 
 
@@ -132,18 +122,18 @@ def _extract(source: Path) -> Path:
 
 
 def not_found_message(root: Path) -> str:
+    """What to do, in Python terms (the command line says it in its own: dojo.train_mnist)."""
     names = ", ".join(f"{n}.gz" for n in FILES)
     return t(
         f"MNIST was not found in {root}. Put the four files of MNIST ({names}; gzipped or not) in "
-        f"that folder, or in {root / 'MNIST' / 'raw'} as torchvision lays them out; or point "
-        f"{ENV_ROOT} (or --data ROOT) at the folder that holds them, such as ../shared/data/mnist; "
-        f"or let torchvision download them there with download=True (--download; needs the "
-        f"internet). The small subset that the tests use ships with the package: subset=True "
-        f"(--subset).",
+        f"that folder, or in {root / 'MNIST' / 'raw'} as torchvision lays them out; or pass the "
+        f"folder that holds them as `root` (or set {ENV_ROOT}); or let torchvision download "
+        f"them there with download=True (needs the internet). The small subset that the tests "
+        f"use ships with the package: subset=True.",
         f"在 {root} 中没有找到 MNIST。请把 MNIST 的四个文件({names};压缩与否均可)放进这个文件夹,"
-        f"或按 torchvision 的布局放进 {root / 'MNIST' / 'raw'};或者让 {ENV_ROOT}(或 --data ROOT)"
-        f"指向存放它们的文件夹,例如 ../shared/data/mnist;或者用 download=True(--download,需要联网)"
-        f"让 torchvision 下载到那里。测试所用的小子集随包附带:subset=True(--subset)。",
+        f"或按 torchvision 的布局放进 {root / 'MNIST' / 'raw'};或者把存放它们的文件夹作为 `root` "
+        f"传入(或设置 {ENV_ROOT});或者用 download=True 让 torchvision 下载到那里(需要联网)。"
+        f"测试所用的小子集随包附带:subset=True。",
     )
 
 
@@ -166,7 +156,7 @@ def prepare(
         for train in (True, False):
             datasets.MNIST(root, train=train, download=True)
         return root
-    raise MnistNotFound(not_found_message(root))
+    raise MnistNotFound(not_found_message(root), root)
 
 
 # --- data sets and loaders -------------------------------------------------------------------

@@ -2,24 +2,57 @@
 
 `dojo notebook [KATA...] --out DIR` writes `DIR/<kata>.ipynb`, generated from the same sources as
 the files (the catalog, the pristine stub, the kata's real tests), never kept by hand. A notebook
-needs nothing beside it: its first cell installs the project if it is missing, the stub cell
-writes the learner's code to a work folder (`%%writefile`), and the test cell writes the kata's
-embedded tests there and runs them with the project's pytest plugin, printing the verdict and
-the teaching message of the first failure, as `dojo check` does.
+needs nothing beside it and no network: a kernel with torch, pytest and hypothesis (Colab has
+them) runs it as it is.
+
+- The set-up cell carries the katas' runtime: the modules of `dojo` that the kata's tests and
+  the notebook's own calls import (found by following their imports), and the data files those
+  modules read, as a zip inside the cell. It unpacks them into `dojo_work/runtime/` and imports
+  from there; nothing is installed. With `--install SPEC` (a package name, a wheel URL or a git
+  URL that the instructor names) the cell installs SPEC instead, where `dojo` is missing.
+- The stub cell (metadata `dojo: stub`) writes the learner's code to `dojo_work/<kata>.py`
+  (`%%writefile`).
+- The test cell (`dojo: tests`) writes the kata's embedded tests there and runs them with the
+  project's pytest plugin, printing the verdict (`✔ KATA: solved`, `✘ KATA: ...`) and the
+  teaching message of the first failure, as `dojo check` does, in the notebook's words.
+- The hint cell (`dojo: hint`) prints the next hint.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import base64
+import io
+import re
+import zipfile
 from pathlib import Path
 
 from dojo.i18n import t
 
 WORK = "dojo_work"
-PIP_SPEC = "pytorch-pitfall-katas"
+RUNTIME = f"{WORK}/runtime"
+# what every notebook calls, whatever its kata's tests import
+ROOTS = ("dojo.notebook", "dojo.runner", "dojo.pytest_plugin")
+# the files a module of the runtime reads, relative to the package (folders: every file in them)
+PACKAGE_DATA = {"dojo.catalog": ("catalog.toml",), "dojo.mnist_data": ("data/mnist-subset",)}
+NEEDS = ("torch", "pytest", "hypothesis")
 
 
 # --- running inside the notebook -------------------------------------------------------------
+
+
+def for_notebook(message: str) -> str:
+    """A teaching message in a notebook's words: the `dojo` commands it names become the cells
+    that do the same (there is no command line in a notebook)."""
+    words = {
+        "hint": t("run the hint cell below", "运行下面的提示单元格"),
+        "explain": t("the introduction at the top of this notebook", "本笔记本开头的介绍"),
+        "reset": t("running the code cell above", "运行上面的代码单元格"),
+        "check": t("the test cell", "测试单元格"),
+    }
+    return re.sub(r"`?dojo (hint|explain|reset|check) [\w.]+`?",
+                  lambda m: words[m.group(1)], message)
 
 
 def run(kata: str, tests_source: str, work: str = WORK, lang: str | None = None) -> bool:
@@ -45,12 +78,14 @@ def run(kata: str, tests_source: str, work: str = WORK, lang: str | None = None)
     print(t(f"✘ {kata}: {state} ({passed}/{len(records)} tests pass)",
             f"✘ {kata}:未完成({state},通过 {passed}/{len(records)} 个测试)"))
     first = next((r for r in records if r["state"] != "passed" and r.get("message")), None)
-    if first:
+    message = for_notebook(first["message"]) if first else ""
+    if message:
         print()
-        print(first["message"])
-    print()
-    print(t(f"A hint: run the hint cell below (dojo.notebook.hint('{kata}')).",
-            f"需要提示:运行下面的提示单元格(dojo.notebook.hint('{kata}'))。"))
+        print(message)
+    hint_cell = t("run the hint cell below", "运行下面的提示单元格")
+    if hint_cell not in message:
+        print()
+        print(t(f"Stuck? {hint_cell[0].upper()}{hint_cell[1:]}.", f"卡住了?{hint_cell}。"))
     return False
 
 
@@ -70,22 +105,156 @@ def hint(kata: str) -> None:
         print(t("(that was the last hint)", "(这是最后一条提示)"))
 
 
+# --- the runtime a notebook carries ----------------------------------------------------------
+
+
+def _package() -> Path:
+    from dojo.paths import PACKAGE
+
+    return PACKAGE
+
+
+def _module_file(name: str) -> Path | None:
+    """The source file of a module of `dojo` ("dojo.x", "dojo.grade"), or None."""
+    parts = name.split(".")[1:]
+    base = _package().joinpath(*parts) if parts else _package()
+    for path in (base.with_suffix(".py") if parts else None, base / "__init__.py"):
+        if path is not None and path.is_file():
+            return path
+    return None
+
+
+def _dojo_imports(source: str) -> set[str]:
+    """The modules of `dojo` that a source imports, anywhere in it (functions included)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "dojo")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] != "dojo":
+                continue
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names
+                         if _module_file(f"{node.module}.{a.name}") is not None)
+    return found
+
+
+def runtime_modules(tests_source: str) -> list[str]:
+    """Every module of `dojo` that the notebook's calls and the kata's tests need (their
+    imports, followed), with the packages above them."""
+    todo = [*ROOTS, *_dojo_imports(tests_source)]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # a module needs the packages above it
+            parent = ".".join(parts[:i])
+            path = _module_file(parent)
+            if parent in seen or path is None:
+                continue
+            seen.add(parent)
+            todo.extend(_dojo_imports(path.read_text(encoding="utf-8")))
+    return sorted(seen)
+
+
+def runtime_files(tests_source: str) -> dict[str, Path]:
+    """{path in the runtime folder: file} of the runtime's modules and the data they read."""
+    package = _package()
+    out: dict[str, Path] = {}
+    for name in runtime_modules(tests_source):
+        path = _module_file(name)
+        out[path.relative_to(package.parent).as_posix()] = path
+        for rel in PACKAGE_DATA.get(name, ()):
+            data = package / rel
+            for file in sorted(data.rglob("*")) if data.is_dir() else [data]:
+                if file.is_file() and "__pycache__" not in file.parts:
+                    out[file.relative_to(package.parent).as_posix()] = file
+    return out
+
+
+def runtime_zip(tests_source: str) -> bytes:
+    """The runtime as a zip, the same bytes for the same sources (a notebook regenerated from
+    unchanged sources does not change)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for rel, path in sorted(runtime_files(tests_source).items()):
+            info = zipfile.ZipInfo(rel, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+def setup_cell(tests_source: str, lang: str, install: str | None = None) -> str:
+    from dojo import __version__
+
+    language = f"dojo.i18n.set_lang({lang!r})  # the language of the messages\n"
+    if install:
+        return (
+            f"# Set-up: installs the katas' runtime from {install} (named by your instructor)\n"
+            "# where it is missing; the kata's tests travel inside this notebook.\n"
+            "import os\n"
+            "try:\n"
+            "    import dojo.notebook\n"
+            "except ImportError:\n"
+            f"    %pip install -q {install}\n"
+            "    import dojo.notebook\n"
+            f"os.makedirs({WORK!r}, exist_ok=True)\n" + language
+        )
+    encoded = base64.b64encode(runtime_zip(tests_source)).decode("ascii")
+    lines = "\n".join(encoded[i:i + 100] for i in range(0, len(encoded), 100))
+    return (
+        f"# Set-up: the katas' runtime (pytorch-pitfall-katas {__version__}) travels inside this\n"
+        f"# notebook: it is unpacked into {RUNTIME}/ and used from there. Nothing is installed\n"
+        f"# and no network is needed; the kernel needs {', '.join(NEEDS)} (Colab has them).\n"
+        "import base64, importlib.util, io, os, sys, zipfile\n"
+        f"_missing = [m for m in {NEEDS!r} if importlib.util.find_spec(m) is None]\n"
+        "if _missing:\n"
+        "    raise ImportError('this notebook needs ' + ', '.join(_missing) + ' in its kernel: '\n"
+        "                      '%pip install ' + ' '.join(_missing))\n"
+        f'_RUNTIME = """\n{lines}\n"""\n'
+        f"zipfile.ZipFile(io.BytesIO(base64.b64decode(_RUNTIME))).extractall({RUNTIME!r})\n"
+        f"sys.path.insert(0, os.path.abspath({RUNTIME!r}))\n"
+        "for _name in [m for m in sys.modules if m == 'dojo' or m.startswith('dojo.')]:\n"
+        "    del sys.modules[_name]  # this notebook's runtime, not another one\n"
+        "import dojo.notebook\n" + language
+    )
+
+
 # --- writing notebooks -----------------------------------------------------------------------
 
 
-def build(kata: str, project: Path, lang: str | None = None):
-    """The notebook of one kata module, as an nbformat NotebookNode."""
+def _snippet(snippet: str) -> str:
+    """A catalog snippet as Markdown: inline code for one line, a fenced block for several."""
+    if "\n" in snippet.strip():
+        return f"\n\n```python\n{snippet.strip()}\n```\n"
+    fence = "``" if "`" in snippet else "`"
+    pad = " " if fence == "``" else ""
+    return f" {fence}{pad}{snippet.strip()}{pad}{fence}\n"
+
+
+def build(kata: str, lang: str | None = None, *, install: str | None = None,
+          tests: Path | None = None):
+    """The notebook of one kata module, as an nbformat NotebookNode. `tests`: the folder of the
+    kata tests (default: those the package carries)."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+    from dojo import i18n
     from dojo.catalog import load
+    from dojo.paths import kata_source
     from dojo.stubs import pristine
+
+    lang = lang or i18n.lang()
+
+    def t(en: str, zh: str) -> str:  # the notebook's language, whatever the process's
+        return zh if lang == "zh" else en
 
     steps = load().steps_of(kata)
     if not steps:
         raise KeyError(kata)
     stub = pristine()[kata]
-    tests_source = (Path(project) / "tests" / f"test_{kata}.py").read_text(encoding="utf-8")
+    folder = Path(tests) if tests is not None else kata_source() / "tests"
+    tests_source = (folder / f"test_{kata}.py").read_text(encoding="utf-8")
     first = steps[0]
     intro = [f"# {first.text('title', lang) if len(steps) == 1 else kata}\n"]
     for step in steps:
@@ -94,7 +263,7 @@ def build(kata: str, project: Path, lang: str | None = None):
         intro.append(step.text("concept", lang) + "\n")
         intro.append(f"**{t('Why it matters', '为什么重要')}:** " + step.text("why", lang) + "\n")
         title = step.article.get("title", "")
-        intro.append(f"*{t('From', '出处')}:* {title} — `{step.snippet}`\n")
+        intro.append(f"*{t('From', '出处')}:* {title} —" + _snippet(step.snippet))
     intro.append(
         t(
             "Fill in the code cell below, run it (it saves your code), then run the test cell. "
@@ -103,27 +272,17 @@ def build(kata: str, project: Path, lang: str | None = None):
             "一条提示。",
         )
     )
-    setup = (
-        "# Set-up: installs the katas where they are missing (Colab), nothing else.\n"
-        "try:\n"
-        "    import dojo.notebook\n"
-        "except ImportError:\n"
-        f"    %pip install -q {PIP_SPEC}\n"
-        "    import dojo.notebook\n"
-        "import os\n"
-        f"os.makedirs({WORK!r}, exist_ok=True)\n"
-    )
     code = f"%%writefile {WORK}/{kata}.py\n" + stub
     tests_cell = (
         "# The kata's real tests (generated from the project; do not edit).\n"
         f"TESTS_{kata.upper()} = {tests_source!r}\n"
-        f"dojo.notebook.run({kata!r}, TESTS_{kata.upper()})"
+        f"solved = dojo.notebook.run({kata!r}, TESTS_{kata.upper()}, lang={lang!r})"
     )
     hint_cell = f"dojo.notebook.hint({kata!r})"
     nb = new_notebook(
         cells=[
             new_markdown_cell("\n".join(intro)),
-            new_code_cell(setup),
+            new_code_cell(setup_cell(tests_source, lang, install), metadata={"dojo": "setup"}),
             new_code_cell(code, metadata={"dojo": "stub"}),
             new_code_cell(tests_cell, metadata={"dojo": "tests", "jupyter": {"source_hidden": True}}),
             new_code_cell(hint_cell, metadata={"dojo": "hint"}),
@@ -138,28 +297,23 @@ def build(kata: str, project: Path, lang: str | None = None):
     return nb
 
 
-def write(katas: list[str], out: Path, project: Path, lang: str | None = None) -> list[Path]:
+def write(katas: list[str], out: Path, lang: str | None = None, *,
+          install: str | None = None) -> list[Path]:
     import nbformat
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for kata in katas:
         path = out / f"{kata}.ipynb"
-        nbformat.write(build(kata, project, lang), str(path))
+        nbformat.write(build(kata, lang, install=install), str(path))
         written.append(path)
     return written
 
 
 def _command(args) -> int:
     from dojo.catalog import UnknownStep, load
-    from dojo.paths import find_project
 
     catalog = load()
-    project = find_project()
-    if project is None:
-        print(t("dojo notebook: run it inside the project (no tests/ found here).",
-                "dojo notebook:请在项目目录中运行(这里找不到 tests/)。"))
-        return 2
     modules = []
     for name in args.katas or catalog.modules():
         try:
@@ -172,7 +326,8 @@ def _command(args) -> int:
         if module not in modules:
             modules.append(module)
     try:
-        written = write(modules, Path(args.out), project, getattr(args, "lang", None))
+        written = write(modules, Path(args.out), getattr(args, "lang", None),
+                        install=args.install)
     except ImportError:
         print(t("dojo notebook needs nbformat: pip install 'pytorch-pitfall-katas[notebook]'",
                 "dojo notebook 需要 nbformat:pip install 'pytorch-pitfall-katas[notebook]'"))
@@ -183,12 +338,34 @@ def _command(args) -> int:
 
 
 def register(subparsers) -> None:
+    from dojo import i18n
+
+    what = t(
+        "write one Jupyter/Colab notebook per kata: the stub, the kata's tests, the hints and the "
+        "runtime they need travel inside it, so it runs alone on any kernel with torch, pytest "
+        "and hypothesis, without network",
+        "为每个 kata 生成一个 Jupyter/Colab 笔记本:练习、测试、提示以及运行所需的代码都在笔记本里,"
+        "在任何装有 torch、pytest 和 hypothesis 的内核上都能单独运行,无需联网",
+    )
     parser = subparsers.add_parser(
         "notebook",
         help=t("write one Jupyter notebook per kata", "为每个 kata 生成一个 Jupyter 笔记本"),
+        description=what,
     )
-    parser.add_argument("katas", nargs="*", metavar="KATA")
-    parser.add_argument("--out", default="notebooks", help="folder to write (default: notebooks)")
+    parser.add_argument("katas", nargs="*", metavar="KATA",
+                        help=t("the katas (default: all)", "要生成的 kata(默认:全部)"))
+    parser.add_argument("--out", default="notebooks", metavar="DIR",
+                        help=t("folder to write (default: notebooks)",
+                               "输出文件夹(默认:notebooks)"))
+    parser.add_argument("--lang", choices=i18n.LANGS, default=argparse.SUPPRESS,
+                        help=t("language of the notebooks and their messages: en or zh "
+                               "(default: DOJO_LANG, else the locale)",
+                               "笔记本及其消息的语言:en 或 zh(默认取 DOJO_LANG,否则取系统语言)"))
+    parser.add_argument("--install", metavar="SPEC", default=None,
+                        help=t("install the runtime from SPEC (a package name, a wheel URL or a "
+                               "git URL) instead of carrying it inside the notebook",
+                               "从 SPEC(包名、wheel 的 URL 或 git URL)安装运行所需的代码,"
+                               "而不是放在笔记本里"))
     parser.set_defaults(func=_command)
 
 

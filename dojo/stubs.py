@@ -1,11 +1,19 @@
-"""The pristine stubs, shipped inside the package (a downloaded zip has no git history), so that
-`dojo reset`, the notebooks and the student edition can always bring them back.
+"""The pristine stubs and the reference answers, shipped inside the package (a downloaded zip has
+no git history, and a `pip install` has no checkout), so that `dojo reset`, `dojo init`, the
+notebooks and the student edition can always bring the stubs back, and `dojo solution` can show
+a solved kata's reference answer.
 
-`katas/` is the learner's working copy. After changing a stub, a maintainer runs
+`katas/` is the learner's working copy, `solutions/` the reference. After changing a stub or a
+solution, a maintainer runs
 
     python -m dojo.stubs --freeze
 
-which writes `dojo/data/stubs.json`; the maintainers' suite checks that the two agree.
+which writes `dojo/data/stubs.json` and `dojo/data/reference-answers/solutions.json`; the maintainers'
+suite checks that they agree with `katas/` and `solutions/`.
+
+The answers live in a folder of their own (`ANSWERS`) so that whatever must not show them (the
+grader's jobs, the student edition) can leave out or hide that one folder; its name is not a
+Python package's, so a project without it (the student edition) still builds.
 """
 
 from __future__ import annotations
@@ -17,17 +25,38 @@ from pathlib import Path
 from dojo.paths import DATA
 
 FROZEN = DATA / "stubs.json"
+ANSWERS = DATA / "reference-answers"
+SOLUTIONS = ANSWERS / "solutions.json"
+
+
+def _read(path: Path) -> dict[str, str]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write(path: Path, folder: Path) -> dict[str, str]:
+    sources = {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(folder).glob("*.py"))}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sources, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return sources
 
 
 def pristine() -> dict[str, str]:
     """{module name: source} of every shipped stub."""
-    return json.loads(FROZEN.read_text(encoding="utf-8"))
+    return _read(FROZEN)
+
+
+def solutions() -> dict[str, str]:
+    """{module name: source} of every reference answer shipped with the package (raises
+    FileNotFoundError in an edition that ships none, such as the student edition)."""
+    return _read(SOLUTIONS)
 
 
 def freeze(katas: Path) -> dict[str, str]:
-    sources = {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(katas).glob("*.py"))}
-    FROZEN.write_text(json.dumps(sources, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return sources
+    return _write(FROZEN, katas)
+
+
+def freeze_solutions(folder: Path) -> dict[str, str]:
+    return _write(SOLUTIONS, folder)
 
 
 def write_all(folder: Path) -> Path:
@@ -42,4 +71,5 @@ if __name__ == "__main__":
     if sys.argv[1:] != ["--freeze"]:
         raise SystemExit("usage: python -m dojo.stubs --freeze   (run from the project's root)")
     frozen = freeze(Path("katas"))
-    print(f"froze {len(frozen)} stubs into {FROZEN}")
+    answers = freeze_solutions(Path("solutions"))
+    print(f"froze {len(frozen)} stubs into {FROZEN} and {len(answers)} solutions into {SOLUTIONS}")

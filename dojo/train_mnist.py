@@ -1,14 +1,16 @@
 """Train your `mnist` kata end to end: your Net, your train(), your test(), on MNIST.
 
-    python -m dojo.train_mnist                        # katas/mnist.py on the full MNIST
-    python -m dojo.train_mnist --subset --epochs 1    # the small subset of the tests (CPU is fine)
-    python -m dojo.train_mnist --target solutions     # the reference
-    python -m dojo.train_mnist --target PATH          # PATH/mnist.py, or a .py file
-    dojo train mnist ...                              # the same, from the dojo command
+    dojo train mnist                          # katas/mnist.py on the full MNIST
+    dojo train mnist --subset --epochs 1      # the small subset of the tests (seconds on a CPU)
+    dojo train mnist --target solutions       # the reference (in a clone)
+    dojo train mnist --target PATH            # PATH/mnist.py, or a .py file
+    python -m dojo.train_mnist ...            # the same
 
 The recipe is the articles': SGD with lr 0.025 and momentum 0.9, batches of 64, test batches of
-1000. The device is CUDA when there is one (`--device` to choose). Where the data comes from:
-`--data ROOT`, else DOJO_MNIST_ROOT, else the defaults of `dojo.mnist_data`.
+1000. The device is CUDA when there is one (`--device` to choose). Where the full set comes from:
+`--data DIR`, else DOJO_MNIST_ROOT, else `data/` of the project; `--download` fetches it there.
+Without it, the command says so in one line, in its own terms (`--subset`, `--download`,
+`--data DIR`).
 """
 
 from __future__ import annotations
@@ -116,9 +118,12 @@ class Progress:
             yield from bar
 
 
-def parse(argv):
+PROG = "dojo train mnist"
+
+
+def parse(argv, prog: str = PROG):
     parser = argparse.ArgumentParser(
-        prog="python -m dojo.train_mnist",
+        prog=prog,
         description="Train the mnist kata (Net, train, test) on MNIST; print the test accuracy.",
     )
     parser.add_argument(
@@ -135,13 +140,15 @@ def parse(argv):
     )
     parser.add_argument(
         "--data",
-        metavar="ROOT",
+        metavar="DIR",
         default=None,
         help="folder holding MNIST (the four .gz files, or torchvision's MNIST/raw/); "
-        "default: DOJO_MNIST_ROOT, else ../shared/data/mnist",
+        "default: DOJO_MNIST_ROOT, else data/ of the project",
     )
     parser.add_argument(
-        "--download", action="store_true", help="let torchvision download MNIST into ROOT"
+        "--download",
+        action="store_true",
+        help="let torchvision download MNIST into DIR (needs the internet)",
     )
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--test-batch-size", type=int, default=1000)
@@ -157,8 +164,28 @@ def parse(argv):
     return parser.parse_args(argv)
 
 
-def main(argv=None) -> int:
-    args = parse(sys.argv[1:] if argv is None else argv)
+def missing_data_line(root: Path, gpu: bool) -> str:
+    """What to do without the full set, in one line of command-line terms."""
+    line = t(
+        f"{PROG}: the full MNIST is not in {root}. Train on the small set that ships with the "
+        f"package: {PROG} --subset; or fetch the full set there: --download (needs the "
+        f"internet); or point at a folder holding its four *-ubyte.gz files: --data DIR.",
+        f"{PROG}:{root} 中没有完整的 MNIST。可以用随包附带的小数据集训练:{PROG} --subset;"
+        f"或者下载完整数据集到那里:--download(需要联网);或者指向存放四个 *-ubyte.gz 文件的"
+        f"文件夹:--data DIR。",
+    )
+    return line if gpu else line + " " + cpu_note()
+
+
+def cpu_note() -> str:
+    return t(
+        "No GPU here: two epochs of the full set take minutes on the CPU, --subset seconds.",
+        "这台机器没有 GPU:在 CPU 上完整数据集训练两轮需要几分钟,--subset 只需几秒。",
+    )
+
+
+def main(argv=None, prog: str = PROG) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv, prog)
     import torch
 
     from dojo import mnist_data
@@ -182,8 +209,10 @@ def main(argv=None) -> int:
             **({"num_workers": 2, "pin_memory": True} if device.type == "cuda" else {}),
         )
     except mnist_data.MnistNotFound as err:
-        print(err, file=sys.stderr)
+        print(missing_data_line(err.root, device.type == "cuda"), file=sys.stderr)
         return 2
+    if device.type == "cpu" and not args.subset:
+        print(t("note: ", "提示:") + cpu_note(), file=sys.stderr)
     n_train, n_test = len(train_loader.dataset), len(test_loader.dataset)
     print(
         t(
@@ -254,4 +283,4 @@ def _percent(value) -> str:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(prog="python -m dojo.train_mnist"))

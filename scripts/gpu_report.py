@@ -1,5 +1,6 @@
 """The MNIST figures of a GPU machine, as a Markdown table (needs CUDA, torch, torchvision and the
-full MNIST: DOJO_MNIST_ROOT, else ../shared/data/mnist; no pytest needed).
+full MNIST: --data ROOT, else DOJO_MNIST_ROOT, else ../shared/data/mnist, this project's own
+machines' folder; no pytest needed).
 
     python scripts/gpu_report.py [--data ROOT] [--seeds 3] [--skip-recipe]
 
@@ -17,13 +18,18 @@ import platform
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+# the project's machines keep the full MNIST beside the clone (never a default of the package)
+OUR_MNIST = PROJECT.parent / "shared" / "data" / "mnist"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--data", default=None, help="MNIST root (default: DOJO_MNIST_ROOT, ../shared/data/mnist)"
+        "--data",
+        default=os.environ.get("DOJO_MNIST_ROOT") or str(OUR_MNIST),
+        help="MNIST root (default: DOJO_MNIST_ROOT, else ../shared/data/mnist)",
     )
     parser.add_argument(
         "--seeds", type=int, default=3, help="seeds of the time to 99%% (default 3)"
@@ -45,10 +51,8 @@ def main(argv=None) -> int:
     if not torch.cuda.is_available():
         print("no CUDA device: this report needs a GPU", file=sys.stderr)
         return 2
-    if args.data:
-        os.environ[mnist_data.ENV_ROOT] = args.data
     try:
-        train_set, test_set = mnist_bench.full_mnist()
+        train_set, test_set = mnist_bench.full_mnist(args.data)
     except mnist_data.MnistNotFound as err:
         print(err, file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".hypothes
              ".benchmarks", "build", "dist", ".dojo", ".mypy_cache", ".ruff_cache",
              ".ipynb_checkpoints", ".whl", ".gl", "node_modules"}
 SKIP_TOP = {"data"}  # the MNIST download (ignored by git)
+ANSWERS = stubs.ANSWERS.name  # dojo/data/reference-answers/: never in the student edition nor a bundle
 
 
 def _walk(project: Path, *, benchmarks: bool = True):
@@ -39,11 +40,15 @@ def _walk(project: Path, *, benchmarks: bool = True):
                 continue
             if rel == Path(".") and name == ".ci":
                 continue  # the maintainers' CI runs `pytest --target solutions`
+            if rel == Path("dojo/data") and name == ANSWERS:
+                continue  # the reference answers that `dojo solution` shows (dojo.stubs.ANSWERS)
             keep.append(name)
         dirnames[:] = keep
         for name in sorted(filenames):
             if name.endswith((".pyc", ".pyo")) or name.startswith(".coverage"):
                 continue
+            if name == ".git":
+                continue  # a git worktree's pointer to its repository (a file, not a folder)
             path = Path(dirpath) / name
             if path.is_symlink() or not path.is_file():
                 continue

@@ -8,11 +8,15 @@
   a faster schedule, in `extra_info["seconds_to_99"]`.
 
 The network is the project's copy (`dojo.mnist_net`), so these run whatever the learner has
-solved. The full MNIST comes from DOJO_MNIST_ROOT or ../shared/data/mnist
-(`dojo.mnist_data`); `python scripts/gpu_report.py` prints the same figures as a table.
+solved. The full MNIST comes from DOJO_MNIST_ROOT, else ../shared/data/mnist (this project's
+machines keep it beside the clone; the package itself never looks there);
+`python scripts/gpu_report.py` prints the same figures as a table.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 import torch
@@ -21,13 +25,16 @@ from dojo import mnist_bench, mnist_data
 
 pytestmark = pytest.mark.gpu
 
+MNIST_ROOT = os.environ.get(mnist_data.ENV_ROOT) or str(
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist"
+)
 EPOCHS = {}  # seconds of one epoch per pipeline, shared by the two parametrized runs
 
 
 @pytest.fixture(scope="module")
 def mnist():
     try:
-        return mnist_bench.full_mnist()
+        return mnist_bench.full_mnist(MNIST_ROOT)
     except mnist_data.MnistNotFound as err:
         pytest.skip(str(err))
 
