@@ -182,7 +182,8 @@ def runtime_paths() -> list[str]:
                         paths.add(os.path.dirname(name))
     except OSError:
         pass
-    return sorted(p for p in paths if p and os.path.isdir(p))
+    found = sorted(p for p in paths if p and os.path.isdir(p))
+    return [p for p in found if not any(p.startswith(q + "/") for q in found)]
 
 
 def runtime_files() -> list[str]:
@@ -237,10 +238,21 @@ def masks(binds: list[str]) -> list[str]:
     data = package / "data"
     if data.is_dir():
         found += [str(p) for p in sorted(data.iterdir()) if p.name not in JOB_DATA]
+    import site
+    import sysconfig
+
     tops = [Path(b) for b in binds] + [package]
+    tops += [Path(sysconfig.get_paths()[k]) for k in ("purelib", "platlib")
+             if k in sysconfig.get_paths()]
+    tops += [Path(p) for p in getattr(site, "getsitepackages", lambda: [])()]
+    tops += [Path(p) for p in sys.path if p and os.path.isdir(p)]
     for top in tops:
         try:
             entries = list(top.iterdir()) if top != package else list(top.rglob("*"))
+        except OSError:
+            continue
+        try:
+            entries = [e for e in entries if e.exists()]
         except OSError:
             continue
         for entry in entries:

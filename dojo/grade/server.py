@@ -610,9 +610,11 @@ class Server:
         if SANDBOX.get("root"):
             try:
                 st = os.statvfs(f"/proc/{job.pid}/root/tmp")
-                return (st.f_blocks - st.f_bfree) * st.f_frsize
             except OSError:
                 return 0
+            if abs(st.f_blocks * st.f_frsize - job.limits.disk_mb * 2**20) > 2**20:
+                return 0  # not the job's tmpfs yet: it is still setting its root up
+            return (st.f_blocks - st.f_bfree) * st.f_frsize
         used, _ = sandbox.dir_usage(job.dir / "home")
         return used + sandbox.open_file_bytes(set(job.seen) | {job.pid})
 

@@ -24,7 +24,7 @@ import io
 K = 12  # the k-gram length, in normalised characters
 WINDOW = 4
 NEAR = 0.9
-MIN_TOKENS = 120
+MIN_TOKENS = 80
 MAX_ROWS = 300
 
 
@@ -60,8 +60,11 @@ def find(subs: list, modules: list[str], refs, stubs: dict[str, str]) -> dict:
         stub = stubs.get(module, "")
         boiler = []
         if stub:
-            boiler = CodeFingerprint(f"{module}.py", K, WINDOW, filter=True, language="python",
-                                     fp=io.StringIO(stub)).hashes
+            import numpy
+
+            boiler = numpy.array(sorted(CodeFingerprint(
+                f"{module}.py", K, WINDOW, filter=True, language="python",
+                fp=io.StringIO(stub)).hashes), dtype=numpy.int64)
         reference = refs.source(module) if refs is not None else None
         ref_print = _Print("reference", reference, boiler) if reference else None
         prints = []

@@ -1,6 +1,7 @@
 """`dojo grade` end to end: a class of honest and hostile submissions, graded by the real grader
-(fork server, sandbox, canaries), its outputs checked, report.html rendered in a real headless
-chromium, the Gradescope bundle run as Gradescope would, the student edition exported.
+(fork server, minimal root, record pipes, probes, canaries), its outputs checked, report.html
+rendered in a real headless chromium, the Gradescope bundle run as Gradescope would, the
+student edition exported. The pieces are tested one by one, in process, in test_grade_units.py.
 
 The hostile submissions live in tests/maintainers/hostile/ (one learner's file each, its
 docstring says what it does and what must happen); archives, symlinks, smuggled files and
@@ -31,8 +32,8 @@ pytestmark = pytest.mark.slow  # end-to-end: real processes, seconds each
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 PY = sys.executable
-KATAS = ["inplace_update", "leaf_tensors"]  # the hostile class: the attacked kata and a bystander
-TIMEOUT = 20
+KATAS = ["inplace_update"]  # the hostile class: the attacked kata
+TIMEOUT = 15
 
 needs_root = pytest.mark.skipif(
     not sandbox.is_root(),
@@ -79,46 +80,51 @@ def make_zip(path: Path, members: dict[str, bytes], symlinks: dict[str, str] = {
 
 
 def build_class(root: Path) -> dict[str, dict]:
-    """The class: {student name: what must happen}."""
+    """The class: {student name: what must happen}. One kata (inplace_update), so that each
+    hostile submission costs one job."""
     cls = root / "class"
     cls.mkdir()
     expect: dict[str, dict] = {}
-    leaf = solution("leaf_tensors")
 
     # honest
     write(cls / "Ada Lovelace" / "katas" / "inplace_update.py", solution("inplace_update"))
-    write(cls / "Ada Lovelace" / "katas" / "leaf_tensors.py", leaf)
-    expect["Ada Lovelace"] = {"inplace_update": 10, "leaf_tensors": 10, "status": "ok"}
-    make_zip(cls / "张 伟.zip", {"张伟的作业/katas/inplace_update.py": partial_inplace_update(),
-                                "张伟的作业/katas/leaf_tensors.py": stub("leaf_tensors")})
-    expect["张 伟"] = {"inplace_update": "partial", "leaf_tensors": 0, "status": "ok"}
+    expect["Ada Lovelace"] = {"inplace_update": 10, "status": "ok"}
+    make_zip(cls / "张 伟.zip", {"张伟的作业/katas/inplace_update.py": partial_inplace_update()})
+    expect["张 伟"] = {"inplace_update": "partial", "status": "ok"}
     write(cls / "stub student" / "inplace_update.py", stub("inplace_update"))
-    write(cls / "stub student" / "leaf_tensors.py", stub("leaf_tensors"))
-    expect["stub student"] = {"inplace_update": 0, "leaf_tensors": 0, "status": "ok"}
+    expect["stub student"] = {"inplace_update": 0, "status": "ok"}
 
-    # hostile learner files (tests/maintainers/hostile/*.py), each with a right leaf_tensors
+    # hostile learner files (tests/maintainers/hostile/*.py): {name: state it must end in}
     outcomes = {
+        # code that hangs, crashes, eats memory, disk or CPU
         "infinite_loop": "timeout",
         "signal_ignoring_loop": "timeout",
+        "cpu_hog": "timeout",
         "leftover_processes": "flagged",
         "setsid_escape": "flagged",
         "memory_bomb": None,  # memory, or crashed, or broken (MemoryError): 0 in any case
         "huge_file": None,
+        "disk_filler": None,  # disk, or its writes fail: 0 in any case
         "exit_at_import": "broken",
         "os_exit": "crashed",
         "syntax_error": "broken",
+        "output_flood": "failing",
+        "kill_the_grader": "solved",
+        # rewriting the outcome, after the checks or while a test runs
         "tamper_allclose": "flagged",
         "tamper_report": "flagged",
-        "read_the_solution": "broken",
-        "kill_the_grader": "solved",
-        "output_flood": "failing",
+        "forge_after_the_end": None,
+        "forge_records_early": "flagged",
+        "tamper_test_helpers": "flagged",
+        "steal_expected": "flagged",
+        # reading an answer; breaking the run for everyone
+        "read_the_solution": "not started",
+        "break_the_grader": None,
     }
     for name, state in outcomes.items():
         student = f"hostile {name}"
         write(cls / student / "inplace_update.py", (HOSTILE / f"{name}.py").read_bytes())
-        write(cls / student / "leaf_tensors.py", leaf)
-        expect[student] = {"inplace_update": 10 if state == "solved" else 0, "leaf_tensors": 10,
-                           "state": state}
+        expect[student] = {"inplace_update": 10 if state == "solved" else 0, "state": state}
 
     # smuggled files: a stub plus everything that would make it pass if it were used
     smug = cls / "smuggler"
@@ -133,7 +139,7 @@ def build_class(root: Path) -> dict[str, dict]:
     write(smug / "tests" / "test_inplace_update.py", "def test_ok():\n    pass\n")
     write(smug / "katas" / "torch.py", "raise SystemExit('shadowed torch')\n")
     write(smug / "katas" / "dojo" / "__init__.py", "raise SystemExit('shadowed dojo')\n")
-    expect["smuggler"] = {"inplace_update": 0, "leaf_tensors": 0, "state": "not started"}
+    expect["smuggler"] = {"inplace_update": 0, "state": "not started"}
 
     # archives and links that climb out
     make_zip(cls / "zip slip.zip", {"inplace_update.py": solution("inplace_update"),
@@ -150,14 +156,28 @@ def build_class(root: Path) -> dict[str, dict]:
     for name, reason in (("zip slip", "climbs out"), ("absolute path", "absolute path"),
                          ("zip symlink", "symlink"), ("zip bomb", "zip bomb"),
                          ("symlink out", "symlink")):
-        expect[name] = {"inplace_update": 0, "leaf_tensors": 0, "refused": reason}
+        expect[name] = {"inplace_update": 0, "refused": reason}
 
-    # names that collide once normalised or case-folded, and names of OUT's own files
-    for name in ("Zoë", unicodedata.normalize("NFD", "Zoë"), "ZOË", "report.html", "grades.csv",
+    # names that collide once normalised or case-folded, and names of OUT's own files; they
+    # hand in the reference reformatted and renamed (the copying section lists them)
+    copied = renamed_copy(solution("inplace_update"))
+    for name in ("Zoë", unicodedata.normalize("NFD", "Zoë"), "ZOË", "report.html",
                  "=1+2", "<img src=x onerror=alert(1)>"):
-        write(cls / name / "inplace_update.py", solution("inplace_update"))
-        expect[name] = {"inplace_update": 10, "leaf_tensors": 0, "status": "ok"}
+        write(cls / name / "inplace_update.py", copied)
+        expect[name] = {"inplace_update": 10, "status": "ok"}
+
+    # another clone of the project, with its answers, elsewhere on the machine
+    write(root / "another clone" / "solutions" / "inplace_update.py", solution("inplace_update"))
     return expect
+
+
+def renamed_copy(source: bytes) -> bytes:
+    """The reference with its names changed, its comments dropped and its layout redone."""
+    text = source.decode()
+    for old, new in (("param", "tensor_x"), ("value", "item_v"), ("values", "items_vs")):
+        text = text.replace(old, new)
+    lines = [ln.split("  #")[0].rstrip() for ln in text.splitlines() if not ln.strip().startswith("#")]
+    return ("\n\n".join(lines) + "\n").encode()
 
 
 def grade(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int = 1200):
@@ -183,7 +203,7 @@ def leftovers() -> list[str]:
             cmd = Path(f"/proc/{proc.pid}/cmdline").read_bytes().replace(b"\0", b" ")
         except OSError:
             continue
-        if b"sleep 7717" in cmd:
+        if b"7717" in cmd:
             found.append(f"{proc.pid}: {cmd[:80]!r}")
     return found
 
@@ -198,7 +218,8 @@ def hostile(tmp_path_factory):
     args = [str(root / "class"), "--out", str(out), "--jobs", "2", "--timeout", str(TIMEOUT),
             "--memory-mb", "1500", *[a for k in KATAS for a in ("--katas", k)]]
     run = grade(*args)
-    return {"root": root, "out": out, "expect": expect, "run": run, "args": args}
+    return {"root": root, "out": out, "expect": expect, "run": run, "args": args,
+            "finished": __import__("time").time()}
 
 
 def _cell(name: str) -> str:
@@ -255,9 +276,30 @@ def _dir_of(hostile, name: str) -> str:
 def test_nothing_survives_and_nothing_is_written_outside(hostile):
     assert not leftovers(), leftovers()
     for path in ("/tmp/dojo-hostile-big.bin", "/tmp/dojo-hostile-pth", "/tmp/dojo-hostile-abs.py",
-                 hostile["root"].parent / "dojo-hostile-slip.py", ROOT / "big.bin"):
+                 hostile["root"].parent / "dojo-hostile-slip.py", ROOT / "big.bin", "/tmp/deep"):
         assert not Path(path).exists(), f"{path} was written"
-    assert not list(Path("/tmp").glob("dojo-grade-*/jobs/*")) or True  # other runs may be live
+    token_dirs = [p for p in Path("/sys/fs/cgroup").rglob("dojo-grade-*")
+                  if p.is_dir()] if Path("/sys/fs/cgroup").is_dir() else []
+    assert not [p for p in token_dirs if p.stat().st_mtime < hostile["finished"]], token_dirs
+
+
+@needs_root
+def test_a_job_sees_nothing_of_anyone_else(hostile):
+    """read_the_solution.py printed what it could see from inside its job: no answer anywhere
+    (not this project's, not another clone's, not the package's data), and /root, /home and
+    /work show nothing but the way to the Python runtime."""
+    out = hostile["out"]
+    folder = json.loads((out / "grading.json").read_text())["students"]["hostile read_the_solution"]
+    log = (out / folder / "logs" / "inplace_update.log").read_text()
+    line = next(ln for ln in log.splitlines() if ln.startswith("DOJO-HOSTILE-SAW "))
+    saw = json.loads(line.split(" ", 1)[1])
+    assert saw["found"] == [], saw["found"]
+    assert saw["walked"] > 0
+    for folder_name in ("/root", "/work", "/home"):
+        assert not isinstance(saw["listable"][folder_name], list), saw["listable"]
+    assert "home" not in saw["listable"]["/"]
+    assert set(saw["dojo_data"]) <= {"mnist-subset", "__init__.py", "stubs.json"}, saw["dojo_data"]
+    assert saw["dojo_data"].get("stubs.json", 0) == 0, "the package's data was readable"
 
 
 @needs_root
@@ -267,7 +309,7 @@ def test_names_never_overwrite_anything(hostile):
     meta = json.loads((out / "grading.json").read_text())
     dirs = list(meta["students"].values())
     assert len(set(d.casefold() for d in dirs)) == len(dirs)
-    for name in ("Zoë", unicodedata.normalize("NFD", "Zoë"), "ZOË", "report.html", "grades.csv"):
+    for name in ("Zoë", unicodedata.normalize("NFD", "Zoë"), "ZOË", "report.html"):
         folder = out / meta["students"][name]
         assert (folder / "results.json").is_file(), name
     assert meta["students"]["report.html"] != "report.html"
@@ -283,7 +325,7 @@ def test_gradescope_results_and_feedback(hostile):
         assert set(data) >= {"score", "execution_time", "output", "tests"}
         total = sum(t["score"] for t in data["tests"])
         assert abs(total - data["score"]) < 0.01, name
-        assert abs(sum(t["max_score"] for t in data["tests"]) - 20) < 0.01, name
+        assert abs(sum(t["max_score"] for t in data["tests"]) - 10) < 0.01, name
         for test in data["tests"]:
             assert set(test) >= {"name", "score", "max_score", "status", "output", "visibility"}
             assert test["status"] in ("passed", "failed")
@@ -317,6 +359,8 @@ def test_out_records_how_it_was_graded(hostile):
     assert isinstance(meta["seed"], int)
     assert meta["limits"]["timeout"] == TIMEOUT and meta["limits"]["memory_mb"] == 1500
     assert meta["sandbox"]["namespaces"] is True and meta["sandbox"]["uid"]
+    assert meta["sandbox"]["minimal_root"] is True
+    assert meta["rechecked"] == {"inplace_update": "yes"}
     assert meta["figures"]["duration_s"] > 0
 
 
@@ -348,7 +392,8 @@ def test_report_html_in_a_real_headless_browser(hostile, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     page = dom.stdout
     for text in ("Students by katas", "Pitfalls the class hit most", "Ada Lovelace", "张 伟",
-                 "timeout", "flagged", "refused", "hostile infinite_loop", "inplace_update"):
+                 "timeout", "flagged", "refused", "hostile infinite_loop", "inplace_update",
+                 "Submissions that look copied", "verbatim", "same code"):
         assert text in page, f"the rendered page lacks {text!r}"
     assert "<img src=x" not in page and "&lt;img src=x" in page, "a name was not escaped"
     shot = tmp_path / "report.png"
@@ -368,24 +413,26 @@ def test_report_html_in_a_real_headless_browser(hostile, tmp_path):
 
 
 def test_every_kata_of_the_catalog_end_to_end(tmp_path):
+    """Calibration runs every kata's tests and probes against the reference in the sandbox (and
+    stops the run if the reference loses a test there, or a probe disagrees with the one run in
+    the grading process): that is the full-marks student. A stub student scores 0, not flagged."""
     catalog = load()
     cls = tmp_path / "class"
     for module in catalog.modules():
-        write(cls / "full marks" / "katas" / f"{module}.py", solution(module))
         write(cls / "only stubs" / f"{module}.py", stub(module))
     out = tmp_path / "out"
     run = grade(str(cls), "--out", str(out), "--jobs", "2", "--timeout", "240")
     assert run.returncode == 0, run.stderr[-4000:]
     rows = read_csv(out / "grades.csv")
-    max_total = sum(s.points for s in catalog.steps)
-    full, none = rows["full marks"], rows["only stubs"]
-    bad = {s.id: full[s.id] for s in catalog.steps if float(full[s.id]) != s.points}
-    assert not bad, f"the reference solutions lose points: {bad}\n{run.stderr[-3000:]}"
-    assert float(full["total"]) == max_total and full["status"] == "ok"
-    assert float(none["total"]) == 0 and none["status"] == "ok"
+    none = rows["only stubs"]
+    assert float(none["total"]) == 0 and none["status"] == "ok", none
     meta = json.loads((out / "grading.json").read_text())
     assert [s["id"] for s in meta["steps"]] == [s.id for s in catalog.steps]
     assert all(s["tests"] > 0 for s in meta["steps"])
+    assert meta["rechecked"] == {m: "yes" for m in catalog.modules()}, meta["rechecked"]
+    rec = json.loads((out / meta["students"]["only stubs"] / "grade.json").read_text())
+    for module, res in rec["modules"].items():
+        assert set(res["probes"]["verdicts"].values()) == {"broken"}, (module, res["probes"])
 
 
 # --- beyond one machine -----------------------------------------------------------------------
