@@ -172,8 +172,8 @@ class ServerProcess:
 def sweep(run_token: str, slots: int) -> None:
     """Kill anything of this run that survived (the server's death included)."""
     if sandbox.is_root():
-        for slot in range(slots + 4):
-            sandbox.kill_uid(sandbox.UID_BASE + slot)
+        for slot in range(min(slots + 4, sandbox.SLOTS_PER_RUN)):
+            sandbox.kill_uid(sandbox.uid_base(run_token) + slot)
         try:
             sandbox.Cgroups(run_token).close()
         except OSError:

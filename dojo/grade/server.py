@@ -46,6 +46,7 @@ RUNTIME: list[str] = []
 RUNTIME_FILES: list[str] = []
 HIDDEN: list[str] = []
 CGROUPS: sandbox.Cgroups | None = None
+UID_BASE = sandbox.UID_BASE  # this run's first user id (sandbox.uid_base of its token)
 SANDBOX: dict = {}  # what the server could set up: {"root": ..., "error": ...}
 WATCH_EVERY = 0.5
 
@@ -182,7 +183,7 @@ class Job:
         self.dir = Path(spec["dir"])
         self.limits = Limits.from_dict(spec.get("limits", {}))
         self.slot = slot
-        self.uid = sandbox.UID_BASE + slot if sandbox.is_root() else None
+        self.uid = UID_BASE + slot if sandbox.is_root() else None
         self.marker = f"DOJO_GRADE_JOB={spec['token']}".encode()
         self.pid = 0
         self.start = 0.0
@@ -278,20 +279,25 @@ def _probe_phase(job: Job, used: dict) -> dict:
     module, seed = plan["module"], int(plan["probe_seed"])
     budget = min(max(5.0, job.limits.timeout * 0.25), 30.0)
     read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
+    middle = os.fork()
+    if middle == 0:
+        # a double fork: the probes' process is not a child of this one (its parent becomes
+        # the server, which it cannot signal), so that killing its parent kills nothing
         code = 0
         try:
             os.close(read_end)
             os.close(CTL_FD)
             os.close(REC_FD)
             os.setpgid(0, 0)
+            if os.fork() != 0:
+                os._exit(0)
             probes.run_all(module, Path("katas") / f"{module}.py", seed,
                            lambda text: _write_all(write_end, text.encode("utf-8")))
         except BaseException:  # noqa: BLE001
             code = 1
         os._exit(code)
     os.close(write_end)
+    os.waitpid(middle, 0)
     os.set_blocking(read_end, False)
     raw, deadline, timed_out = b"", time.monotonic() + budget, False
     while True:
@@ -312,17 +318,13 @@ def _probe_phase(job: Job, used: dict) -> dict:
         if len(raw) > 2**20:
             break
     os.close(read_end)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except OSError:
-        pass
-    os.waitpid(pid, 0)
-    # everything that child left: every other process of this job's user, or its group
+    # everything the probes' process left, itself included: every other process of this
+    # job's user, or its process group
     if used.get("uid") is not None:
         os.kill(-1, signal.SIGKILL)  # never the caller itself
     else:
         try:
-            os.killpg(pid, signal.SIGKILL)
+            os.killpg(middle, signal.SIGKILL)
         except OSError:
             pass
     wanted = {p.name for p in probes.PROBES.get(module, [])}
@@ -747,7 +749,7 @@ def _try_sandbox(roots: str) -> dict:
 
 
 def main() -> None:
-    global CGROUPS
+    global CGROUPS, UID_BASE
     # The protocol gets its own descriptors; 0 and 1 point elsewhere, so that nothing printed
     # by an import (or by a job before it redirects) can break the protocol.
     proto_in = os.dup(0)
@@ -766,7 +768,9 @@ def main() -> None:
     HIDDEN[:] = sandbox.masks(RUNTIME)
     roots = os.environ.get("DOJO_GRADE_ROOTS") or os.path.join(os.getcwd(), "roots")
     SANDBOX.update(_try_sandbox(roots))
-    CGROUPS = sandbox.Cgroups(os.environ.get("DOJO_GRADE_TOKEN", str(os.getpid())))
+    token = os.environ.get("DOJO_GRADE_TOKEN", str(os.getpid()))
+    UID_BASE = sandbox.uid_base(token)
+    CGROUPS = sandbox.Cgroups(token)
     # everything imported so far moves to the permanent generation: the jobs' collections do
     # not walk it (pytest and hypothesis collect at their ends) and fewer pages get copied
     gc.collect()

@@ -99,7 +99,7 @@ def build_class(root: Path) -> dict[str, dict]:
         # code that hangs, crashes, eats memory, disk or CPU
         "infinite_loop": "timeout",
         "signal_ignoring_loop": "timeout",
-        "cpu_hog": "timeout",
+        "cpu_hog": None,  # timeout, or memory: 30 copies of a Python process; 0 in any case
         "leftover_processes": "flagged",
         "setsid_escape": "flagged",
         "memory_bomb": None,  # memory, or crashed, or broken (MemoryError): 0 in any case
@@ -109,7 +109,7 @@ def build_class(root: Path) -> dict[str, dict]:
         "os_exit": "crashed",
         "syntax_error": "broken",
         "output_flood": "failing",
-        "kill_the_grader": "solved",
+        "kill_the_grader": None,  # at worst it stops its own job; the run goes on
         # rewriting the outcome, after the checks or while a test runs
         "tamper_allclose": "flagged",
         "tamper_report": "flagged",
@@ -124,7 +124,8 @@ def build_class(root: Path) -> dict[str, dict]:
     for name, state in outcomes.items():
         student = f"hostile {name}"
         write(cls / student / "inplace_update.py", (HOSTILE / f"{name}.py").read_bytes())
-        expect[student] = {"inplace_update": 10 if state == "solved" else 0, "state": state}
+        expect[student] = {"inplace_update": None if name == "kill_the_grader" else 0,
+                           "state": state}
 
     # smuggled files: a stub plus everything that would make it pass if it were used
     smug = cls / "smuggler"
@@ -194,10 +195,19 @@ def read_csv(path: Path) -> dict[str, dict]:
     return {row["student"]: row for row in rows}
 
 
+def mine() -> set[int]:
+    """Processes of this test session's graders (other sessions may be grading at the same
+    time on a shared machine): descendants of this process, or orphans re-parented to init."""
+    table = sandbox.processes()
+    return sandbox.descendants(os.getpid(), table) | {p for p, proc in table.items()
+                                                      if proc.ppid in (0, 1)}
+
+
 def leftovers() -> list[str]:
     found = []
     for proc in sandbox.processes().values():
-        if proc.uid >= sandbox.UID_BASE:
+        if sandbox.UID_BASE <= proc.uid < sandbox.UID_BASE + 2**20 * sandbox.SLOTS_PER_RUN \
+                and proc.pid in mine():
             found.append(f"{proc.pid} uid {proc.uid}")
         try:
             cmd = Path(f"/proc/{proc.pid}/cmdline").read_bytes().replace(b"\0", b" ")

@@ -1,0 +1,204 @@
+"""The grader's pieces, in this process (no grading run, no new interpreter): the probes on every
+reference and stub, the rule that turns probe verdicts into contradicted tests, what the server
+accepts from a job's pipes, /proc read as bytes, removing what a job left, the copying section.
+The end-to-end proofs are in test_grade.py."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import time
+import types
+from pathlib import Path
+
+import pytest
+
+from dojo import stubs
+from dojo.catalog import load
+from dojo.grade import core, probes, sandbox, server, similarity
+from dojo.grade.submissions import Submission
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def module_from(source: str, name: str):
+    module = types.ModuleType(name)
+    exec(compile(source, name, "exec"), module.__dict__)  # noqa: S102 - the project's own code
+    return module
+
+
+# --- probes -------------------------------------------------------------------------------------
+
+
+def test_every_kata_of_the_catalog_has_probes():
+    assert set(load().modules()) <= set(probes.PROBES), set(load().modules()) - set(probes.PROBES)
+
+
+@pytest.mark.parametrize("module", sorted(probes.PROBES))
+def test_probes_agree_with_the_reference_and_find_the_stub_broken(module):
+    refs = probes.References(ROOT)
+    for seed in (3, 2**31 - 7):
+        want = refs.observe(module, seed)
+        assert not [k for k, v in want.items() if "error" in v], want
+        again = refs.observe(module, seed)
+        assert json.dumps(want, sort_keys=True) == json.dumps(again, sort_keys=True), \
+            "a probe is not deterministic for its seed"
+        mine = module_from(ROOT.joinpath("solutions", f"{module}.py").read_text(), f"ref_{module}")
+        got = {p.name: probes.run_one(p, mine, seed) for p in probes.PROBES[module]}
+        compared = {p.name: probes.compare(p, got[p.name], want[p.name])
+                    for p in probes.PROBES[module]}
+        assert set(probes.verdicts(module, compared).values()) == {"right"}
+    stub = module_from(stubs.pristine()[module], f"stub_{module}")
+    got = {p.name: probes.run_one(p, stub, 5) for p in probes.PROBES[module]}
+    want = refs.observe(module, 5)
+    compared = {p.name: probes.compare(p, got[p.name], want[p.name]) for p in probes.PROBES[module]}
+    assert set(probes.verdicts(module, compared).values()) == {"broken"}
+
+
+def test_a_wrong_answer_is_wrong_and_odd_values_never_raise():
+    refs = probes.References(ROOT)
+    rebinding = module_from(
+        "def sgd_step(params, lr):\n    for p in params:\n        p = p - lr * p.grad\n"
+        "def decrement_all(values, amount):\n    return 'not a list'\n", "wrong")
+    want = refs.observe("inplace_update", 11)
+    got = {p.name: probes.run_one(p, rebinding, 11) for p in probes.PROBES["inplace_update"]}
+    compared = {p.name: probes.compare(p, got[p.name], want[p.name])
+                for p in probes.PROBES["inplace_update"]}
+    assert probes.verdicts("inplace_update", compared) == {"sgd_step": "wrong",
+                                                            "decrement_all": "wrong"}
+    assert probes.floats(None) == "not a tensor: NoneType" and probes.number("x").startswith("not")
+    assert probes.plain({"a": object(), "b": [[[[1]]]]}) == {"a": "not plain data: object",
+                                                             "b": [["too deep"]]}
+    assert not probes.valid({"x": [[[[[1]]]]]}) and not probes.valid({1: 2})
+
+
+def grader_with(uses: dict) -> core.Grader:
+    grader = core.Grader.__new__(core.Grader)
+    grader.uses = {"k": uses}
+    return grader
+
+
+def test_probe_verdicts_overrule_only_what_they_contradict():
+    ids = ["t1", "t2", "t3", "t4"]
+    grader = grader_with({"t1": ["f"], "t2": ["f"], "t3": ["g"], "t4": []})
+    res = {"tests": {n: ["passed", None] for n in ids},
+           "probes": {"verdicts": {"f": "broken", "g": "right"}, "differs": {}}}
+    assert set(grader.contradicted("k", res, ids)) == {"t1", "t2"}
+    # a wrong function: its tests cannot all pass; one honest failure among them is consistent
+    res["probes"] = {"verdicts": {"f": "wrong", "g": "right"}, "differs": {"f:p": ["values"]}}
+    assert set(grader.contradicted("k", res, ids)) == {"t1", "t2"}
+    res["tests"]["t2"] = ["failing", "honest"]
+    assert grader.contradicted("k", res, ids) == {}
+    # no probes (or no reference): the tests alone
+    res["probes"] = None
+    assert grader.contradicted("k", res, ids) == {}
+
+
+# --- what the server accepts from a job -----------------------------------------------------
+
+
+def test_records_of_the_wrong_shape_are_refused():
+    ok = {"k": "test", "n": "t::a", "s": "passed", "m": None, "st": None, "c": [], "u": ["f"]}
+    assert server.check_record(ok)["s"] == "passed"
+    for bad in ({**ok, "n": ["x"]}, {**ok, "s": 7}, {**ok, "s": "won"}, {**ok, "m": {"a": 1}},
+                {**ok, "k": "verdict"}, [ok], "passed", None, {**ok, "n": "x" * 3000}):
+        assert server.check_record(bad) is None, bad
+    assert server.check_record({**ok, "c": [[1], "x" * 999] * 80})["c"] == ["x" * 300] * 25
+
+
+def test_the_pipes_keep_caps_whatever_arrives():
+    r, w = os.pipe()
+    pipe = server.Pipe(r, cap=300_000)
+
+    def send(data: bytes) -> None:  # a pipe holds 64 KiB: feed as it fills
+        for start in range(0, len(data), 32768):
+            os.write(w, data[start:start + 32768])
+            pipe.feed_lines()
+
+    send(b"[" * 200_000 + b"\n" + b'{"k": "start", "n": "a"}\n' + b"\xff\xfe\n")
+    assert pipe.long_lines == 1 and len(pipe.lines) == 2
+    send(b"y" * 200_000)
+    assert pipe.overflow
+    os.close(w)
+    pipe.feed_lines()
+    assert not pipe.open
+    r, w = os.pipe()
+    out = server.Output(r, cap=1000)
+    os.write(w, b"a" * 600 + b"\xff" * 10 + b"z" * 60000)
+    os.close(w)
+    out.feed()
+    out.feed()
+    assert not out.open
+    text = out.text()
+    assert text.startswith("a" * 500) and text.endswith("z" * 500) and "cut by the grader" in text
+
+
+def test_proc_is_read_as_bytes_whatever_a_process_calls_itself():
+    pid = os.fork()
+    if pid == 0:
+        ctypes.CDLL(None).prctl(15, b"\xff\xfe)(\x80 x", 0, 0, 0)  # PR_SET_NAME
+        time.sleep(5)
+        os._exit(0)
+    try:
+        time.sleep(0.2)
+        table = sandbox.processes()
+        assert pid in table and table[pid].ppid == os.getpid()
+        assert sandbox.start_time(pid) > 0 and sandbox._state(pid) in ("S", "R")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
+def test_what_a_job_leaves_is_removed_whatever_it_is(tmp_path):
+    top = tmp_path / "job"
+    deep = top / "home"
+    deep.mkdir(parents=True)
+    os.mkfifo(top / "progress.log")
+    (top / "report.json").symlink_to("/dev/zero")
+    (top / "out").mkdir()
+    fd = os.open(deep, os.O_RDONLY)
+    try:
+        for _ in range(1500):  # deeper than Python's recursion limit
+            os.mkdir("d", dir_fd=fd)
+            new = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = new
+    finally:
+        os.close(fd)
+    core.remove_tree(top)
+    assert not top.exists()
+
+
+def test_the_minimal_root_hides_the_package_data_and_any_solutions(tmp_path):
+    hidden = sandbox.masks(sandbox.runtime_paths())
+    data = ROOT / "dojo" / "data"
+    for entry in data.iterdir():
+        assert (str(entry) in hidden) == (entry.name not in sandbox.JOB_DATA), entry
+    assert sandbox.elf_interpreter(os.path.realpath(os.sys.executable)) in (
+        None, *sandbox.runtime_files())
+
+
+# --- copying --------------------------------------------------------------------------------------
+
+
+def test_copies_of_the_reference_and_of_each_other_are_listed():
+    reference = ROOT.joinpath("solutions", "batch_division.py").read_text()
+    renamed = reference.replace("param", "weight_t").replace("features", "xs")
+    renamed = "\n".join(line.split("#")[0].rstrip() for line in renamed.splitlines()) + "\n"
+    own = stubs.pristine()["batch_division"].replace(
+        "raise NotImplementedError", "return None  #")
+    subs = [Submission("verbatim", Path("."), files={"batch_division": reference.encode()}),
+            Submission("renamed", Path("."), files={"batch_division": renamed.encode()}),
+            Submission("own work", Path("."), files={"batch_division": own.encode()}),
+            Submission("own work too", Path("."), files={"batch_division": own.encode()}),
+            Submission("stub", Path("."),
+                       files={"batch_division": stubs.pristine()["batch_division"].encode()})]
+    found = similarity.find(subs, ["batch_division"], probes.References(ROOT),
+                            {"batch_division": stubs.pristine()["batch_division"]})
+    kinds = {(p["kind"], tuple(p["students"]), p["like"]) for p in found["pairs"]}
+    assert ("verbatim", ("verbatim",), "the reference") in kinds
+    assert any(p["students"] == ["renamed"] and p["like"] == "the reference"
+               for p in found["pairs"]), found
+    assert not [p for p in found["pairs"] if "stub" in p["students"]]
