@@ -129,6 +129,15 @@ def grad_is_clear(t) -> bool:
     return g is None or not bool(g.detach().abs().sum().item())
 
 
+def _fill(model, gen, scale: float = 1.0) -> None:
+    """Draw a model's parameters from the probe's generator (every style starts alike)."""
+    import torch
+
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(torch.randn(p.shape, generator=gen) * scale)
+
+
 def params_of(model) -> list:
     return [v for p in model.parameters() for v in floats(p)]
 
@@ -520,10 +529,9 @@ def accumulated_gradients_mean(kata, seed):
     rng, gen = draw(seed)
     d = rng.randint(2, 4)
     model = torch.nn.Linear(d, 1)
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.randn(p.shape, generator=gen))
-            p.grad = torch.randn(p.shape, generator=gen)  # stale: must not count
+    _fill(model, gen)
+    for p in model.parameters():
+        p.grad = torch.randn(p.shape, generator=gen)  # stale: must not count
     sizes = [rng.randint(1, 6) for _ in range(rng.randint(2, 4))]
     batches = [(torch.randn(k, d, generator=gen), torch.randn(k, 1, generator=gen)) for k in sizes]
     kata.accumulated_gradients(model, torch.nn.MSELoss(), batches)
@@ -543,9 +551,7 @@ def _train_logging(kata, seed, count=None):
     rng, gen = draw(seed)
     d = rng.randint(2, 4)
     model = torch.nn.Linear(d, 1)
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.randn(p.shape, generator=gen))
+    _fill(model, gen)
     batches = [(torch.randn(k, d, generator=gen), torch.randn(k, 1, generator=gen))
                for k in [rng.randint(2, 6) for _ in range(count or rng.randint(2, 5))]]
     history = kata.train_logging_losses(model, torch.optim.SGD(model.parameters(), lr=0.05),
@@ -654,9 +660,7 @@ def dataset_mean_loss_weighted(kata, seed):
     torch = _torch()
     rng, gen = draw(seed)
     net = torch.nn.Linear(2, 1)
-    with torch.no_grad():
-        for p in net.parameters():
-            p.copy_(torch.randn(p.shape, generator=gen))
+    _fill(net, gen)
     batches = [(torch.randn(k, 2, generator=gen), torch.randn(k, 1, generator=gen))
                for k in [rng.randint(1, 9) for _ in range(rng.randint(2, 5))]]
     return {"loss": number(kata.dataset_mean_loss(net, torch.nn.MSELoss(), batches))}
@@ -697,9 +701,7 @@ def evaluate_modes(kata, seed):
     rng, gen = draw(seed)
     model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Dropout(0.5),
                                 torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2))
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.randn(p.shape, generator=gen))
+    _fill(model, gen)
     model.train()
     model[2].eval()  # a frozen BatchNorm inside a model in train mode
     modes = [m.training for m in model.modules()]
@@ -715,9 +717,7 @@ def _sgd_setup(seed):
     torch = _torch()
     rng, gen = draw(seed)
     model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Linear(2, 1))
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.randn(p.shape, generator=gen))
+    _fill(model, gen)
     X, y = torch.randn(6, 3, generator=gen), torch.randn(6, 1, generator=gen)
     return torch, rng, gen, model, X, y
 
@@ -775,9 +775,7 @@ def accuracy_modes(kata, seed):
     rng, gen = draw(seed)
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.BatchNorm1d(8),
                                 torch.nn.Dropout(0.5), torch.nn.Linear(8, 3))
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.randn(p.shape, generator=gen))
+    _fill(model, gen)
     model.train()
     stats = [floats(model[1].running_mean), floats(model[1].running_var)]
     batches = [(torch.randn(k, 4, generator=gen), torch.randint(0, 3, (k,), generator=gen))
@@ -809,9 +807,7 @@ def _tiny_mnist(gen, rng):
     torch = _torch()
     model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10),
                                 torch.nn.LogSoftmax(dim=1))
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.randn(p.shape, generator=gen) * 0.05)
+    _fill(model, gen, 0.05)
     sizes = [rng.randint(3, 6) for _ in range(rng.randint(2, 3))] + [rng.randint(1, 2)]
     loader = [(torch.rand(k, 1, 28, 28, generator=gen), torch.randint(0, 10, (k,), generator=gen))
               for k in sizes]
