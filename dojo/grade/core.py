@@ -503,6 +503,10 @@ class Grader:
         if code not in (0, 1):
             return {**result, "status": "crashed",
                     "reason": f"the tests did not finish (exit code {code}){where}"}
+        if not any(r.get("k") == "end" for r in records):
+            return {**result, "status": "crashed",
+                    "reason": f"the tests did not finish: the process exited with code {code} "
+                              f"before the end of the session{where}"}
         calibrating = job.student is None
         canary_ids = {f"tests/test_{job.module}.py::{c.name}": c for c in job.canaries}
         want = None
