@@ -42,8 +42,8 @@ def _walk(project: Path, *, benchmarks: bool = True):
             keep.append(name)
         dirnames[:] = keep
         for name in sorted(filenames):
-            if name.endswith((".pyc", ".pyo")) or name.startswith(".coverage"):
-                continue
+            if name.endswith((".pyc", ".pyo")) or name.startswith(".coverage") or name == ".git":
+                continue  # (.git is a file in a git worktree)
             path = Path(dirpath) / name
             if path.is_symlink() or not path.is_file():
                 continue
