@@ -651,8 +651,9 @@ class Server:
                 owners = [j for j in self.jobs.values() if sandbox.holds_pipe(proc.pid, j.pipe_ino)]
                 if not owners and len(self.jobs) == 1:
                     owners = list(self.jobs.values())
-                if any(j.ctl is not None and j.ctl.open for j in owners[:1]):
-                    continue  # the job's probes still run (their process is a grandchild)
+                if any(j.ctl is not None and j.ctl.open for j in owners[:1]) \
+                        or sandbox._state(proc.pid) in ("Z", "X", ""):
+                    continue  # the job's probes still run, or a process already dead
                 for job in owners[:1]:
                     job.orphans += 1
                 try:
