@@ -293,13 +293,21 @@ def verdicts(module_name: str, compared: dict[str, dict]) -> dict[str, str]:
     return out
 
 
+# Where an installed package carries the reference answers ({kata module: source}), for a
+# grading machine without the project's solutions/. Jobs never see it (docs/grading.md, "What a
+# job sees": everything under dojo/data/ but the data the tests load is covered).
+PACKAGED_ANSWERS = Path(__file__).resolve().parents[1] / "data" / "reference-answers" / "solutions.json"
+
+
 class References:
     """The reference answers, loaded in the grading process itself (trusted code, never a
-    submission's): `solutions/<module>.py` of the project, else a `solutions*.json` that the
-    package ships ({module: source}), else none (that kata is graded by its tests alone)."""
+    submission's): `solutions/<module>.py` of the project, else the package's
+    `dojo/data/reference-answers/solutions.json` ({module: source}), else none (that kata is
+    graded by its tests alone)."""
 
-    def __init__(self, project: Path):
+    def __init__(self, project: Path, packaged: Path = PACKAGED_ANSWERS):
         self.project = Path(project)
+        self.packaged = Path(packaged)
         self.modules: dict[str, object] = {}
         self._json: dict | None = None
 
@@ -309,14 +317,13 @@ class References:
             return path.read_text(encoding="utf-8")
         if self._json is None:
             self._json = {}
-            data = Path(__file__).resolve().parents[1] / "data"
-            for candidate in sorted(data.glob("solutions*.json")) if data.is_dir() else []:
-                try:
-                    found = json.loads(candidate.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    continue
-                if isinstance(found, dict):
-                    self._json.update({k: v for k, v in found.items() if isinstance(v, str)})
+            try:
+                found = json.loads(self.packaged.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                found = None
+            if isinstance(found, dict):
+                self._json = {k: v for k, v in found.items()
+                              if isinstance(k, str) and isinstance(v, str)}
         return self._json.get(module)
 
     def load(self, module: str):

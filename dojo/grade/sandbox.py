@@ -239,12 +239,17 @@ JOB_DATA = ("mnist-subset", "__init__.py")
 HIDDEN_NAMES = ("solutions",)
 
 
-def masks(binds: list[str]) -> list[str]:
-    """Paths inside the bound runtime that a job must not read."""
-    import dojo
+def masks(binds: list[str], package: Path | None = None) -> list[str]:
+    """Paths inside the bound runtime that a job must not read: every entry of the package's
+    `data/` but `JOB_DATA` (the frozen stubs, `reference-answers/` with the reference answers),
+    anything named solutions* anywhere in the package, and anything named solutions* at the
+    top of the other runtime folders (site-packages, sys.path)."""
+    if package is None:
+        import dojo
 
+        package = Path(dojo.__file__).resolve().parent
     found = []
-    package = Path(dojo.__file__).resolve().parent
+    package = Path(package)
     data = package / "data"
     if data.is_dir():
         found += [str(p) for p in sorted(data.iterdir()) if p.name not in JOB_DATA]
@@ -628,6 +633,13 @@ def start_time(pid: int) -> int:
     """When a process started (clock ticks since boot): with the pid, it names one process."""
     try:
         return int(_stat_fields(pid)[19])
+    except (IndexError, ValueError):
+        return -1
+
+
+def process_group(pid: int) -> int:
+    try:
+        return int(_stat_fields(pid)[2])
     except (IndexError, ValueError):
         return -1
 

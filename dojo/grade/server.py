@@ -98,6 +98,7 @@ class Pipe:
         self.lines: list[bytes] = []
         self.overflow = False
         self.long_lines = 0
+        self.skipping = False  # inside a line longer than LINE_CAP
         self.open = True
         os.set_blocking(fd, False)
 
@@ -127,6 +128,11 @@ class Pipe:
         if self.got > self.cap:
             self.overflow = True
             return
+        if self.skipping:  # the rest of a line that was too long: dropped up to its end
+            if b"\n" not in data:
+                return
+            data = data.split(b"\n", 1)[1]
+            self.skipping = False
         self.buffer += data
         while b"\n" in self.buffer:
             line, self.buffer = self.buffer.split(b"\n", 1)
@@ -137,6 +143,7 @@ class Pipe:
         if len(self.buffer) > LINE_CAP:
             self.long_lines += 1
             self.buffer = b""
+            self.skipping = True
 
     def close(self) -> None:
         if self.open:
@@ -269,35 +276,76 @@ def _fds_to(wanted: dict[int, int]) -> None:
             fcntl.fcntl(target, fcntl.F_SETFD, fcntl.FD_CLOEXEC)
 
 
+def _probe_processes(child: int, uid: int | None, marker: bytes) -> set[int]:
+    """The processes of the probe phase still alive (zombies are dead): as the job's own user,
+    every other process of that user; otherwise the probes' process group, this process's
+    descendants and whatever carries the job's marker."""
+    me = os.getpid()
+    table = sandbox.processes()
+    if uid is not None:
+        found = {p.pid for p in table.values() if p.uid == uid}
+    else:
+        found = sandbox.job_processes(me, None, marker, table)
+        found |= {p for p in table if sandbox.process_group(p) == child}
+    found.discard(me)
+    return {p for p in found if sandbox._state(p) not in ("Z", "X", "")}
+
+
+def _end_probes(child: int, uid: int | None, marker: bytes, patience: float = 5.0) -> None:
+    """Kill the probes' process and everything it started, and wait until they are dead: a
+    killed process takes a while to die (a torch process unmaps a lot), and one the server saw
+    alive after the control pipe closed would count against the tests as a leftover."""
+    reaped, deadline = False, time.monotonic() + patience
+    while True:
+        try:
+            if uid is not None:
+                os.kill(-1, signal.SIGKILL)  # every other process of this user, never the caller
+            else:
+                os.killpg(child, signal.SIGKILL)
+        except OSError:
+            pass  # nothing left to signal
+        if not reaped:
+            try:
+                reaped = os.waitpid(child, os.WNOHANG)[0] == child
+            except ChildProcessError:
+                reaped = True
+        alive = _probe_processes(child, uid, marker)
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if (reaped and not alive) or time.monotonic() > deadline:
+            return
+        time.sleep(0.005)
+
+
 def _probe_phase(job: Job, used: dict) -> dict:
     """In the job process, before any test (and before the submission's code ran in it): the
     kata's probes run in a child of their own; what they saw comes back here, is checked, and
-    goes to the server on the control pipe. Whatever that child left running is killed."""
+    goes to the server on the control pipe. Everything the probes' process started is dead
+    before this returns (`_end_probes`), so that the server, once the control pipe closes,
+    counts only what the tests leave."""
     from dojo.grade import probes
 
     plan = job.spec["plan"]
     module, seed = plan["module"], int(plan["probe_seed"])
     budget = min(max(5.0, job.limits.timeout * 0.25), 30.0)
     read_end, write_end = os.pipe()
-    middle = os.fork()
-    if middle == 0:
-        # a double fork: the probes' process is not a child of this one (its parent becomes
-        # the server, which it cannot signal), so that killing its parent kills nothing
+    child = os.fork()
+    if child == 0:
         code = 0
         try:
             os.close(read_end)
             os.close(CTL_FD)
             os.close(REC_FD)
             os.setpgid(0, 0)
-            if os.fork() != 0:
-                os._exit(0)
             probes.run_all(module, Path("katas") / f"{module}.py", seed,
                            lambda text: _write_all(write_end, text.encode("utf-8")))
         except BaseException:  # noqa: BLE001
             code = 1
         os._exit(code)
     os.close(write_end)
-    os.waitpid(middle, 0)
     os.set_blocking(read_end, False)
     raw, deadline, timed_out = b"", time.monotonic() + budget, False
     while True:
@@ -318,15 +366,7 @@ def _probe_phase(job: Job, used: dict) -> dict:
         if len(raw) > 2**20:
             break
     os.close(read_end)
-    # everything the probes' process left, itself included: every other process of this
-    # job's user, or its process group
-    if used.get("uid") is not None:
-        os.kill(-1, signal.SIGKILL)  # never the caller itself
-    else:
-        try:
-            os.killpg(middle, signal.SIGKILL)
-        except OSError:
-            pass
+    _end_probes(child, used.get("uid"), job.marker)
     wanted = {p.name for p in probes.PROBES.get(module, [])}
     results: dict = {}
     for line in raw.split(b"\n"):

@@ -118,7 +118,7 @@ def test_the_pipes_keep_caps_whatever_arrives():
             pipe.feed_lines()
 
     send(b"[" * 200_000 + b"\n" + b'{"k": "start", "n": "a"}\n' + b"\xff\xfe\n")
-    assert pipe.long_lines >= 1 and len(pipe.lines) == 2
+    assert pipe.long_lines == 1 and len(pipe.lines) == 2
     send(b"y" * 200_000)
     assert pipe.overflow
     os.close(w)
@@ -171,13 +171,99 @@ def test_what_a_job_leaves_is_removed_whatever_it_is(tmp_path):
     assert not top.exists()
 
 
-def test_the_minimal_root_hides_the_package_data_and_any_solutions(tmp_path):
-    hidden = sandbox.masks(sandbox.runtime_paths())
-    data = ROOT / "dojo" / "data"
-    for entry in data.iterdir():
-        assert (str(entry) in hidden) == (entry.name not in sandbox.JOB_DATA), entry
+def test_the_package_answers_and_anything_named_solutions_are_covered(tmp_path):
+    """What the minimal root covers inside the bound runtime, on a package laid out as an
+    installed one will be (the reference answers at data/reference-answers/solutions.json),
+    whether or not this checkout has that file: the grader reads the answers from there, and
+    the job gets an empty folder in its place. (test_grade.py's hostile class grades from such a
+    package and proves that a job cannot read it.)"""
+    site = tmp_path / "site-packages"
+    package = site / "dojo"
+    answers = package / "data" / "reference-answers" / "solutions.json"
+    answers.parent.mkdir(parents=True)
+    answers.write_text(json.dumps({"inplace_update": "def sgd_step(params, lr): ..."}))
+    (package / "data" / "mnist-subset").mkdir()
+    (package / "data" / "stubs.json").write_text("{}")
+    (package / "grade").mkdir()
+    (package / "grade" / "solutions_copy.py").write_text("")
+    (site / "solutions").mkdir()
+    (site / "other" / "solutions.py").parent.mkdir()
+    hidden = set(sandbox.masks([str(site)], package=package))
+    assert str(answers.parent) in hidden and str(answers) in hidden
+    assert str(package / "data" / "stubs.json") in hidden
+    assert str(package / "data" / "mnist-subset") not in hidden  # what the tests load
+    assert str(package / "grade" / "solutions_copy.py") in hidden  # anywhere in the package
+    assert str(site / "solutions") in hidden  # at the top of a runtime folder
+    # the grader's own copy: the project's solutions/ first, else the package's file
+    assert probes.PACKAGED_ANSWERS.relative_to(Path(probes.__file__).resolve().parents[1]) \
+        == Path("data/reference-answers/solutions.json")
+    refs = probes.References(tmp_path / "no project", packaged=answers)
+    assert refs.source("inplace_update").startswith("def sgd_step")
+    assert refs.source("leaf_tensors") is None
+    assert probes.References(ROOT, packaged=answers).source("inplace_update") == \
+        ROOT.joinpath("solutions", "inplace_update.py").read_text()
     assert sandbox.elf_interpreter(os.path.realpath(os.sys.executable)) in (
         None, *sandbox.runtime_files())
+
+
+@pytest.mark.skipif(not sandbox.is_root(), reason="needs root: the probes run as a user of their own")
+def test_nothing_of_the_probe_phase_is_alive_when_it_ends():
+    """The job process kills its probes' process and everything it started, and waits until
+    they are dead, before the server is told the probe phase is over: a process the server
+    saw alive after that would count as a leftover of the tests (and flag an honest kata).
+    Here a probes' process that takes a while to die (it holds 64 MB) has started children
+    in its process group and daemons in sessions of their own."""
+    uid = sandbox.uid_base(f"unit-{os.getpid()}") + sandbox.SLOTS_PER_RUN - 1
+    report_r, report_w = os.pipe()
+    helper = os.fork()
+    if helper == 0:  # plays the server: root, the child subreaper
+        try:
+            os.close(report_r)
+            sandbox.set_subreaper()
+            done_r, done_w = os.pipe()
+            job = os.fork()
+            if job == 0:  # the job process, as the job's user
+                try:
+                    os.close(done_r)
+                    sandbox.drop_privileges(uid)
+                    probe = os.fork()
+                    if probe == 0:
+                        os.setpgid(0, 0)
+                        ballast = b"x" * (64 << 20)  # noqa: F841 - slow to unmap
+                        for daemon in (False, True, True):
+                            if os.fork() == 0:
+                                if daemon:
+                                    os.setsid()
+                                    if os.fork() != 0:
+                                        os._exit(0)
+                                time.sleep(60)
+                                os._exit(0)
+                        time.sleep(60)
+                        os._exit(0)
+                    time.sleep(0.5)
+                    server._end_probes(probe, uid, b"DOJO_GRADE_JOB=unit")
+                    os.write(done_w, b"x")
+                    time.sleep(1)
+                finally:
+                    os._exit(0)
+            os.close(done_w)
+            os.read(done_r, 1)
+            alive = [p for p, proc in sandbox.processes().items()
+                     if proc.uid == uid and p != job and sandbox._state(p) not in ("Z", "X", "")]
+            os.write(report_w, json.dumps(alive).encode())
+            sandbox.kill_uid(uid)
+            while True:
+                try:
+                    os.wait()
+                except ChildProcessError:
+                    break
+        finally:
+            os._exit(0)
+    os.close(report_w)
+    with os.fdopen(report_r, "rb") as handle:
+        alive = json.loads(handle.read() or b"null")
+    os.waitpid(helper, 0)
+    assert alive == [], f"processes of the probe phase still alive after it ended: {alive}"
 
 
 # --- copying --------------------------------------------------------------------------------------
