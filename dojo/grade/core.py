@@ -24,6 +24,7 @@ import secrets
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -685,8 +686,11 @@ class Grader:
                 if step.module in self.expected else []
             tests = []
             passed = 0
+            handed_in = step.module in sub.files
             if sub.refused:
                 status, reason = "refused", sub.refused
+            elif res is None and not handed_in:
+                status, reason = "ok", ""  # no file, no job: every test fails
             elif res is None:
                 status, reason = "crashed", "not graded"
             else:
@@ -696,6 +700,8 @@ class Grader:
             for nodeid in ids:
                 if status != "ok":
                     state, message = "failing", reason
+                elif not handed_in:
+                    state, message = "failing", f"katas/{step.module}.py was not handed in"
                 else:
                     state, message = res["tests"].get(
                         nodeid, ["failing", "this test did not report a result (a missing "
@@ -725,7 +731,7 @@ class Grader:
                           + "; ".join(dict.fromkeys(against.values())))
             if status == "ok":
                 states = {t["state"] for t in tests}
-                if step.module not in sub.files:
+                if not handed_in:
                     kata_state = "missing"
                 elif states == {"passed"}:
                     kata_state = "solved"
@@ -772,61 +778,93 @@ class Grader:
 
 
 def remove_tree(path: Path) -> None:
-    """Remove a folder whatever a job left in it (FIFOs, sockets, links, 4000 levels of
-    folders, names of any bytes): iterative, never following a link, never raising."""
-    stack = [(os.fsencode(path), False)]
-    while stack:
-        top, visited = stack.pop()
-        if visited:
+    """Remove a folder whatever a job left in it (FIFOs, sockets, links, folders thousands of
+    levels deep, names of any bytes): iterative, working relative to one open folder at a time
+    (no path grows past PATH_MAX, no descriptor is held per level), never following a link,
+    never raising. What cannot be removed is left."""
+    top = os.fsencode(path)
+    try:
+        if not stat.S_ISDIR(os.lstat(top).st_mode):
+            os.unlink(top)
+            return
+    except OSError:
+        return
+    fd = _open_folder(top, None)
+    if fd is None:
+        return
+    levels = [(None, _clear_folder(fd))]  # (its name in its parent, subfolders still to visit)
+    try:
+        while levels:
+            name, todo = levels[-1]
+            if todo:
+                child = _open_folder(todo[-1], fd)
+                if child is not None:
+                    os.close(fd)
+                    fd = child
+                    levels.append((todo.pop(), _clear_folder(fd)))
+                else:
+                    todo.pop()
+                continue
+            levels.pop()
+            if name is None:
+                break
+            parent = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = parent
             try:
-                os.rmdir(top)
+                os.rmdir(name, dir_fd=fd)
             except OSError:
                 pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    try:
+        os.rmdir(top)
+    except OSError:
+        pass
+
+
+def _open_folder(name: bytes, dir_fd: int | None) -> int | None:
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+    try:
+        return os.open(name, flags, dir_fd=dir_fd)
+    except PermissionError:  # a folder its owner made unreadable (without root)
+        try:
+            os.chmod(name, 0o700, dir_fd=dir_fd)
+            return os.open(name, flags, dir_fd=dir_fd)
+        except OSError:
+            return None
+    except OSError:
+        return None
+
+
+def _clear_folder(fd: int) -> list[bytes]:
+    """Unlink everything in the open folder that is not a folder; its subfolders' names."""
+    folders = []
+    try:
+        with os.scandir(fd) as listing:
+            entries = list(listing)
+    except OSError:
+        return folders
+    for entry in entries:
+        name = os.fsencode(entry.name)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            folders.append(name)
             continue
         try:
-            entries = list(os.scandir(top))
-        except NotADirectoryError:
-            try:
-                os.unlink(top)
-            except OSError:
-                pass
-            continue
+            os.unlink(name, dir_fd=fd)
         except OSError:
-            continue
-        stack.append((top, True))
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                stack.append((entry.path, False))
-            else:
-                try:
-                    os.unlink(entry.path)
-                except OSError:
-                    pass
+            pass
+    return folders
 
 
 def _text(value, cap: int) -> str:
     return value[:cap] if isinstance(value, str) else ""
-
-
-def final_states(records: list[dict]) -> dict[str, list]:
-    """nodeid -> [state, message]: passed only if the call passed and no phase failed."""
-    final: dict[str, list] = {}
-    for record in records:
-        nodeid = record.get("nodeid")
-        state = record.get("state")
-        if not isinstance(nodeid, str) or not isinstance(state, str):
-            continue
-        prev = final.get(nodeid)
-        if state == "passed":
-            if prev is None:
-                final[nodeid] = ["passed", None]
-        elif prev is None or prev[0] in ("passed", "skipped"):
-            final[nodeid] = [state, record.get("message")]
-    return final
 
 
 def _signame(sig: int) -> str:

@@ -113,7 +113,7 @@ def grade(settings: Settings) -> dict:
     versions: dict = {}
     calibration_s = 0.0
     try:
-        need_jobs = [s for s in todo if not s.refused]
+        need_jobs = [s for s in todo if not s.refused and set(s.files) & set(grader.modules)]
         if need_jobs:
             t0 = time.monotonic()
             grader.start_server()
@@ -148,16 +148,20 @@ def grade(settings: Settings) -> dict:
             if res["log"]:
                 logs[key][job.module] = res["log"]
             remove_tree(job.dir)
-            if len(results[key]) == len(grader.modules):
+            if len(results[key]) == len(handed_in(by_dir[key])):
                 try:
                     finalize(by_dir[key])
                 except Exception as err:  # noqa: BLE001 - one submission, never the run
                     _log(settings, f"  {by_dir[key].name}: could not be written: {err}")
 
+        def handed_in(sub: Submission) -> list[str]:
+            """The kata modules that get a job: a kata not handed in scores 0 without one."""
+            return [] if sub.refused else [m for m in grader.modules if m in sub.files]
+
         for sub in todo:
-            if sub.refused:
+            if not handed_in(sub):
                 finalize(sub)
-        queue = [(m, s) for s in todo if not s.refused for m in grader.modules]
+        queue = [(m, s) for s in todo for m in handed_in(s)]
         if queue:
             grader.run_jobs(queue, on_done)
     finally:

@@ -344,6 +344,13 @@ def enter_sandbox(job_dir: Path, limits: Limits, root_dir: str, binds: list[str]
     _mount("none", "/", None, MS_REC | MS_PRIVATE, None)
     root = root_dir
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=755")
+    # one size-limited tmpfs for everything the job writes; first, so that a runtime that
+    # lives under /tmp (a virtual environment made there) is bound on top of it, not hidden
+    os.mkdir(root + "/tmp", 0o1777)
+    _mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+           f"size={limits.disk_mb}m,nr_inodes=20000,mode=1777")
+    os.mkdir(root + "/tmp/.shm", 0o1777)
+    os.chmod(root + "/tmp/.shm", 0o1777)
     links: dict[str, str] = {}
     placed: list[str] = []
     for path in sorted({os.path.normpath(p) for p in binds}, key=len):
@@ -381,12 +388,6 @@ def enter_sandbox(job_dir: Path, limits: Limits, root_dir: str, binds: list[str]
     # the job's folder, read-only
     os.mkdir(root + "/job", 0o755)
     _bind(str(job_dir), root + "/job")
-    # one size-limited tmpfs for everything the job writes
-    os.mkdir(root + "/tmp", 0o1777)
-    _mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-           f"size={limits.disk_mb}m,nr_inodes=20000,mode=1777")
-    os.mkdir(root + "/tmp/.shm", 0o1777)
-    os.chmod(root + "/tmp/.shm", 0o1777)
     # a minimal /dev
     os.mkdir(root + "/dev", 0o755)
     for name in DEVICES:
@@ -649,28 +650,36 @@ def _state(pid: int) -> str:
     return fields[0].decode("ascii", "replace") if fields else ""
 
 
-def pss_kb(pid: int) -> int | None:
-    """Proportional set size: pages shared by forked processes counted once in all."""
+def private_kb(pid: int) -> int | None:
+    """The memory only this process maps (Private_Clean + Private_Dirty: its unique set).
+    Pages it still shares with the fork server, which every job maps, are not its own."""
+    total, found = 0, False
     try:
         with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
             for line in handle:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1])
+                if line.startswith((b"Private_Clean:", b"Private_Dirty:")):
+                    total += int(line.split()[1])
+                    found = True
     except (OSError, ValueError, IndexError):
         return None
-    return None
+    return total if found else None
 
 
 def memory_kb(pids: set[int], table: dict[int, Proc], limit_kb: int | None = None) -> int:
-    """The memory of a job's processes together (PSS where the kernel gives it, else RSS).
-    RSS is cheap and never below PSS: PSS is read only when RSS passes `limit_kb`."""
+    """The memory a job's processes added, together: their unique sets where the kernel gives
+    them, else their RSS. Not PSS: a job of eight processes would be charged seven ninths of the
+    fork server's own memory (torch's, shared by every job), and an honest job with a few
+    DataLoader workers would pass its limit. Memory the job's own processes share among
+    themselves is not counted (the watchdog is a fallback: where the job has a memory control
+    group, the kernel counts every page it faulted). RSS is cheap and never below the unique
+    set: the unique sets are read only when RSS passes `limit_kb`."""
     rss = sum(table[p].rss_kb for p in pids if p in table)
     if limit_kb is not None and rss <= limit_kb:
         return rss
     total = 0
     for pid in pids:
-        pss = pss_kb(pid)
-        total += pss if pss is not None else (table[pid].rss_kb if pid in table else 0)
+        own = private_kb(pid)
+        total += own if own is not None else (table[pid].rss_kb if pid in table else 0)
     return total
 
 
@@ -857,6 +866,33 @@ class Cgroups:
                 except OSError:
                     pass
             time.sleep(0.005)
+
+    def memory_limited(self, folders: list[str], limits: Limits) -> bool:
+        """Whether the kernel enforces the job's memory limit (the value reads back as set)."""
+        name = {2: "memory.max", 1: "memory.limit_in_bytes"}.get(self.version)
+        if name is None or "memory" not in self.roots:
+            return False
+        for folder in folders:
+            try:
+                value = read_proc(f"{folder}/{name}").strip()
+            except OSError:
+                continue
+            if value.isdigit() and int(value) <= limits.memory_mb * 2**20:
+                return True
+        return False
+
+    def memory_kb(self, folders: list[str]) -> int:
+        """The memory charged to the job's group (every page its processes faulted in, tmpfs
+        and page cache included), for the figures."""
+        name = {2: "memory.current", 1: "memory.usage_in_bytes"}.get(self.version)
+        for folder in folders:
+            try:
+                value = read_proc(f"{folder}/{name}").strip()
+            except (OSError, TypeError):
+                continue
+            if value.isdigit():
+                return int(value) // 1024
+        return 0
 
     def oom(self, folders: list[str]) -> bool:
         """Whether the kernel stopped a process of the job for passing its memory limit."""

@@ -38,23 +38,23 @@ def test_every_kata_of_the_catalog_has_probes():
 
 @pytest.mark.parametrize("module", sorted(probes.PROBES))
 def test_probes_agree_with_the_reference_and_find_the_stub_broken(module):
+    """On two seeds, the grader's run of the reference (`References.observe`) and a run on a
+    second, separately loaded copy of it (what a job holding the reference sends) agree: the
+    probes are deterministic for their seed and every function is right. The stub's functions
+    are all broken."""
     refs = probes.References(ROOT)
+    mine = module_from(ROOT.joinpath("solutions", f"{module}.py").read_text(), f"ref_{module}")
+    stub = module_from(stubs.pristine()[module], f"stub_{module}")
     for seed in (3, 2**31 - 7):
         want = refs.observe(module, seed)
         assert not [k for k, v in want.items() if "error" in v], want
-        again = refs.observe(module, seed)
-        assert json.dumps(want, sort_keys=True) == json.dumps(again, sort_keys=True), \
-            "a probe is not deterministic for its seed"
-        mine = module_from(ROOT.joinpath("solutions", f"{module}.py").read_text(), f"ref_{module}")
-        got = {p.name: probes.run_one(p, mine, seed) for p in probes.PROBES[module]}
-        compared = {p.name: probes.compare(p, got[p.name], want[p.name])
-                    for p in probes.PROBES[module]}
-        assert set(probes.verdicts(module, compared).values()) == {"right"}
-    stub = module_from(stubs.pristine()[module], f"stub_{module}")
-    got = {p.name: probes.run_one(p, stub, 5) for p in probes.PROBES[module]}
-    want = refs.observe(module, 5)
-    compared = {p.name: probes.compare(p, got[p.name], want[p.name]) for p in probes.PROBES[module]}
-    assert set(probes.verdicts(module, compared).values()) == {"broken"}
+        for other, verdict in ((mine, "right"), (stub, "broken")):
+            if other is stub and seed != 3:
+                continue
+            got = {p.name: probes.run_one(p, other, seed) for p in probes.PROBES[module]}
+            compared = {p.name: probes.compare(p, got[p.name], want[p.name])
+                        for p in probes.PROBES[module]}
+            assert set(probes.verdicts(module, compared).values()) == {verdict}, compared
 
 
 def test_a_wrong_answer_is_wrong_and_odd_values_never_raise():
@@ -94,6 +94,105 @@ def test_probe_verdicts_overrule_only_what_they_contradict():
     # no probes (or no reference): the tests alone
     res["probes"] = None
     assert grader.contradicted("k", res, ids) == {}
+
+
+# --- judging one job from its records (the grading process) ----------------------------------
+
+T = "tests/test_inplace_update.py::"
+
+
+def a_grader(tmp_path) -> core.Grader:
+    grader = core.Grader(core.Settings(submissions=tmp_path, out=tmp_path, project=ROOT,
+                                       katas=["inplace_update"]))
+    grader.tmp = tmp_path
+    (tmp_path / "jobs").mkdir(parents=True, exist_ok=True)
+    return grader
+
+
+def record(name: str, state: str) -> dict:
+    return {"k": "test", "n": T + name, "s": state, "m": None, "st": None, "c": [], "u": []}
+
+
+def event(records: list, **extra) -> dict:
+    return {"status": "exited", "code": 1, "signal": None, "wall": 1.0, "cpu": 1.0,
+            "leftovers": 0, "sandbox": {"k": "sandbox"}, "channel": {}, "log": "",
+            "records": [*records, {"k": "end", "n": "", "c": []}], **extra}
+
+
+def judged(tmp_path, records, canaries=(), **extra) -> dict:
+    grader = a_grader(tmp_path)
+    grader.expected = {"inplace_update": {T + "a": "inplace_update", T + "b": "inplace_update"}}
+    grader.expected_skips = {"inplace_update": set()}
+    job = core.Job("j1", "inplace_update", Submission("s", Path(".")), tmp_path,
+                   list(canaries), probe_seed=1, probes=False)
+    job.event = event(records, **extra)
+    return grader.judge(job)
+
+
+def test_the_verdict_comes_from_the_records_and_nothing_after_the_last_expected_test(tmp_path):
+    from dojo.grade.canary import Canary
+
+    honest = [record("a", "failing"), record("b", "passed")]
+    res = judged(tmp_path, honest + [record("a", "passed"), record("z", "passed")])
+    assert res["status"] == "ok" and res["tests"] == {T + "a": ["failing", None],
+                                                     T + "b": ["passed", None]}
+    for why, records, extra, canaries in (
+        ("two results", [record("a", "failing"), record("a", "passed"), record("b", "passed")],
+         {}, ()),
+        ("did not expect", [record("z", "passed"), *honest], {}, ()),
+        ("still ran after", honest, {"leftovers": 2}, ()),
+        ("wrong shape or size", honest, {"channel": {"malformed": 1}}, ()),
+        ("pytest reported success", honest, {"code": 0}, ()),
+        ("sandbox did not report", honest, {"sandbox": None}, ()),
+        ("whose outcome the grader knows", [*honest, record("test_c", "passed")], {},
+         [Canary("test_c", "failing", "")]),
+    ):
+        res = judged(tmp_path / why.replace(" ", "-"), records, canaries, **extra)
+        assert res["status"] == "flagged" and why in res["reason"], (why, res)
+    # the session never ended (os._exit in a test): no "end" record
+    grader = a_grader(tmp_path / "no-end")
+    grader.expected = {"inplace_update": {T + "a": "inplace_update"}}
+    grader.expected_skips = {"inplace_update": set()}
+    job = core.Job("j1", "inplace_update", Submission("s", Path(".")), tmp_path, [], 1, False)
+    job.event = {**event(honest), "records": honest}
+    assert grader.judge(job)["status"] == "crashed"
+
+
+def calibrated(tmp_path, state: str, probe_results) -> core.Grader:
+    """Calibration with the server replaced by a fixed event for the one kata module."""
+    grader = a_grader(tmp_path)
+    grader.server = types.SimpleNamespace(info={})
+
+    def run_jobs(jobs, done):
+        for job in jobs:
+            canaries = [record(c.name, c.expect) for c in job.canaries]  # answered right
+            job.event = event([record("a", state), *canaries],
+                              probes={"seed": job.probe_seed, "results": probe_results(job)})
+            done(job)
+
+    grader.run_jobs = run_jobs
+    grader.calibrate()
+    return grader
+
+
+def test_calibration_stops_when_the_reference_fails_and_a_disagreeing_probe_turns_off(tmp_path):
+    """The reference must pass every test in the sandbox, or nobody is graded; a probe that
+    gives in the sandbox other values than in the grading process turns that kata's re-check
+    off (graded by its tests alone), and the run goes on."""
+    refs = probes.References(ROOT)
+
+    def right(job):
+        return refs.observe("inplace_update", job.probe_seed)
+
+    grader = calibrated(tmp_path / "ok", "passed", right)
+    assert grader.rechecked == {"inplace_update": "yes"}
+    assert grader.expected["inplace_update"] == {T + "a": "inplace_update"}  # canaries left out
+    with pytest.raises(core.GradingError, match="the reference fails"):
+        calibrated(tmp_path / "fails", "failing", right)
+    grader = calibrated(tmp_path / "off", "passed",
+                        lambda job: {p.name: {"error": "boom"}
+                                     for p in probes.PROBES["inplace_update"]})
+    assert grader.rechecked["inplace_update"].startswith("the probes disagree")
 
 
 # --- what the server accepts from a job -----------------------------------------------------
@@ -151,24 +250,79 @@ def test_proc_is_read_as_bytes_whatever_a_process_calls_itself():
         os.waitpid(pid, 0)
 
 
-def test_what_a_job_leaves_is_removed_whatever_it_is(tmp_path):
+def test_a_job_is_not_charged_for_the_memory_it_shares_with_the_fork_server():
+    """Forks of a process that holds torch (as every job is a fork of the server) share its
+    pages: the watchdog counts what each added (8 MB each here), not a share of torch's
+    memory per process (PSS would charge eight forks most of this process's resident set)."""
+    import torch  # noqa: F401 - what the fork server holds
+
+    children = []
+    for _ in range(8):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(r)
+                own = bytearray(os.urandom(1024)) * (8 * 1024)  # 8 MB of its own
+                os.write(w, b"x")
+                time.sleep(30)
+            finally:
+                os._exit(0)
+        os.close(w)
+        os.read(r, 1)
+        os.close(r)
+        children.append(pid)
+    try:
+        table = sandbox.processes()
+        rss = sum(table[p].rss_kb for p in children)
+        used = sandbox.memory_kb(set(children), table, limit_kb=0)
+        assert 8 * 8 * 1024 <= used < 8 * 24 * 1024, (used, rss)
+        assert rss > 4 * used, (used, rss)  # what PSS or RSS would have counted
+    finally:
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    """A folder on a tmpfs where there is one (the test makes and removes a thousand folders:
+    milliseconds there, seconds on a loaded disk)."""
+    if os.access("/dev/shm", os.W_OK):
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="dojo-grade-test-", dir="/dev/shm"))
+        yield folder
+        core.remove_tree(folder)
+    else:
+        yield tmp_path
+
+
+def test_what_a_job_leaves_is_removed_whatever_it_is(scratch):
+    """FIFOs, links, names that are not UTF-8, an unreadable folder, and folders deeper than
+    Python's recursion limit whose path is longer than PATH_MAX."""
+    tmp_path = scratch
     top = tmp_path / "job"
     deep = top / "home"
     deep.mkdir(parents=True)
     os.mkfifo(top / "progress.log")
     (top / "report.json").symlink_to("/dev/zero")
-    (top / "out").mkdir()
+    (top / "out").symlink_to(tmp_path)  # never followed
+    os.mkdir(os.fsencode(top) + b"/\xff\xfe")
+    (top / "locked").mkdir(mode=0o000)
     fd = os.open(deep, os.O_RDONLY)
     try:
-        for _ in range(1500):  # deeper than Python's recursion limit
-            os.mkdir("d", dir_fd=fd)
-            new = os.open("d", os.O_RDONLY, dir_fd=fd)
+        for _ in range(1100):  # 1100 levels (recursion limit 1000), 5500 bytes (PATH_MAX 4096)
+            os.mkdir("dddd", dir_fd=fd)
+            new = os.open("dddd", os.O_RDONLY, dir_fd=fd)
             os.close(fd)
             fd = new
+        os.mkfifo("fifo", dir_fd=fd)
     finally:
         os.close(fd)
     core.remove_tree(top)
     assert not top.exists()
+    assert tmp_path.is_dir()
 
 
 def test_the_package_answers_and_anything_named_solutions_are_covered(tmp_path):

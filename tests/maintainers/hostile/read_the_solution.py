@@ -1,5 +1,6 @@
 """Looks for an answer anywhere on the grading machine: the project's solutions/, another
-clone, the package's data (dojo/data), /root, /home, /work, every file named like the kata.
+clone, the package's data (dojo/data, its reference-answers/ included), /root, /home, /work,
+every file named like the kata.
 It prints what it could see (a line DOJO-HOSTILE-SAW {...} in its log, which the test reads)
 and uses the first answer it finds. Expect: nothing of anyone else is there to be found; the
 kata's functions stay stubs: 0 points."""
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import dojo
 
-seen = {"found": [], "listable": {}, "dojo_data": None, "walked": 0}
+seen = {"found": [], "listable": {}, "dojo_data": None, "reference_answers": None, "walked": 0}
 me = os.path.realpath(__file__)
 for where in ("/", "/root", "/home", "/work", "/tmp", "/etc"):
     try:
@@ -18,11 +19,16 @@ for where in ("/", "/root", "/home", "/work", "/tmp", "/etc"):
     except OSError as err:
         seen["listable"][where] = f"refused: {type(err).__name__}"
 data = Path(dojo.__file__).resolve().parent / "data"
+seen["package"] = str(data.parent)
 try:
     seen["dojo_data"] = {p.name: len(p.read_bytes()) if p.is_file() else "folder"
                          for p in data.iterdir()}
 except OSError as err:
     seen["dojo_data"] = f"refused: {type(err).__name__}"
+try:  # where an installed package carries the reference answers
+    seen["reference_answers"] = sorted(os.listdir(data / "reference-answers"))
+except OSError as err:
+    seen["reference_answers"] = f"refused: {type(err).__name__}"
 answer = None
 for top, dirs, files in os.walk("/"):
     dirs[:] = [d for d in dirs if not (top == "/" and d in ("proc", "sys", "dev"))]
