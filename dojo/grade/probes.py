@@ -305,9 +305,9 @@ class References:
     `dojo/data/reference-answers/solutions.json` ({module: source}), else none (that kata is
     graded by its tests alone)."""
 
-    def __init__(self, project: Path, packaged: Path = PACKAGED_ANSWERS):
+    def __init__(self, project: Path, packaged: Path | None = None):
         self.project = Path(project)
-        self.packaged = Path(packaged)
+        self.packaged = Path(packaged) if packaged is not None else PACKAGED_ANSWERS
         self.modules: dict[str, object] = {}
         self._json: dict | None = None
 

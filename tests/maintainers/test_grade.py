@@ -25,7 +25,7 @@ import pytest
 
 from dojo import stubs
 from dojo.catalog import load
-from dojo.grade import sandbox
+from dojo.grade import probes, sandbox
 
 pytestmark = pytest.mark.slow  # end-to-end: real processes, seconds each
 
@@ -483,7 +483,9 @@ def test_every_kata_of_the_catalog_is_calibrated_in_the_sandbox(tmp_path):
     meta = json.loads((out / "grading.json").read_text())
     assert [s["id"] for s in meta["steps"]] == [s.id for s in catalog.steps]
     assert all(s["tests"] > 0 for s in meta["steps"])
-    assert meta["rechecked"] == {m: "yes" for m in catalog.modules()}, meta["rechecked"]
+    # re-checked where the kata has probes (a new kata is graded by its tests until it has)
+    assert meta["rechecked"] == {m: "yes" if probes.PROBES.get(m) else "no probes for this kata"
+                                 for m in catalog.modules()}, meta["rechecked"]
     assert meta["figures"]["jobs_run"] == 1
     rec = json.loads((out / meta["students"]["one stub"] / "grade.json").read_text())
     assert set(rec["modules"][first]["probes"]["verdicts"].values()) == {"broken"}, rec
@@ -517,7 +519,7 @@ def test_the_gradescope_bundle_grades_a_submission_as_gradescope_would(tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     results = json.loads((auto / "results" / "results.json").read_text())
     assert results["score"] == 10, (results.get("output"), run.stderr[-3000:])
-    assert len(results["tests"]) > 8
+    assert len(results["tests"]) >= 8 and {t["status"] for t in results["tests"]} == {"passed"}
 
 
 def test_export_student_leaves_out_the_answers_and_works(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import shutil
 import signal
 import time
 import types
@@ -32,8 +33,20 @@ def module_from(source: str, name: str):
 # --- probes -------------------------------------------------------------------------------------
 
 
-def test_every_kata_of_the_catalog_has_probes():
-    assert set(load().modules()) <= set(probes.PROBES), set(load().modules()) - set(probes.PROBES)
+def test_probes_are_only_for_katas_of_the_catalog(tmp_path, monkeypatch):
+    """A probe for a kata that does not exist is a mistake; a kata without probes is graded by
+    its tests alone, and grading.json says why (as it does without a reference answer)."""
+    assert set(probes.PROBES) <= set(load().modules()), set(probes.PROBES) - set(load().modules())
+    monkeypatch.setitem(probes.PROBES, "inplace_update", [])
+    assert a_grader(tmp_path).rechecked == {"inplace_update": "no probes for this kata"}
+    monkeypatch.undo()
+    monkeypatch.setattr(probes, "PACKAGED_ANSWERS", tmp_path / "none.json")
+    project = tmp_path / "project without solutions"
+    (project / "tests").mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "test_inplace_update.py", project / "tests")
+    grader = core.Grader(core.Settings(submissions=tmp_path, out=tmp_path, project=project,
+                                       katas=["inplace_update"]))
+    assert grader.rechecked == {"inplace_update": "no reference answer on this machine"}
 
 
 @pytest.mark.parametrize("module", sorted(probes.PROBES))
