@@ -31,7 +31,9 @@ Adding a probe for a new kata: one small function per kata function, in this fil
         return {"values": floats(out), "shape": shape(out), "x untouched": same(x, before)}
 
 Rules: observe only what the kata's tests check (a probe stricter than the tests would flag an
-honest learner); only quantities every correct style gives alike (no trajectory of one
+honest learner); check a function on its own, as its tests do: where it calls another kata
+function that its tests take as the learner wrote it, give it a right one (`replaced`); only
+quantities every correct style gives alike (no trajectory of one
 shuffling style: use data that makes the order irrelevant, or compare a loss level with a
 tolerance); cheap (milliseconds: it runs once per job, and the grader runs it again on the
 reference); deterministic for a given seed. Helpers never raise on a learner's odd return value
@@ -41,6 +43,7 @@ make a function broken. The maintainers' suite runs every probe on every referen
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import math
@@ -140,6 +143,27 @@ def _fill(model, gen, scale: float = 1.0) -> None:
 
 def params_of(model) -> list:
     return [v for p in model.parameters() for v in floats(p)]
+
+
+@contextlib.contextmanager
+def replaced(kata, **functions):
+    """The learner's module with some of its functions replaced by the probe's own while the
+    probe calls another: a function is re-checked on its own, the way its tests check it (a
+    probe that let a wrong helper make the function it calls look wrong would overrule tests
+    that rightly pass, and flag an honest learner)."""
+    module = kata._module
+    absent = object()
+    saved = {name: module.__dict__.get(name, absent) for name in functions}
+    for name, value in functions.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is absent:
+                module.__dict__.pop(name, None)
+            else:
+                setattr(module, name, value)
 
 
 # --- running in the job -----------------------------------------------------------------------
@@ -645,6 +669,14 @@ def data_iter_covers(kata, seed):
             "pairs kept": bool(paired), "same order for the same generator": again == seen}
 
 
+def _in_order(batch_size, features, labels, *, generator=None):
+    """A right `data_iter` (no shuffle): what a probe of train_epoch gives it in place of the
+    learner's own, as the tests replay train_epoch over the batches the learner's own data_iter
+    yields (a data_iter that drops the tail must not make train_epoch wrong)."""
+    for start in range(0, len(features), batch_size):
+        yield features[start:start + batch_size], labels[start:start + batch_size]
+
+
 @probe("tail_batches", "train_epoch", rtol=1e-4, atol=1e-6)
 def train_epoch_tail(kata, seed):
     torch = _torch()
@@ -652,13 +684,15 @@ def train_epoch_tail(kata, seed):
     n, bs, d = rng.randint(7, 30), rng.randint(3, 6), rng.randint(1, 3)
     if n % bs == 0:
         n += 1  # a tail, always
-    # identical rows: every shuffle gives the same batches, so any order style agrees
+    # identical rows: every shuffle gives the same batches, so any order style agrees (a
+    # train_epoch that iterates without data_iter included)
     row = torch.randn(1, d, generator=gen)
     features, labels = row.repeat(n, 1), torch.randn(1, 1, generator=gen).repeat(n, 1)
     w = torch.randn(d, 1, generator=gen).requires_grad_()
     b = torch.zeros(1, requires_grad=True)
-    kata.train_epoch(w, b, features, labels, batch_size=bs, lr=0.05,
-                     generator=torch.Generator().manual_seed(seed))
+    with replaced(kata, data_iter=_in_order):
+        kata.train_epoch(w, b, features, labels, batch_size=bs, lr=0.05,
+                         generator=torch.Generator().manual_seed(seed))
     return {"w": floats(w), "b": floats(b)}
 
 

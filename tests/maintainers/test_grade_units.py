@@ -87,6 +87,22 @@ def test_a_wrong_answer_is_wrong_and_odd_values_never_raise():
     assert not probes.valid({"x": [[[[[1]]]]]}) and not probes.valid({1: 2})
 
 
+def test_a_function_is_rechecked_on_its_own_as_its_tests_check_it():
+    """tail_batches' train_epoch iterates with the learner's data_iter, and its tests replay the
+    batches that data_iter yields. The gallery's data_iter that drops the tail makes data_iter
+    wrong, not train_epoch, whose tests rightly pass (overruling them would flag an honest
+    learner)."""
+    wrong = ROOT.joinpath("gallery", "tail_batches", "range_drops_tail.py").read_text()
+    wrong = "\n".join(ln for ln in wrong.splitlines() if not ln.startswith("from solutions"))
+    learner = module_from(ROOT.joinpath("solutions", "tail_batches.py").read_text() + wrong,
+                          "range_drops_tail")
+    want = probes.References(ROOT).observe("tail_batches", 17)
+    compared = {p.name: probes.compare(p, probes.run_one(p, learner, 17), want[p.name])
+                for p in probes.PROBES["tail_batches"]}
+    assert probes.verdicts("tail_batches", compared) == {
+        "data_iter": "wrong", "train_epoch": "right", "dataset_mean_loss": "right"}
+
+
 def grader_with(uses: dict) -> core.Grader:
     grader = core.Grader.__new__(core.Grader)
     grader.uses = {"k": uses}
@@ -169,6 +185,14 @@ def test_the_verdict_comes_from_the_records_and_nothing_after_the_last_expected_
     job = core.Job("j1", "inplace_update", Submission("s", Path(".")), tmp_path, [], 1, False)
     job.event = {**event(honest), "records": honest}
     assert grader.judge(job)["status"] == "crashed"
+    # an event of the wrong shape, an error while judging: that job is crashed, nothing raises
+    for bad in ({"records": "x", "code": "0", "status": 7, "log": b"\xff"}, None, [1]):
+        job.event = bad
+        assert grader.judge(job)["status"] == "crashed", bad
+    grader.expected = {}
+    job.event = event(honest)
+    res = grader.judge(job)
+    assert res["status"] == "crashed" and "could not judge" in res["reason"], res
 
 
 def calibrated(tmp_path, state: str, probe_results) -> core.Grader:
