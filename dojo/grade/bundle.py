@@ -42,8 +42,10 @@ def _walk(project: Path, *, benchmarks: bool = True):
             keep.append(name)
         dirnames[:] = keep
         for name in sorted(filenames):
-            if name.endswith((".pyc", ".pyo")) or name.startswith(".coverage") or name == ".git":
-                continue  # (.git is a file in a git worktree)
+            if name.endswith((".pyc", ".pyo")) or name.startswith(".coverage"):
+                continue
+            if name == ".git":
+                continue  # a git worktree's pointer to its repository (a file, not a folder)
             path = Path(dirpath) / name
             if path.is_symlink() or not path.is_file():
                 continue
