@@ -32,6 +32,9 @@ NAMES = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "张伟", "王芳", "李
 def inline_gallery(entry, solution: str) -> str:
     source = entry.path.read_text(encoding="utf-8")
     source = re.sub(r"^from solutions\.\w+ import \*.*$", "", source, flags=re.M)
+    # `from solutions.k import SGD as _Reference`: the reference's class, under that name
+    source = re.sub(r"^from solutions\.\w+ import (\w+) as (\w+).*$", r"\2 = \1", source,
+                    flags=re.M)
     return solution + "\n\n# --- the pitfall ---\n" + source
 
 

@@ -86,7 +86,7 @@ def run_grade(args: argparse.Namespace) -> int:
         submissions=Path(args.submissions),
         out=Path(args.out),
         project=project,
-        jobs=max(1, args.jobs or os.cpu_count() or 1),
+        jobs=min(max(1, args.jobs or os.cpu_count() or 1), 60),
         limits=limits,
         force=args.force,
         only=args.only,

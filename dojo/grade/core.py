@@ -2,13 +2,16 @@
 
 1. Find the submissions and read their allow-listed kata files (bytes only).
 2. Start the fork server (`python -I`, scrubbed environment) that imports torch once.
-3. Calibrate: run every kata module's pristine tests against an empty target, which gives the
-   test ids the grader expects of every step (a GPU test that skips here is left out), and
-   proves the canaries and the report work.
+3. Calibrate: run every kata module's pristine tests against the reference (or an empty target
+   where the grading machine has no reference), which gives the test ids the grader expects of
+   every step (a GPU test that skips here is left out), which kata functions each test uses,
+   and proves that the tests, the channel, the canaries and the probes work in the sandbox.
 4. For each submission and kata module: a fresh job folder that receives only the pristine tests
    (plus this job's canaries) and the one kata file; the server forks a job process for it.
-5. Judge each job from its structured report, checked against the expected ids and the canaries;
-   never from its output. Write OUT.
+5. Judge each job from the records that left it on the server's pipes as each test ended
+   (checked against the expected ids and the canaries; what came after the last expected test
+   is ignored), and from its probes, compared here with the reference run in this process on
+   the same per-job seed. Never from its output, never from a file it could write. Write OUT.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import secrets
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -29,11 +33,11 @@ from pathlib import Path
 
 import dojo
 from dojo.catalog import Catalog, Step, load
-from dojo.grade import canary, sandbox
+from dojo.grade import canary, probes, sandbox
 from dojo.grade.sandbox import Limits
 from dojo.grade.submissions import Submission
 
-GRADER_VERSION = "1"
+GRADER_VERSION = "2"
 STATE_FILE = "grade.json"
 
 
@@ -91,7 +95,7 @@ def scrubbed_env(lang: str) -> dict[str, str]:
 
 
 class ServerProcess:
-    def __init__(self, workdir: Path, env: dict[str, str]):
+    def __init__(self, workdir: Path, env: dict[str, str], token: str = ""):
         self.log_path = workdir / f"server-{int(time.time() * 1000)}.log"
         self.log = open(self.log_path, "wb")
         pkg = str(Path(dojo.__file__).resolve().parent)
@@ -100,11 +104,12 @@ class ServerProcess:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.log,
-            env=env,
+            env={**env, "DOJO_GRADE_ROOTS": str(workdir / "roots"), "DOJO_GRADE_TOKEN": token},
             cwd=str(workdir),
             start_new_session=True,
         )
         self.buffer = b""
+        (workdir / "roots").mkdir(mode=0o700, exist_ok=True)
         hello = self.read(timeout=600)
         if not hello or hello.get("event") != "hello":
             self.kill()
@@ -130,15 +135,18 @@ class ServerProcess:
                 return None
             ready, _, _ = select.select([fd], [], [], min(left, 1.0))
             if ready:
-                chunk = os.read(fd, 65536)
+                chunk = os.read(fd, 1 << 20)
                 if not chunk:
                     return {"event": "eof"}
                 self.buffer += chunk
+                if len(self.buffer) > 256 * 2**20 and b"\n" not in self.buffer:
+                    return {"event": "garbage", "line": "an endless line"}
         line, self.buffer = self.buffer.split(b"\n", 1)
         try:
-            return json.loads(line)
-        except ValueError:
+            found = json.loads(line)
+        except (ValueError, RecursionError):
             return {"event": "garbage", "line": line[:200].decode(errors="replace")}
+        return found if isinstance(found, dict) else {"event": "garbage", "line": "not a dict"}
 
     def close(self) -> None:
         try:
@@ -165,8 +173,12 @@ class ServerProcess:
 def sweep(run_token: str, slots: int) -> None:
     """Kill anything of this run that survived (the server's death included)."""
     if sandbox.is_root():
-        for slot in range(slots + 4):
-            sandbox.kill_uid(sandbox.UID_BASE + slot)
+        for slot in range(min(slots + 4, sandbox.SLOTS_PER_RUN)):
+            sandbox.kill_uid(sandbox.uid_base(run_token) + slot)
+        try:
+            sandbox.Cgroups(run_token).close()
+        except OSError:
+            pass
     marker_prefix = f"DOJO_GRADE_JOB={run_token}".encode()
     me = os.getuid()
     for proc in sandbox.processes().values():
@@ -193,8 +205,8 @@ class Job:
     student: Submission | None  # None: calibration
     dir: Path
     canaries: list[canary.Canary]
-    report: str
-    nonce: str
+    probe_seed: int
+    probes: bool  # whether this job runs the kata's probes
     attempt: int = 0
     event: dict | None = None
 
@@ -206,6 +218,8 @@ def tests_hash(project: Path, modules: list[str], catalog: Catalog) -> str:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for step in catalog.steps:
         digest.update(f"{step.id}:{step.module}:{step.points}".encode())
+    probes_file = Path(probes.__file__)
+    digest.update(probes_file.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -216,6 +230,26 @@ def support_files(project: Path) -> list[Path]:
         p for p in tests.iterdir()
         if p.is_file() and not p.name.startswith("test_") and p.suffix in (".py", ".json", ".txt", ".csv")
     )
+
+
+# Appended to the reference when the grader calibrates: every attribute a test takes from the
+# kata module is recorded, so that the grader knows which tests each function's probes speak for.
+TRACE = """
+
+import sys as _dojo_sys, types as _dojo_types
+from dojo.grade import childplugin as _dojo_childplugin
+
+
+class _DojoTraced(_dojo_types.ModuleType):
+    def __getattribute__(self, name):
+        _dojo_childplugin.touch(name)
+        return _dojo_types.ModuleType.__getattribute__(self, name)
+
+
+_dojo_sys.modules[__name__].__class__ = _DojoTraced
+"""
+
+CHANNEL_FD = 4  # the record pipe's descriptor in the job (dojo.grade.server.REC_FD)
 
 
 class Grader:
@@ -241,29 +275,34 @@ class Grader:
         self.modules = list(dict.fromkeys(s.module for s in steps))
         self.seed = settings.seed if settings.seed is not None else secrets.randbits(32)
         self.rng = random.Random(self.seed)
+        # probe inputs: drawn per job from a source the submission cannot predict (not the
+        # canary seed, which may be fixed with --seed)
+        self.probe_rng = random.SystemRandom()
         self.run_token = secrets.token_hex(6)
         self.tests_hash = tests_hash(self.project, self.modules, self.catalog)
         self.expected: dict[str, dict[str, str]] = {}  # module -> {nodeid: step}
         self.expected_skips: dict[str, set[str]] = {}
+        self.uses: dict[str, dict[str, list[str]]] = {}  # module -> {nodeid: probed functions}
+        self.refs = probes.References(self.project)
+        self.rechecked: dict[str, str] = {}  # module -> "yes" or why not
         self.calibration: dict[str, dict] = {}
         self.counter = 0
         self.walls: dict[str, list[float]] = {}  # module -> wall times of its jobs so far
         self.server: ServerProcess | None = None
         self.tmp: Path | None = None
         self.env = scrubbed_env(settings.lang)
+        for module in self.modules:
+            if not probes.PROBES.get(module):
+                self.rechecked[module] = "no probes for this kata"
+            elif self.refs.source(module) is None:
+                self.rechecked[module] = "no reference answer on this machine"
+            else:
+                self.rechecked[module] = "yes"
+
+    def probed(self, module: str) -> bool:
+        return self.rechecked.get(module) == "yes"
 
     # -- job folders --
-
-    def hide_list(self) -> list[str]:
-        project = self.project
-        paths = [project / n for n in ("solutions", "gallery", "tests", ".git", "katas")]
-        paths += [Path(self.s.submissions).resolve(), Path(self.s.out).resolve()]
-        if self.tmp is not None:
-            paths.append(self.tmp)
-        needed = [Path(r) for r in sandbox.runtime_paths()]
-        # never cover what the job's Python needs (an OUT or a class folder around the project)
-        return [str(p) for p in paths
-                if p.is_dir() and not any(p == r or p in r.parents for r in needed)]
 
     def make_job(self, module: str, student: Submission | None) -> Job:
         self.counter += 1
@@ -285,12 +324,15 @@ class Grader:
             "    ignore::pytest.PytestAssertRewriteWarning\n",
             encoding="utf-8",
         )
+        kata_file = folder / "katas" / f"{module}.py"
         if student is not None and module in student.files:
-            (folder / "katas" / f"{module}.py").write_bytes(student.files[module])
+            kata_file.write_bytes(student.files[module])
+        elif student is None and self.refs.source(module) is not None:
+            kata_file.write_text(self.refs.source(module) + TRACE, encoding="utf-8")
         for path in [folder, *folder.rglob("*")]:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        nonce = secrets.token_hex(8)
-        return Job(job_id, module, student, folder, canaries, f"r-{secrets.token_hex(6)}.json", nonce)
+        return Job(job_id, module, student, folder, canaries,
+                   probe_seed=self.probe_rng.randrange(2**31), probes=self.probed(module))
 
     def request(self, job: Job) -> dict:
         token = f"{self.run_token}-{job.id}-{job.attempt}"
@@ -298,16 +340,18 @@ class Grader:
             "op": "run",
             "id": job.id,
             "dir": str(job.dir),
+            "roots": str(self.tmp / "roots"),
             "token": token,
             "limits": self.s.limits.as_dict(),
             "env": self.env,
-            "hide": self.hide_list(),
             "plan": {
+                "module": job.module,
                 "canaries": [c.name for c in job.canaries],
                 "order_seed": self.rng.randrange(2**31),
-                "nonce": job.nonce,
-                "integrity": "out/integrity.json",
-                "progress": "out/progress.log",
+                "channel": CHANNEL_FD,
+                "probes": job.probes,
+                "probe_seed": job.probe_seed,
+                "trace": job.student is None,
             },
             "pytest_args": [
                 f"tests/test_{job.module}.py",
@@ -319,7 +363,6 @@ class Grader:
                 "-p", "dojo.pytest_plugin",
                 "-p", "dojo.grade.childplugin",
                 "--target", "katas",
-                "--dojo-report", f"out/{job.report}",
                 "--lang", self.s.lang,
                 "-q", "--color=no", "--tb=short", "-rN",
             ],
@@ -328,7 +371,7 @@ class Grader:
     # -- running --
 
     def start_server(self) -> None:
-        self.server = ServerProcess(self.tmp, self.env)
+        self.server = ServerProcess(self.tmp, self.env, self.run_token)
 
     def run_jobs(self, jobs: list, on_done) -> None:
         """Run jobs (Job, or (module, student) made into a Job when its turn comes), at most
@@ -359,8 +402,9 @@ class Grader:
             if job is None:
                 continue
             job.event = event
-            if job.student is not None and event.get("wall"):
-                self.walls.setdefault(job.module, []).append(float(event["wall"]))
+            wall = event.get("wall")
+            if job.student is not None and isinstance(wall, (int, float)):
+                self.walls.setdefault(job.module, []).append(float(wall))
             on_done(job)
 
     def pick(self, pending: list) -> int:
@@ -391,78 +435,50 @@ class Grader:
             flight.pop(job.id)
             if job.attempt >= 1:
                 job.event = {"status": "crashed", "code": None, "signal": None, "wall": None,
-                             "cpu": None, "leftovers": 0,
+                             "cpu": None, "leftovers": 0, "records": [],
                              "error": "the grader's server died twice while running it"}
                 self.on_done(job)
             else:
                 job.attempt += 1
-                shutil.rmtree(job.dir / "out", ignore_errors=True)
                 pending.insert(0, job)
 
     # -- judging one job --
 
-    def read_job(self, job: Job) -> dict:
-        """What the job left: report, integrity, progress, log excerpt. Capped reads."""
-        out = job.dir / "out"
-
-        def read(path: Path, cap: int) -> bytes | None:
-            try:
-                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-            except OSError:
-                return None
-            with os.fdopen(fd, "rb") as handle:
-                return handle.read(cap)
-
-        def as_json(raw: bytes | None):
-            if raw is None:
-                return None
-            try:
-                return json.loads(raw.decode("utf-8"))
-            except (ValueError, UnicodeDecodeError):
-                return "unreadable"
-
-        report = as_json(read(out / job.report, 32 * 2**20))
-        integrity = as_json(read(out / "integrity.json", 2**20))
-        progress = (read(out / "progress.log", 2**20) or b"").decode("utf-8", "replace")
-        last = [line for line in progress.splitlines() if line.strip()]
-        cap = self.s.limits.output_kb * 1024
-        log = b""
-        try:
-            size = (job.dir / "log.txt").stat().st_size
-            with open(job.dir / "log.txt", "rb") as handle:
-                head = handle.read(cap // 2)
-                if size > cap:
-                    handle.seek(size - cap // 2)
-                    log = head + b"\n[... output cut by the grader ...]\n" + handle.read()
-                else:
-                    log = head + handle.read()
-        except OSError:
-            pass
-        return {
-            "report": report,
-            "integrity": integrity,
-            "last_test": last[-1] if last else None,
-            "log": log.decode("utf-8", "replace"),
-        }
-
     def judge(self, job: Job) -> dict:
-        """{status, reason, tests: {nodeid: [state, message]}, ...} of one module job."""
-        event = job.event or {}
-        left = self.read_job(job)
+        """{status, reason, tests: {nodeid: [state, message]}, probes, ...} of one job. An
+        error here costs this job (crashed), never the run."""
+        try:
+            return self._judge(job)
+        except Exception as err:  # noqa: BLE001
+            event = job.event if isinstance(job.event, dict) else {}
+            return {"module": job.module, "status": "crashed",
+                    "reason": f"the grader could not judge it ({type(err).__name__}: {err})"[:500],
+                    "tests": {}, "wall": None, "cpu": None, "peak_rss_mb": None,
+                    "leftovers": 0, "last_test": None, "log": _text(event.get("log"), 70000),
+                    "probes": None}
+
+    def _judge(self, job: Job) -> dict:
+        event = job.event if isinstance(job.event, dict) else {}
+        records = event.get("records")
+        records = [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+        starts = [r["n"] for r in records if r.get("k") == "start" and isinstance(r.get("n"), str)]
+        last = starts[-1] if starts else None
+        number = (lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool) else None)
         result = {
             "module": job.module,
             "status": "ok",
             "reason": "",
             "tests": {},
-            "wall": event.get("wall"),
-            "cpu": event.get("cpu"),
-            "peak_rss_mb": event.get("peak_rss_mb"),
-            "leftovers": event.get("leftovers", 0),
-            "last_test": left["last_test"],
-            "log": left["log"],
+            "wall": number(event.get("wall")),
+            "cpu": number(event.get("cpu")),
+            "peak_rss_mb": number(event.get("peak_rss_mb")),
+            "leftovers": number(event.get("leftovers")) or 0,
+            "last_test": last,
+            "log": _text(event.get("log"), 70000),
+            "probes": None,
         }
         status = event.get("status")
-        where = f" (in {left['last_test']})" if left["last_test"] else ""
+        where = f" (in {last})" if last else ""
         lim = self.s.limits
         if status == "timeout":
             return {**result, "status": "timeout",
@@ -474,9 +490,10 @@ class Grader:
             return {**result, "status": "disk",
                     "reason": f"wrote more than {lim.disk_mb} MB of files{where}"}
         if status in ("error", "crashed"):
-            return {**result, "status": "crashed", "reason": event.get("error", "crashed")}
+            return {**result, "status": "crashed",
+                    "reason": _text(event.get("error"), 500) or "crashed"}
         code, sig = event.get("code"), event.get("signal")
-        if sig is not None:
+        if isinstance(sig, int):
             name = _signame(sig)
             extra = {
                 "SIGXCPU": f": more than {lim.cpu_s or int(lim.timeout) + 10} s of CPU time",
@@ -484,52 +501,92 @@ class Grader:
                 "SIGSEGV": ": a segmentation fault",
             }.get(name, "")
             return {**result, "status": "crashed", "reason": f"killed by {name}{extra}{where}"}
-        report = left["report"]
-        if report is None or report == "unreadable" or not isinstance(report, dict):
-            what = "no report" if report is None else "an unreadable report"
-            return {**result, "status": "crashed",
-                    "reason": f"the tests did not finish: the process exited with code {code} "
-                              f"and {what}{where}"}
         if code not in (0, 1):
             return {**result, "status": "crashed",
-                    "reason": f"pytest stopped early (exit code {code}){where}"}
-        tests = final_states(report.get("tests", []))
+                    "reason": f"the tests did not finish (exit code {code}){where}"}
+        if not any(r.get("k") == "end" for r in records):
+            return {**result, "status": "crashed",
+                    "reason": f"the tests did not finish: the process exited with code {code} "
+                              f"before the end of the session{where}"}
+        calibrating = job.student is None
+        canary_ids = {f"tests/test_{job.module}.py::{c.name}": c for c in job.canaries}
+        want = None
+        if not calibrating:
+            want = set(self.expected[job.module]) | self.expected_skips[job.module] | set(canary_ids)
+        tests: dict[str, list] = {}
+        uses: dict[str, list[str]] = {}
+        changed: list[str] = []
+        duplicates, unknown = [], []
+        for record in records:
+            if want is not None and not (want - tests.keys()):
+                break  # every expected test has its result: whatever comes after is ignored
+            kind = record.get("k")
+            if kind == "end":
+                changed += [c for c in record.get("c") or [] if isinstance(c, str)]
+            if kind != "test":
+                continue
+            nodeid = record.get("n")
+            if nodeid in tests:
+                duplicates.append(nodeid)
+                continue
+            if want is not None and nodeid not in want:
+                unknown.append(nodeid)
+                continue
+            tests[nodeid] = [record.get("s"), record.get("m")]
+            uses[nodeid] = [u for u in record.get("u") or [] if isinstance(u, str)]
+            changed += [c for c in record.get("c") or [] if isinstance(c, str)]
         result["tests"] = tests
+        if calibrating:
+            result["uses"] = uses
         flags = []
-        integrity = left["integrity"]
-        if not isinstance(integrity, dict) or integrity.get("nonce") != job.nonce:
-            flags.append("the grader's integrity check did not report")
-        elif integrity.get("changed"):
-            shown = ", ".join(integrity["changed"][:6])
-            flags.append(f"the testing machinery changed while the tests ran: {shown}")
-        names = {c.name: c for c in job.canaries}
-        canary_ids = {}
-        for nodeid in tests:
-            base = nodeid.split("::")[-1].split("[")[0]
-            if base in names:
-                canary_ids[base] = nodeid
-        for name, c in names.items():
-            nodeid = canary_ids.get(name)
-            got = tests[nodeid][0] if nodeid else "missing"
+        if changed:
+            flags.append("the testing machinery changed while the tests ran: "
+                         + ", ".join(list(dict.fromkeys(changed))[:6]))
+        for nodeid, c in canary_ids.items():
+            got = tests.get(nodeid, ["missing"])[0]
             if got != c.expect:
                 flags.append("a check whose outcome the grader knows came out wrong")
                 break
-        if job.student is not None:
-            known = set(self.expected[job.module]) | self.expected_skips[job.module]
-            extra = [n for n in tests if n not in known and n not in canary_ids.values()]
-            if extra:
-                flags.append(f"tests the grader did not expect: {', '.join(extra[:3])}")
+        if unknown:
+            flags.append(f"tests the grader did not expect: {', '.join(unknown[:3])}")
+        if duplicates:
+            flags.append(f"two results for one test: {', '.join(duplicates[:3])}")
+        channel = event.get("channel") if isinstance(event.get("channel"), dict) else {}
+        if channel.get("malformed") or channel.get("overflow"):
+            flags.append("the job wrote data of the wrong shape or size to the grader's channel")
+        if not isinstance(event.get("sandbox"), dict):
+            flags.append("the job's sandbox did not report")
         if code == 0:
             flags.append("pytest reported success although some checks must fail")
         if result["leftovers"]:
             flags.append(f"{result['leftovers']} process(es) still ran after the tests "
-                         f"(they could rewrite the report)")
+                         f"(they could have sent results for it)")
+        if job.probes:
+            result["probes"] = self.recheck(job, event.get("probes"))
+            if result["probes"].get("problem"):
+                flags.append(result["probes"]["problem"])
         if flags:
             return {**result, "status": "flagged", "reason": "; ".join(dict.fromkeys(flags))}
-        for nodeid in list(tests):
-            if nodeid in canary_ids.values():
-                tests.pop(nodeid)
+        for nodeid in canary_ids:
+            tests.pop(nodeid, None)
         return result
+
+    def recheck(self, job: Job, sent) -> dict:
+        """The job's probe observations against the reference's, computed here, on the job's
+        seed: {seed, verdicts: {function: right|wrong|broken}, differs: {probe: [names]}}."""
+        if not isinstance(sent, dict) or sent.get("seed") != job.probe_seed \
+                or not isinstance(sent.get("results"), dict):
+            return {"seed": job.probe_seed, "verdicts": {}, "differs": {},
+                    "problem": "the re-check of the kata's values did not report"}
+        want = self.refs.observe(job.module, job.probe_seed)
+        compared = {p.name: probes.compare(p, sent["results"].get(p.name), want[p.name])
+                    for p in probes.PROBES[job.module]}
+        return {
+            "seed": job.probe_seed,
+            "verdicts": probes.verdicts(job.module, compared),
+            "differs": {k: v["differs"] for k, v in compared.items() if v["differs"]},
+            "timed_out": bool(sent.get("timed_out")),
+        }
 
     # -- calibration --
 
@@ -541,22 +598,36 @@ class Grader:
             res = self.judge(job)
             self.calibration[job.module] = {k: res[k] for k in ("status", "reason", "wall")}
             if res["status"] != "ok":
-                problems.append(f"{job.module}: {res['status']}: {res['reason']}\n{res['log'][-3000:]}")
-            report = self.read_job(job)["report"] or {}
-            steps = {r["nodeid"]: r.get("step") for r in report.get("tests", [])}
+                problems.append(f"{job.module}: {res['status']}: {res['reason']}\n"
+                                f"{(res['log'] or '')[-3000:]}")
+            event = job.event or {}
+            steps = {r["n"]: r.get("st") for r in event.get("records", []) if r.get("k") == "test"}
             expected, skips = {}, set()
-            for nodeid, (state, _msg) in res["tests"].items():
+            traced = self.refs.source(job.module) is not None
+            for nodeid, (state, message) in res["tests"].items():
                 if state == "skipped":
                     skips.add(nodeid)
-                else:
-                    expected[nodeid] = steps.get(nodeid) or job.module
+                    continue
+                expected[nodeid] = steps.get(nodeid) or job.module
+                if traced and state != "passed" and not problems:
+                    problems.append(f"{job.module}: the reference fails {nodeid} in the "
+                                    f"sandbox: {message}")
             self.expected[job.module] = expected
             self.expected_skips[job.module] = skips
-            try:
-                used = json.loads((job.dir / "out" / "sandbox-used.json").read_text())
-                self.calibration["_sandbox"] = {"root": sandbox.is_root(), **used}
-            except (OSError, ValueError):
-                self.calibration.setdefault("_sandbox", {"root": sandbox.is_root()})
+            fns = set(probes.functions(job.module))
+            self.uses[job.module] = {n: sorted(set(u) & fns)
+                                     for n, u in (res.get("uses") or {}).items()}
+            if job.probes and res["status"] == "ok":
+                verdicts = (res.get("probes") or {}).get("verdicts", {})
+                off = {f: v for f, v in verdicts.items() if v != "right"}
+                if off or not verdicts:
+                    self.rechecked[job.module] = (
+                        f"the probes disagree with the reference in the sandbox: {off} "
+                        f"{(res.get('probes') or {}).get('differs')}")
+            sandbox_used = event.get("sandbox")
+            if isinstance(sandbox_used, dict):
+                self.calibration["_sandbox"] = {"root": sandbox.is_root(), **sandbox_used,
+                                                **(self.server.info.get("sandbox") or {})}
             if not os.environ.get("DOJO_GRADE_KEEP"):
                 shutil.rmtree(job.dir, ignore_errors=True)
 
@@ -566,7 +637,7 @@ class Grader:
             have = set(self.expected.get(module, {}).values())
             for step in self.catalog.steps_of(module):
                 if step.id in wanted and step.id not in have and not problems:
-                    problems.append(f"{step.id}: no test of this step ran against an empty target")
+                    problems.append(f"{step.id}: no test of this step ran in calibration")
         if problems:
             raise GradingError("the pristine tests do not run as expected:\n" + "\n".join(problems))
 
@@ -574,6 +645,35 @@ class Grader:
         raise NotImplementedError
 
     # -- scores --
+
+    def contradicted(self, module: str, res: dict, ids: list[str]) -> dict[str, str]:
+        """Tests whose reported pass the probes contradict: {nodeid: why}. A test that uses a
+        broken function cannot pass; the tests that use a wrong function cannot all pass."""
+        verdicts = ((res.get("probes") or {}).get("verdicts")) or {}
+        if not verdicts:
+            return {}
+        uses = self.uses.get(module, {})
+        passed = {n for n in ids if res["tests"].get(n, ["failing"])[0] == "passed"}
+        found: dict[str, str] = {}
+        for fn, verdict in verdicts.items():
+            users = [n for n in ids if fn in uses.get(n, ())]
+            if not users:
+                continue
+            if verdict == "broken":
+                why = (f"`{fn}` raised on every input the grader tried (or is missing), yet "
+                       f"tests that call it reported passing")
+                for n in users:
+                    if n in passed:
+                        found.setdefault(n, why)
+            elif verdict == "wrong" and all(n in passed for n in users):
+                differs = [d for p, ds in (res["probes"].get("differs") or {}).items()
+                           if p.split(":")[0] == fn for d in ds]
+                why = (f"`{fn}` gives other values than the reference on the grader's own "
+                       f"inputs ({', '.join(dict.fromkeys(differs))}), yet every test that "
+                       f"uses it reported passing")
+                for n in users:
+                    found.setdefault(n, why)
+        return found
 
     def score(self, sub: Submission, results: dict[str, dict]) -> dict:
         """The grade record of one submission (what OUT/<student>/grade.json holds)."""
@@ -586,15 +686,22 @@ class Grader:
                 if step.module in self.expected else []
             tests = []
             passed = 0
+            handed_in = step.module in sub.files
             if sub.refused:
                 status, reason = "refused", sub.refused
+            elif res is None and not handed_in:
+                status, reason = "ok", ""  # no file, no job: every test fails
             elif res is None:
                 status, reason = "crashed", "not graded"
             else:
                 status, reason = res["status"], res["reason"]
+            against = self.contradicted(step.module, res, ids) \
+                if status == "ok" and res is not None else {}
             for nodeid in ids:
                 if status != "ok":
                     state, message = "failing", reason
+                elif not handed_in:
+                    state, message = "failing", f"katas/{step.module}.py was not handed in"
                 else:
                     state, message = res["tests"].get(
                         nodeid, ["failing", "this test did not report a result (a missing "
@@ -603,15 +710,28 @@ class Grader:
                         state, message = "failing", (
                             "the test skipped itself: tests skip only where the grader "
                             "expects it (a GPU test on a machine without one)")
+                    if nodeid in against:
+                        state, message = "failing", (
+                            "the grader re-checked this kata's values on inputs of its own: "
+                            + against[nodeid] + ". This test's pass does not count.")
                 if state == "passed":
                     passed += 1
                 tests.append({"nodeid": nodeid, "name": nodeid.split("::", 1)[-1],
                               "state": state, "message": message})
             points = round(step.points * passed / len(ids), 4) if ids else 0.0
             total += points
+            rechecked = None
+            if res is not None and res.get("probes"):
+                mine = {f for n in ids for f in self.uses.get(step.module, {}).get(n, ())}
+                rechecked = {f: v for f, v in res["probes"].get("verdicts", {}).items()
+                             if f in mine}
+            if status == "ok" and against:
+                status = "flagged"
+                reason = ("re-checked values contradict the tests: "
+                          + "; ".join(dict.fromkeys(against.values())))
             if status == "ok":
                 states = {t["state"] for t in tests}
-                if step.module not in sub.files:
+                if not handed_in:
                     kata_state = "missing"
                 elif states == {"passed"}:
                     kata_state = "solved"
@@ -635,6 +755,8 @@ class Grader:
                 "status": status,
                 "state": kata_state,
                 "reason": reason,
+                "rechecked": rechecked,
+                "flag": "recheck" if against else ("integrity" if status == "flagged" else None),
                 "tests": tests,
             }
         if sub.refused:
@@ -655,21 +777,94 @@ class Grader:
         }
 
 
-def final_states(records: list[dict]) -> dict[str, list]:
-    """nodeid -> [state, message]: passed only if the call passed and no phase failed."""
-    final: dict[str, list] = {}
-    for record in records:
-        nodeid = record.get("nodeid")
-        state = record.get("state")
-        if not isinstance(nodeid, str) or not isinstance(state, str):
+def remove_tree(path: Path) -> None:
+    """Remove a folder whatever a job left in it (FIFOs, sockets, links, folders thousands of
+    levels deep, names of any bytes): iterative, working relative to one open folder at a time
+    (no path grows past PATH_MAX, no descriptor is held per level), never following a link,
+    never raising. What cannot be removed is left."""
+    top = os.fsencode(path)
+    try:
+        if not stat.S_ISDIR(os.lstat(top).st_mode):
+            os.unlink(top)
+            return
+    except OSError:
+        return
+    fd = _open_folder(top, None)
+    if fd is None:
+        return
+    levels = [(None, _clear_folder(fd))]  # (its name in its parent, subfolders still to visit)
+    try:
+        while levels:
+            name, todo = levels[-1]
+            if todo:
+                child = _open_folder(todo[-1], fd)
+                if child is not None:
+                    os.close(fd)
+                    fd = child
+                    levels.append((todo.pop(), _clear_folder(fd)))
+                else:
+                    todo.pop()
+                continue
+            levels.pop()
+            if name is None:
+                break
+            parent = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = parent
+            try:
+                os.rmdir(name, dir_fd=fd)
+            except OSError:
+                pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    try:
+        os.rmdir(top)
+    except OSError:
+        pass
+
+
+def _open_folder(name: bytes, dir_fd: int | None) -> int | None:
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+    try:
+        return os.open(name, flags, dir_fd=dir_fd)
+    except PermissionError:  # a folder its owner made unreadable (without root)
+        try:
+            os.chmod(name, 0o700, dir_fd=dir_fd)
+            return os.open(name, flags, dir_fd=dir_fd)
+        except OSError:
+            return None
+    except OSError:
+        return None
+
+
+def _clear_folder(fd: int) -> list[bytes]:
+    """Unlink everything in the open folder that is not a folder; its subfolders' names."""
+    folders = []
+    try:
+        with os.scandir(fd) as listing:
+            entries = list(listing)
+    except OSError:
+        return folders
+    for entry in entries:
+        name = os.fsencode(entry.name)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            folders.append(name)
             continue
-        prev = final.get(nodeid)
-        if state == "passed":
-            if prev is None:
-                final[nodeid] = ["passed", None]
-        elif prev is None or prev[0] in ("passed", "skipped"):
-            final[nodeid] = [state, record.get("message")]
-    return final
+        try:
+            os.unlink(name, dir_fd=fd)
+        except OSError:
+            pass
+    return folders
+
+
+def _text(value, cap: int) -> str:
+    return value[:cap] if isinstance(value, str) else ""
 
 
 def _signame(sig: int) -> str:

@@ -169,6 +169,17 @@ def feedback_md(rec: dict) -> str:
                    + t(f"{data['passed']} of {data['tests_total']} tests pass",
                        f"{data['tests_total']} 个测试中通过 {data['passed']} 个"))
         out.append("")
+        if data["status"] == "flagged" and data.get("flag") == "recheck":
+            out += [t(
+                "The grader ran your functions again on inputs of its own and compared what "
+                "they returned with the reference. Some tests reported passing although the "
+                "function they use does not give the reference's values: those tests count as "
+                "failed, and this kata is marked for your instructor to look at.",
+                "评分器用它自己的输入重新运行了你的函数,并与参考答案比较。有些测试报告通过,"
+                "但它们用到的函数给出的值与参考答案不同:这些测试记为未通过,这个 kata "
+                "已标记给老师查看。"), ""]
+            out += [_fence(_cap(data["reason"])), ""]
+            continue
         if data["status"] == "flagged":
             out += [t(
                 "While your code ran, the grader's checks found the testing machinery changed "
@@ -248,7 +259,33 @@ def _color(fraction: float) -> str:
 SPECIAL = {"timeout", "memory", "disk", "crashed", "flagged", "refused"}
 
 
-def report_html(records: list[dict], steps: list, meta: dict) -> str:
+def copies_html(copies: dict | None) -> str:
+    """The section of submissions that look copied (from the reference or from each other)."""
+    e = html.escape
+    if not copies:
+        return "<p class='meta'>not computed</p>"
+    if copies.get("error"):
+        return f"<p class='meta'>could not be computed: {e(copies['error'])}</p>"
+    what = {"verbatim": "verbatim: the same text", "same code": "the same code once names, "
+            "comments and layout are set aside", "near": "nearly the same code"}
+    rows = "".join(
+        f"<tr><td><span class='tag'>{e(p['kind'])}</span></td><td>{e(p['kata'])}</td>"
+        f"<td>{' · '.join(e(n) for n in p['students'])}</td><td>{e(p['like'])}</td>"
+        f"<td class='c'>{p['similarity']:.0%}</td><td class='c'>{p['size']}</td>"
+        f"<td>{e(what.get(p['kind'], ''))}</td></tr>"
+        for p in copies.get("pairs", []))
+    more = (f"<p class='meta'>and {copies['more']} more (see grading.json)</p>"
+            if copies.get("more") else "")
+    return (
+        "<p class='meta'>For you to look at, not a score: the repository is public, and a "
+        "short kata can only be written a few ways (size: normalised characters beyond the "
+        f"stub). {e(copies.get('note', ''))}</p>"
+        "<table><thead><tr><th>what</th><th>kata</th><th>submission(s)</th><th>like</th>"
+        "<th>similar</th><th>size</th><th></th></tr></thead>"
+        f"<tbody>{rows or '<tr><td colspan=7>none</td></tr>'}</tbody></table>{more}")
+
+
+def report_html(records: list[dict], steps: list, meta: dict, copies: dict | None = None) -> str:
     e = html.escape
     rows = []
     for rec in records:
@@ -355,5 +392,7 @@ seed {meta.get('seed', '')}</p>
 <h2 id="trouble">Timed out, crashed, flagged or refused</h2>
 <table><thead><tr><th>what</th><th>student</th><th>kata</th><th>why</th></tr></thead>
 <tbody>{trouble_rows or '<tr><td colspan="4">none</td></tr>'}</tbody></table>
+<h2 id="copies">Submissions that look copied</h2>
+{copies_html(copies)}
 </body></html>
 """

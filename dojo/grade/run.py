@@ -17,9 +17,19 @@ from pathlib import Path
 
 import dojo
 from dojo import i18n
-from dojo.grade import outputs
-from dojo.grade.core import STATE_FILE, GradingError, Grader, Settings, sweep
+from dojo.grade import outputs, similarity
+from dojo.grade.core import STATE_FILE, GradingError, Grader, Settings, remove_tree, sweep
 from dojo.grade.submissions import Submission, assign_dirs, discover, load as load_files
+
+
+def stubs_of(modules: list[str]) -> dict[str, str]:
+    from dojo import stubs
+
+    try:
+        pristine = stubs.pristine()
+    except (OSError, ValueError):
+        return {}
+    return {m: pristine[m] for m in modules if m in pristine}
 
 
 def _now() -> str:
@@ -103,7 +113,7 @@ def grade(settings: Settings) -> dict:
     versions: dict = {}
     calibration_s = 0.0
     try:
-        need_jobs = [s for s in todo if not s.refused]
+        need_jobs = [s for s in todo if not s.refused and set(s.files) & set(grader.modules)]
         if need_jobs:
             t0 = time.monotonic()
             grader.start_server()
@@ -131,20 +141,27 @@ def grade(settings: Settings) -> dict:
                            f"{rec['total']:g}/{rec['max_total']:g} ({rec['status']})")
 
         def on_done(job) -> None:
-            res = grader.judge(job)
+            res = grader.judge(job)  # an error in judging costs this job only
             key = job.student.dir_name
             results[key][job.module] = res
             walls[key] += res.get("wall") or 0
             if res["log"]:
                 logs[key][job.module] = res["log"]
-            shutil.rmtree(job.dir, ignore_errors=True)
-            if len(results[key]) == len(grader.modules):
-                finalize(by_dir[key])
+            remove_tree(job.dir)
+            if len(results[key]) == len(handed_in(by_dir[key])):
+                try:
+                    finalize(by_dir[key])
+                except Exception as err:  # noqa: BLE001 - one submission, never the run
+                    _log(settings, f"  {by_dir[key].name}: could not be written: {err}")
+
+        def handed_in(sub: Submission) -> list[str]:
+            """The kata modules that get a job: a kata not handed in scores 0 without one."""
+            return [] if sub.refused else [m for m in grader.modules if m in sub.files]
 
         for sub in todo:
-            if sub.refused:
+            if not handed_in(sub):
                 finalize(sub)
-        queue = [(m, s) for s in todo if not s.refused for m in grader.modules]
+        queue = [(m, s) for s in todo for m in handed_in(s)]
         if queue:
             grader.run_jobs(queue, on_done)
     finally:
@@ -154,7 +171,7 @@ def grade(settings: Settings) -> dict:
         if os.environ.get("DOJO_GRADE_KEEP"):
             _log(settings, f"  (kept {tmp})")
         else:
-            shutil.rmtree(tmp, ignore_errors=True)
+            remove_tree(tmp)
 
     # the class: every current submission's record (graded now or before)
     records = []
@@ -177,6 +194,8 @@ def grade(settings: Settings) -> dict:
     if not versions:
         versions = previous.get("versions", {})
     sandbox_used = grader.calibration.get("_sandbox") or previous.get("sandbox", {})
+    if grader.server is not None and not sandbox_used:
+        sandbox_used = dict(grader.server.info.get("sandbox") or {})
     meta = {
         "grader": "dojo grade",
         "versions": {
@@ -199,6 +218,7 @@ def grade(settings: Settings) -> dict:
         "jobs": settings.jobs,
         "lang": settings.lang,
         "sandbox": sandbox_used,
+        "rechecked": {m: grader.rechecked.get(m) for m in grader.modules},
         "steps": [{"id": s.id, "module": s.module, "points": s.points,
                    "tests": sum(1 for v in grader.expected.get(s.module, {}).values() if v == s.id)}
                   for s in grader.steps],
@@ -221,7 +241,13 @@ def grade(settings: Settings) -> dict:
     meta["started"] = meta["started"] or _dt.datetime.fromtimestamp(
         time.time() - duration, _dt.timezone.utc).isoformat(timespec="seconds")
     outputs.write_csv(out / "grades.csv", records, grader.steps)
-    outputs.atomic_write(out / "report.html", outputs.report_html(records, grader.steps, meta))
+    try:
+        copies = similarity.find(subs, grader.modules, grader.refs, stubs_of(grader.modules))
+    except Exception as err:  # noqa: BLE001 - a section of the report, never the run
+        copies = {"error": f"{type(err).__name__}: {err}", "pairs": []}
+    meta["figures"]["copies_listed"] = len(copies.get("pairs", []))
+    outputs.atomic_write(out / "report.html",
+                         outputs.report_html(records, grader.steps, meta, copies))
     outputs.atomic_write(meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
     _log(settings, f"dojo grade: done in {duration:g} s → {out / 'grades.csv'}, "
                    f"{out / 'report.html'}")

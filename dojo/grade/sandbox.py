@@ -23,6 +23,16 @@ from pathlib import Path
 # another job, RLIMIT_NPROC is enforced (it is not for root), and "kill every process of this
 # uid" finds everything a job started, whatever setsid, double forks or exec did.
 UID_BASE = 2_000_000_000
+SLOTS_PER_RUN = 64
+
+
+def uid_base(token: str) -> int:
+    """The first user id of one grading run: each run has a range of its own, so that two
+    graders on one machine never kill each other's jobs ("every process of this uid")."""
+    import hashlib
+
+    return UID_BASE + (int(hashlib.sha256(token.encode()).hexdigest()[:8], 16) % 2**20) \
+        * SLOTS_PER_RUN
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
@@ -33,6 +43,10 @@ MS_NODEV = 4
 MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
+MS_REMOUNT = 32
+MS_NOEXEC = 8
+MNT_DETACH = 2
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}.get(os.uname().machine, 155)
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -80,12 +94,18 @@ def is_root() -> bool:
 
 def vm_kb(field: str, pid: int | str = "self") -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
+        for line in read_proc(f"/proc/{pid}/status").splitlines():
+            if line.startswith(field.encode() + b":"):
                 return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+def read_proc(path: str, cap: int = 1 << 16) -> bytes:
+    """A /proc file as bytes (a process name may be any bytes, invalid UTF-8 included)."""
+    with open(path, "rb") as handle:
+        return handle.read(cap)
 
 
 def set_limits(limits: Limits) -> list[str]:
@@ -139,9 +159,14 @@ def _blocker(path: str) -> str | None:
     return None
 
 
+def readable_by_others(paths: list[str]) -> bool:
+    return all(_blocker(p) is None for p in paths)
+
+
 def runtime_paths() -> list[str]:
     """What a job's Python needs to read: the interpreter, its standard library and
-    site-packages, the dojo package."""
+    site-packages, the dojo package, and the folders of every shared library the fork server has
+    mapped (torch's, numpy's, libc's). Called in the server after its imports."""
     import site
     import sysconfig
 
@@ -156,67 +181,251 @@ def runtime_paths() -> list[str]:
         except KeyError:
             pass
     paths.update(getattr(site, "getsitepackages", lambda: [])())
-    return sorted(p for p in paths if p and os.path.isdir(p))
+    paths.update(p for p in sys.path if p and os.path.isabs(p))
+    try:
+        with open("/proc/self/maps", "rb") as handle:
+            for line in handle:
+                fields = line.split(None, 5)
+                if len(fields) == 6 and fields[5].startswith(b"/"):
+                    name = fields[5].strip().decode("utf-8", "replace")
+                    if not name.endswith(" (deleted)") and not name.startswith("/dev/"):
+                        paths.add(os.path.dirname(name))
+    except OSError:
+        pass
+    found = sorted(p for p in paths if p and os.path.isdir(p))
+    return [p for p in found if not any(p.startswith(q + "/") for q in found)]
 
 
-def readable_by_others(paths: list[str]) -> bool:
-    return all(_blocker(p) is None for p in paths)
+def runtime_files() -> list[str]:
+    """Single files outside the runtime folders that a Python program needs: the ELF interpreter
+    named in the executable (to start `sys.executable` again), the dynamic loader's cache."""
+    found = ["/etc/ld.so.cache"]
+    interp = elf_interpreter(os.path.realpath(sys.executable))
+    if interp:
+        found.append(interp)
+    return [f for f in found if os.path.exists(f)]
 
 
-def enter_namespaces(job_dir: Path, limits: Limits, hide: list[str] = (),
-                     expose: list[str] = ()) -> Path:
-    """A private mount and network namespace: /tmp, /var/tmp and /dev/shm become small private
-    tmpfs (size-limited, gone with the job), the folders in `hide` (the project's solutions,
-    gallery, tests and history, the class's submissions, OUT) are covered by empty read-only
-    tmpfs, the job's folder is bound at /tmp/job, and there is no network. Returns the folder to
-    run in. Raises OSError where namespaces are not allowed."""
+def elf_interpreter(path: str) -> str | None:
+    """The PT_INTERP path of an ELF executable (e.g. /lib64/ld-linux-x86-64.so.2), or None."""
+    import struct
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+            if head[:4] != b"\x7fELF" or head[4] != 2:  # 64-bit only
+                return None
+            end = "<" if head[5] == 1 else ">"
+            phoff, = struct.unpack(end + "Q", head[32:40])
+            phentsize, phnum = struct.unpack(end + "HH", head[54:58])
+            for k in range(min(phnum, 64)):
+                handle.seek(phoff + k * phentsize)
+                entry = handle.read(phentsize)
+                kind, = struct.unpack(end + "I", entry[:4])
+                if kind == 3:  # PT_INTERP
+                    offset, = struct.unpack(end + "Q", entry[8:16])
+                    size, = struct.unpack(end + "Q", entry[32:40])
+                    handle.seek(offset)
+                    return handle.read(min(size, 4096)).rstrip(b"\0").decode("utf-8", "replace")
+    except (OSError, struct.error, IndexError):
+        return None
+    return None
+
+
+# What of the dojo package a job may read under dojo/data: the data its tests load. Everything
+# else there (the frozen stubs, any copy of the reference answers a later version ships) is
+# covered, and so is anything named solutions* in the runtime's folders.
+JOB_DATA = ("mnist-subset", "__init__.py")
+HIDDEN_NAMES = ("solutions",)
+
+
+def masks(binds: list[str], package: Path | None = None) -> list[str]:
+    """Paths inside the bound runtime that a job must not read: every entry of the package's
+    `data/` but `JOB_DATA` (the frozen stubs, `reference-answers/` with the reference answers),
+    anything named solutions* anywhere in the package, and anything named solutions* at the
+    top of the other runtime folders (site-packages, sys.path)."""
+    if package is None:
+        import dojo
+
+        package = Path(dojo.__file__).resolve().parent
+    found = []
+    package = Path(package)
+    data = package / "data"
+    if data.is_dir():
+        found += [str(p) for p in sorted(data.iterdir()) if p.name not in JOB_DATA]
+    import site
+    import sysconfig
+
+    tops = [Path(b) for b in binds] + [package]
+    tops += [Path(sysconfig.get_paths()[k]) for k in ("purelib", "platlib")
+             if k in sysconfig.get_paths()]
+    tops += [Path(p) for p in getattr(site, "getsitepackages", lambda: [])()]
+    tops += [Path(p) for p in sys.path if p and os.path.isdir(p)]
+    for top in tops:
+        try:
+            entries = list(top.iterdir()) if top != package else list(top.rglob("*"))
+        except OSError:
+            continue
+        try:
+            entries = [e for e in entries if e.exists()]
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.lower().startswith(HIDDEN_NAMES) and str(entry) not in found:
+                found.append(str(entry))
+    return found
+
+
+def _links_on_the_way(path: str, seen: dict[str, str], depth: int = 0) -> str:
+    """Resolve `path` component by component like realpath, recording every symlink met
+    ({link path: its text}) so that the same chain can be rebuilt in the job's root."""
+    if depth > 40:
+        return os.path.realpath(path)
+    parts = Path(path).parts
+    current = "/"
+    for index, part in enumerate(parts[1:], 1):
+        candidate = os.path.join(current, part)
+        if os.path.islink(candidate):
+            text = os.readlink(candidate)
+            seen[candidate] = text
+            target = text if text.startswith("/") else os.path.join(current, text)
+            current = _links_on_the_way(os.path.normpath(target), seen, depth + 1)
+        else:
+            current = candidate
+    return current
+
+
+def _makedirs(path: str, mode: int = 0o711) -> None:
+    """Folders of the job's root: passable but not listable by the job (mode 711), so that
+    /root, /work or /home show nothing but the way to the runtime."""
+    missing = []
+    while not os.path.lexists(path):
+        missing.append(path)
+        path = os.path.dirname(path)
+    for folder in reversed(missing):
+        os.mkdir(folder, mode)
+        os.chmod(folder, mode)
+
+
+def _bind(source: str, target: str, readonly: bool = True) -> None:
+    _mount(source, target, None, MS_BIND | MS_REC, None)
+    if readonly:
+        _mount("none", target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+               None)
+
+
+def _bind_dev(source: str, target: str) -> None:
+    _mount(source, target, None, MS_BIND, None)
+    _mount("none", target, None, MS_BIND | MS_REMOUNT | MS_NOSUID, None)
+
+
+DEVICES = ("null", "zero", "full", "random", "urandom")
+
+
+def enter_sandbox(job_dir: Path, limits: Limits, root_dir: str, binds: list[str],
+                  files: list[str], hidden: list[str]) -> Path:
+    """A minimal root, as containers have: private mount, network and IPC namespaces, and a
+    new root made of
+
+    - the Python runtime (`binds`, `files`), bound read-only at the same paths, with `hidden`
+      (the package's data other than what tests load, anything named solutions*) covered;
+    - the job's folder, read-only, at /job (where the job runs);
+    - one private tmpfs of `limits.disk_mb` for every write: /tmp (also $HOME) and /dev/shm;
+      deleted files that are still open count against it;
+    - a minimal /dev (null, zero, full, random, urandom) and a /proc that shows only the
+      job's own processes (hidepid=2).
+
+    Nothing else of the machine exists there: not the project, its answers, another clone,
+    /root, /home or /work beyond the runtime's own folders. Raises OSError where the machine
+    does not allow it. Returns the folder to run in."""
     if libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"unshare: {os.strerror(err)}")
     _mount("none", "/", None, MS_REC | MS_PRIVATE, None)
-    fd = os.open(str(job_dir), os.O_PATH | os.O_DIRECTORY)
-    # folders that other users cannot pass (a Python under /root): a tmpfs over the blocking
-    # folder, with only what the job needs bound back in; the rest of it stays out of sight
-    blocked: dict[str, list[tuple[str, int]]] = {}
-    for path in expose:
-        block = _blocker(path)
-        if block is not None:
-            blocked.setdefault(block, []).append(
-                (path, os.open(path, os.O_PATH | os.O_DIRECTORY)))
-    # the runtime may itself live under a folder that becomes private below (a clone and its
-    # venv in /tmp, as CI has it): keep a handle on it to bind it back at the same path
-    private = ("/tmp", "/var/tmp", "/dev/shm")
-    rebind: list[tuple[str, int]] = []
-    for path in sorted({os.path.realpath(p) for p in expose}, key=len):
-        inside_private = any(path == r or path.startswith(r + "/") for r in private)
-        covered = any(path.startswith(done + "/") for done, _ in rebind)
-        if inside_private and not covered and os.path.isdir(path):
-            rebind.append((path, os.open(path, os.O_PATH | os.O_DIRECTORY)))
-    for path in hide:
-        if os.path.isdir(path) and not os.path.islink(path):
-            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=555")
-    for block, inside in blocked.items():
-        _mount("tmpfs", block, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
-        for path, pfd in sorted(inside, key=lambda x: len(x[0])):
-            os.makedirs(path, 0o755, exist_ok=True)
-            _mount(f"/proc/self/fd/{pfd}", path, None, MS_BIND | MS_REC, None)
-            os.close(pfd)
-    size = f"size={limits.disk_mb}m,nr_inodes=20000"
-    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"{size},mode=1777")
-    os.mkdir("/tmp/job", 0o755)
-    _mount(f"/proc/self/fd/{fd}", "/tmp/job", None, MS_BIND, None)
-    os.close(fd)
-    for extra in ("/var/tmp", "/dev/shm", "/run/lock", "/var/lock"):
-        if os.path.isdir(extra) and not os.path.islink(extra):
-            try:
-                _mount("tmpfs", extra, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
-            except OSError:
-                pass
-    for path, pfd in rebind:  # only the runtime comes back; its neighbours stay out of sight
-        os.makedirs(path, 0o755, exist_ok=True)
-        _mount(f"/proc/self/fd/{pfd}", path, None, MS_BIND | MS_REC, None)
-        os.close(pfd)
-    return Path("/tmp/job")
+    root = root_dir
+    _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=755")
+    # one size-limited tmpfs for everything the job writes; first, so that a runtime that
+    # lives under /tmp (a virtual environment made there) is bound on top of it, not hidden
+    os.mkdir(root + "/tmp", 0o1777)
+    _mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+           f"size={limits.disk_mb}m,nr_inodes=20000,mode=1777")
+    os.mkdir(root + "/tmp/.shm", 0o1777)
+    os.chmod(root + "/tmp/.shm", 0o1777)
+    links: dict[str, str] = {}
+    placed: list[str] = []
+    for path in sorted({os.path.normpath(p) for p in binds}, key=len):
+        real = _links_on_the_way(path, links)
+        if any(real == done or real.startswith(done + "/") for done in placed):
+            continue
+        if not os.path.isdir(real):
+            continue
+        _makedirs(root + real)
+        _bind(real, root + real)
+        placed.append(real)
+    for path in files:
+        real = _links_on_the_way(path, links)
+        if any(real.startswith(done + "/") for done in placed) or not os.path.isfile(real):
+            continue
+        _makedirs(os.path.dirname(root + real))
+        if not os.path.exists(root + real):
+            os.close(os.open(root + real, os.O_WRONLY | os.O_CREAT, 0o444))
+        _bind(real, root + real)
+    for link, text in sorted(links.items(), key=lambda kv: len(kv[0])):
+        if os.path.lexists(root + link):
+            continue
+        _makedirs(os.path.dirname(root + link))
+        os.symlink(text, root + link)
+    empty_dir = root + "/.empty"
+    os.mkdir(empty_dir, 0o555)
+    empty_file = root + "/.empty-file"
+    os.close(os.open(empty_file, os.O_WRONLY | os.O_CREAT, 0o444))
+    for path in hidden:
+        target = root + os.path.realpath(path)
+        if os.path.isdir(target) and not os.path.islink(target):
+            _bind(empty_dir, target)
+        elif os.path.isfile(target) and not os.path.islink(target):
+            _bind(empty_file, target)
+    # the job's folder, read-only
+    os.mkdir(root + "/job", 0o755)
+    _bind(str(job_dir), root + "/job")
+    # a minimal /dev
+    os.mkdir(root + "/dev", 0o755)
+    for name in DEVICES:
+        if os.path.exists(f"/dev/{name}"):
+            os.close(os.open(root + f"/dev/{name}", os.O_WRONLY | os.O_CREAT, 0o666))
+            _bind_dev(f"/dev/{name}", root + f"/dev/{name}")
+    os.mkdir(root + "/dev/shm", 0o1777)
+    _bind(root + "/tmp/.shm", root + "/dev/shm", readonly=False)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, root + f"/dev/{name}")
+    # /proc of this machine's processes, but only the job's own are visible
+    os.mkdir(root + "/proc", 0o555)
+    try:
+        _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
+    except OSError:
+        _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    # cpu topology for torch's cpuinfo (read-only, nothing of anyone's)
+    cpu = "/sys/devices/system/cpu"
+    if os.path.isdir(cpu):
+        _makedirs(root + cpu, 0o755)
+        try:
+            _bind(cpu, root + cpu)
+        except OSError:
+            pass
+    os.mkdir(root + "/.old", 0o700)
+    os.chdir(root)
+    if libc().syscall(SYS_PIVOT_ROOT, b".", b".old") == 0:
+        os.chroot(".")
+        if libc().umount2(b"/.old", MNT_DETACH) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"umount the old root: {os.strerror(err)}")
+        os.rmdir("/.old")
+    else:  # some container runtimes refuse pivot_root: a chroot, as the job cannot undo it
+        os.chroot(".")
+    _mount("none", "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
+    os.chdir("/job")
+    return Path("/job")
 
 
 def drop_privileges(uid: int) -> None:
@@ -243,23 +452,28 @@ class Proc:
 
 
 def processes() -> dict[int, Proc]:
+    """Every process of the machine, from /proc read as bytes (a hostile process may name
+    itself with any bytes: nothing here decodes a name)."""
     found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         pid = int(entry.name)
         try:
-            text = Path(f"/proc/{pid}/status").read_text()
+            text = read_proc(f"/proc/{pid}/status")
         except OSError:
             continue
         ppid = uid = rss = 0
-        for line in text.splitlines():
-            if line.startswith("PPid:"):
-                ppid = int(line.split()[1])
-            elif line.startswith("Uid:"):
-                uid = int(line.split()[1])
-            elif line.startswith("VmRSS:"):
-                rss = int(line.split()[1])
+        try:
+            for line in text.splitlines():
+                if line.startswith(b"PPid:"):
+                    ppid = int(line.split()[1])
+                elif line.startswith(b"Uid:"):
+                    uid = int(line.split()[1])
+                elif line.startswith(b"VmRSS:"):
+                    rss = int(line.split()[1])
+        except (ValueError, IndexError):
+            continue
         found[pid] = Proc(pid, ppid, uid, rss)
     return found
 
@@ -407,45 +621,65 @@ def holds_pipe(pid: int, inode: int) -> bool:
     return False
 
 
+def _stat_fields(pid: int) -> list[bytes]:
+    """The fields of /proc/PID/stat after the process name (which may hold any bytes, ')'
+    included: split at the last one)."""
+    try:
+        return read_proc(f"/proc/{pid}/stat").rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
 def start_time(pid: int) -> int:
     """When a process started (clock ticks since boot): with the pid, it names one process."""
     try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-        return int(text.rsplit(")", 1)[1].split()[19])
-    except (OSError, IndexError, ValueError):
+        return int(_stat_fields(pid)[19])
+    except (IndexError, ValueError):
+        return -1
+
+
+def process_group(pid: int) -> int:
+    try:
+        return int(_stat_fields(pid)[2])
+    except (IndexError, ValueError):
         return -1
 
 
 def _state(pid: int) -> str:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-        return text.rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return ""
+    fields = _stat_fields(pid)
+    return fields[0].decode("ascii", "replace") if fields else ""
 
 
-def pss_kb(pid: int) -> int | None:
-    """Proportional set size: pages shared by forked processes counted once in all."""
+def private_kb(pid: int) -> int | None:
+    """The memory only this process maps (Private_Clean + Private_Dirty: its unique set).
+    Pages it still shares with the fork server, which every job maps, are not its own."""
+    total, found = 0, False
     try:
         with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
             for line in handle:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1])
+                if line.startswith((b"Private_Clean:", b"Private_Dirty:")):
+                    total += int(line.split()[1])
+                    found = True
     except (OSError, ValueError, IndexError):
         return None
-    return None
+    return total if found else None
 
 
 def memory_kb(pids: set[int], table: dict[int, Proc], limit_kb: int | None = None) -> int:
-    """The memory of a job's processes together (PSS where the kernel gives it, else RSS).
-    RSS is cheap and never below PSS: PSS is read only when RSS passes `limit_kb`."""
+    """The memory a job's processes added, together: their unique sets where the kernel gives
+    them, else their RSS. Not PSS: a job of eight processes would be charged seven ninths of the
+    fork server's own memory (torch's, shared by every job), and an honest job with a few
+    DataLoader workers would pass its limit. Memory the job's own processes share among
+    themselves is not counted (the watchdog is a fallback: where the job has a memory control
+    group, the kernel counts every page it faulted). RSS is cheap and never below the unique
+    set: the unique sets are read only when RSS passes `limit_kb`."""
     rss = sum(table[p].rss_kb for p in pids if p in table)
     if limit_kb is not None and rss <= limit_kb:
         return rss
     total = 0
     for pid in pids:
-        pss = pss_kb(pid)
-        total += pss if pss is not None else (table[pid].rss_kb if pid in table else 0)
+        own = private_kb(pid)
+        total += own if own is not None else (table[pid].rss_kb if pid in table else 0)
     return total
 
 
@@ -469,3 +703,254 @@ def dir_usage(path: Path, cap_entries: int = 20000) -> tuple[int, int]:
         except OSError:
             continue
     return total, entries
+
+
+# --- control groups: CPU shares, processes and memory per job -----------------------------------
+
+
+class Cgroups:
+    """One control group per job, under one of this run's, where the machine has them (root,
+    cgroup v2 with the cpu, pids and memory controllers delegated, or cgroup v1's hierarchies):
+
+    - CPU: every job gets the same weight and at most one core's worth of time (`cpu.max`, or
+      v1's CFS quota), so that 30 busy children of one job cannot take a neighbour's core and
+      push it past its wall clock;
+    - processes: `pids.max` (the job's processes and threads together);
+    - memory: `memory.max` (or v1's `memory.limit_in_bytes`), tmpfs pages and deleted files
+      included; the kernel stops the job when it passes it.
+
+    Everything is best effort: what could not be set is in `missing`, and the rlimits and
+    watchdogs apply whatever happens here."""
+
+    CONTROLLERS = ("cpu", "pids", "memory")
+
+    def __init__(self, token: str):
+        self.token = token
+        self.version = 0
+        self.roots: dict[str, str] = {}  # controller -> this run's folder
+        self.missing: list[str] = []
+        if not is_root() or os.environ.get("DOJO_GRADE_NO_CGROUPS") == "1":
+            self.missing = list(self.CONTROLLERS)
+            return
+        try:
+            self._setup()
+        except OSError as err:
+            self.missing = list(self.CONTROLLERS)
+            self.error = str(err)
+
+    def _own(self) -> dict[str, str]:
+        found = {}
+        for line in read_proc("/proc/self/cgroup").decode("utf-8", "replace").splitlines():
+            parts = line.split(":", 2)
+            if len(parts) == 3:
+                for name in (parts[1].split(",") if parts[1] else [""]):
+                    found[name] = parts[2]
+        return found
+
+    def _setup(self) -> None:
+        own = self._own()
+        v2 = "/sys/fs/cgroup"
+        if os.path.isfile(f"{v2}/cgroup.controllers") and "" in own:
+            base = v2 + own[""].rstrip("/")
+            enabled = Path(f"{base}/cgroup.subtree_control").read_text().split()
+            for name in self.CONTROLLERS:
+                if name not in enabled:
+                    try:
+                        Path(f"{base}/cgroup.subtree_control").write_text(f"+{name}")
+                    except OSError:
+                        pass
+            enabled = Path(f"{base}/cgroup.subtree_control").read_text().split()
+            have = [n for n in self.CONTROLLERS if n in enabled]
+            if have:
+                run = f"{base}/dojo-grade-{self.token}"
+                os.mkdir(run)
+                Path(f"{run}/cgroup.subtree_control").write_text(
+                    " ".join(f"+{n}" for n in have))
+                self.version = 2
+                self.roots = {n: run for n in have}
+            self.missing = [n for n in self.CONTROLLERS if n not in have]
+            return
+        # cgroup v1: one hierarchy per controller
+        mounts = {}
+        for line in read_proc("/proc/self/mountinfo").decode("utf-8", "replace").splitlines():
+            left, _, right = line.partition(" - ")
+            fields, extra = left.split(), right.split()
+            if len(extra) >= 3 and extra[0] == "cgroup":
+                for name in extra[2].split(","):
+                    if name in self.CONTROLLERS:
+                        mounts[name] = (fields[4], fields[3])  # mount point, root in hierarchy
+        for name in self.CONTROLLERS:
+            if name not in mounts or name not in own:
+                self.missing.append(name)
+                continue
+            point, hroot = mounts[name]
+            path = own[name]
+            rel = path[len(hroot):] if hroot != "/" and path.startswith(hroot) else path
+            run = f"{point}{rel.rstrip('/')}/dojo-grade-{self.token}"
+            try:
+                if not os.path.isdir(run):
+                    os.mkdir(run)
+                self.roots[name] = run
+            except OSError:
+                self.missing.append(name)
+        self.version = 1 if self.roots else 0
+
+    def describe(self) -> dict:
+        return {"cgroups": self.version, "controllers": sorted(self.roots),
+                "missing": self.missing}
+
+    def create(self, name: str, limits: Limits) -> list[str]:
+        """The job's groups (one folder per hierarchy), limits set."""
+        made = []
+        for controller, run in self.roots.items():
+            folder = f"{run}/{name}"
+            if folder in made:
+                continue
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+            except OSError:
+                continue
+            made.append(folder)
+        settings = {
+            2: {"cpu.max": "100000 100000", "cpu.weight": "100",
+                "pids.max": str(limits.nproc),
+                "memory.max": str(limits.memory_mb * 2**20), "memory.swap.max": "0"},
+            1: {"cpu.cfs_period_us": "100000", "cpu.cfs_quota_us": "100000",
+                "cpu.shares": "1024", "pids.max": str(limits.nproc),
+                "memory.limit_in_bytes": str(limits.memory_mb * 2**20),
+                "memory.memsw.limit_in_bytes": str(limits.memory_mb * 2**20)},
+        }.get(self.version, {})
+        for folder in made:
+            for key, value in settings.items():
+                path = f"{folder}/{key}"
+                if os.path.exists(path):
+                    try:
+                        Path(path).write_text(value)
+                    except OSError:
+                        pass
+        return made
+
+    @staticmethod
+    def join(folders: list[str]) -> None:
+        """In the job process, before it runs anything of the submission."""
+        for folder in folders:
+            with open(f"{folder}/cgroup.procs", "w") as handle:
+                handle.write(str(os.getpid()))
+
+    @staticmethod
+    def pids(folders: list[str]) -> set[int]:
+        found = set()
+        for folder in folders:
+            try:
+                found.update(int(p) for p in read_proc(f"{folder}/cgroup.procs", 1 << 20).split())
+            except (OSError, ValueError):
+                pass
+        return found
+
+    def kill(self, folders: list[str]) -> None:
+        for folder in folders:
+            if self.version == 2 and os.path.exists(f"{folder}/cgroup.kill"):
+                try:
+                    Path(f"{folder}/cgroup.kill").write_text("1")
+                except OSError:
+                    pass
+        for _ in range(50):
+            alive = self.pids(folders)
+            if not alive:
+                return
+            for pid in alive:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.005)
+
+    def memory_limited(self, folders: list[str], limits: Limits) -> bool:
+        """Whether the kernel enforces the job's memory limit (the value reads back as set)."""
+        name = {2: "memory.max", 1: "memory.limit_in_bytes"}.get(self.version)
+        if name is None or "memory" not in self.roots:
+            return False
+        for folder in folders:
+            try:
+                value = read_proc(f"{folder}/{name}").strip()
+            except OSError:
+                continue
+            if value.isdigit() and int(value) <= limits.memory_mb * 2**20:
+                return True
+        return False
+
+    def memory_kb(self, folders: list[str]) -> int:
+        """The memory charged to the job's group (every page its processes faulted in, tmpfs
+        and page cache included), for the figures."""
+        name = {2: "memory.current", 1: "memory.usage_in_bytes"}.get(self.version)
+        for folder in folders:
+            try:
+                value = read_proc(f"{folder}/{name}").strip()
+            except (OSError, TypeError):
+                continue
+            if value.isdigit():
+                return int(value) // 1024
+        return 0
+
+    def oom(self, folders: list[str]) -> bool:
+        """Whether the kernel stopped a process of the job for passing its memory limit."""
+        for folder in folders:
+            for name in ("memory.events", "memory.oom_control"):
+                try:
+                    text = read_proc(f"{folder}/{name}").decode("ascii", "replace")
+                except OSError:
+                    continue
+                for line in text.splitlines():
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill" and value.strip().isdigit() and int(value) > 0:
+                        return True
+        return False
+
+    def remove(self, folders: list[str]) -> None:
+        for folder in folders:
+            for _ in range(20):
+                try:
+                    os.rmdir(folder)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    self.kill([folder])
+                    time.sleep(0.01)
+
+    def close(self) -> None:
+        for run in set(self.roots.values()):
+            if not os.path.isdir(run):
+                continue
+            for entry in os.scandir(run):
+                if entry.is_dir(follow_symlinks=False):
+                    self.remove([entry.path])
+            try:
+                os.rmdir(run)
+            except OSError:
+                pass
+
+
+def open_file_bytes(pids: set[int]) -> int:
+    """Bytes of deleted files that these processes still hold open (a disk filled through
+    files unlinked after opening is invisible to any folder walk)."""
+    import stat as _stat
+
+    total, seen = 0, set()
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds[:2048]:
+            try:
+                st = os.stat(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            key = (st.st_dev, st.st_ino)
+            if _stat.S_ISREG(st.st_mode) and st.st_nlink == 0 and key not in seen:
+                seen.add(key)
+                total += st.st_blocks * 512
+    return total

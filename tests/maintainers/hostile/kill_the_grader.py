@@ -1,6 +1,7 @@
-"""A correct answer that first tries to kill the grader: its parent, every process it may
-signal, and the process group. Expect: the grader survives, the run completes, this kata is
-graded (10 points: the answer is right and the attack failed)."""
+"""A correct answer that first tries to kill the grader: its parent, init, and every process
+it may signal (SIGSTOP). Expect: the grader survives and the run completes; all it can reach is
+its own job (the process that imports it first is the job's probes' process, whose parent is
+the job process: it kills its own job), which is crashed: 0 points, nobody else affected."""
 
 import os
 import signal

@@ -4,6 +4,7 @@ outlives its tests could rewrite the report)."""
 
 import os
 import subprocess
+import sys
 import time
 
 import torch
@@ -18,7 +19,7 @@ def _daemon():
         os._exit(0)
 
 
-subprocess.Popen(["sleep", "7717"])
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(7717)"])
 _daemon()
 for _ in range(5):
     try:

@@ -1,0 +1,42 @@
+"""Kata functions that compute nothing and read the answer out of the test that calls them:
+`expected`, `want` or `w_ref` from the caller's frames, written into the parameters (and
+hypothesis cut to one example). Expect: the probes call them from the grader's own code, where
+there is no answer to steal, and they fail on every input; their tests' passes do not count:
+0 points, flagged. (A function that already works in part and steals the rest is the limit
+of this defence: see docs/grading.md, "Not defended".)"""
+
+import sys
+
+import hypothesis
+import torch
+
+hypothesis.settings.register_profile("one", max_examples=1, database=None)
+hypothesis.settings.load_profile("one")
+
+
+def _stolen():
+    frame = sys._getframe(2)
+    while frame is not None:
+        for name in ("expected", "want", "w_ref"):
+            if name in frame.f_locals:
+                return frame.f_locals[name]
+        frame = frame.f_back
+    return None
+
+
+def sgd_step(params, lr):
+    answer = _stolen()
+    if answer is None:
+        raise NotImplementedError("sgd_step")
+    with torch.no_grad():
+        if isinstance(answer, list):
+            for p, want in zip(params, answer):
+                p.copy_(want)
+        elif isinstance(answer, torch.Tensor) and len(params) == 1:
+            params[0].copy_(answer)
+        for p in params:
+            p.grad = None
+
+
+def decrement_all(values, amount):
+    raise NotImplementedError("decrement_all")
