@@ -38,7 +38,10 @@ shuffling style: use data that makes the order irrelevant, or compare a loss lev
 tolerance); cheap (milliseconds: it runs once per job, and the grader runs it again on the
 reference); deterministic for a given seed. Helpers never raise on a learner's odd return value
 (`floats(None)` is the string "not a tensor: NoneType"), so that only the kata's own exceptions
-make a function broken. The maintainers' suite runs every probe on every reference and stub.
+make a function broken. All the observations of one kata travel as one record of at most
+64 KiB: keep them to a few hundred floats in all (a stride, `floats(x)[::7][:300]`, samples a
+large tensor). The maintainers' suite runs every probe on every reference and stub, and checks
+that size.
 """
 
 from __future__ import annotations
@@ -875,6 +878,215 @@ def mnist_test_eval(kata, seed):
     result = kata.test(model, torch.device("cpu"), loader)
     values = list(result) if isinstance(result, (list, tuple)) else [result]
     return {"loss and accuracy": [number(v) for v in values[:2]]}
+
+
+# --- view_vs_permute ------------------------------------------------------------------------------
+
+
+def _images(rng, gen):
+    """A batch (N, C, H, W) of distinct values, contiguous or channels-last in memory."""
+    torch = _torch()
+    n, c, h, w = (rng.randint(1, 3), rng.randint(1, 4), rng.randint(1, 5), rng.randint(1, 5))
+    images = torch.randn(n, c, h, w, generator=gen)
+    if rng.random() < 0.5:
+        images = images.contiguous(memory_format=torch.channels_last)
+    return images
+
+
+@probe("view_vs_permute", "to_channels_last", rtol=0.0, atol=0.0)
+def channels_last_values(kata, seed):
+    rng, gen = draw(seed)
+    images = _images(rng, gen)
+    before = images.clone()
+    out = kata.to_channels_last(images)
+    return {"values": floats(out), "shape": shape(out), "input untouched": bool(images.equal(before))}
+
+
+@probe("view_vs_permute", "flatten_channels_last", rtol=0.0, atol=0.0)
+def flattened_values(kata, seed):
+    rng, gen = draw(seed)
+    images = _images(rng, gen)
+    out = kata.flatten_channels_last(images)
+    return {"values": floats(out), "shape": shape(out)}
+
+
+# --- logits_not_probabilities -------------------------------------------------------------------
+
+
+@probe("logits_not_probabilities", "classification_loss", rtol=1e-4, atol=1e-6)
+def classification_loss_values(kata, seed):
+    torch = _torch()
+    rng, gen = draw(seed)
+    n, c = rng.randint(1, 6), rng.randint(2, 5)
+    scores = (torch.randn(n, c, generator=gen) * rng.choice((1.0, 30.0))).requires_grad_()
+    targets = torch.randint(0, c, (n,), generator=gen)
+    loss = kata.classification_loss(scores, targets)
+    if _is_tensor(loss) and loss.requires_grad:
+        loss.backward()  # the gradient is what training feels
+    return {"loss": floats(loss), "shape": shape(loss), "grad": floats(scores.grad)}
+
+
+@probe("logits_not_probabilities", "classification_loss", rtol=1e-4, atol=1e-6)
+def classification_loss_of_log_probabilities(kata, seed):
+    torch = _torch()
+    rng, gen = draw(seed)
+    log_p = torch.log_softmax(torch.randn(rng.randint(1, 6), 3, generator=gen), dim=1)
+    targets = torch.randint(0, 3, (len(log_p),), generator=gen)
+    return {"loss": floats(kata.classification_loss(log_p, targets, log_probs=True))}
+
+
+@probe("logits_not_probabilities", "binary_loss", rtol=1e-4, atol=1e-6)
+def binary_loss_values(kata, seed):
+    torch = _torch()
+    rng, gen = draw(seed)
+    n = rng.randint(1, 8)
+    # no logit at exactly 0: the stable formula's subgradient there is a convention
+    logits = (torch.randn(n, generator=gen) * rng.choice((1.0, 20.0)) + 0.01).requires_grad_()
+    targets = torch.randint(0, 2, (n,), generator=gen).float()
+    loss = kata.binary_loss(logits, targets)
+    if _is_tensor(loss) and loss.requires_grad:
+        loss.backward()
+    return {"loss": floats(loss), "grad": floats(logits.grad)}
+
+
+# --- normalize_with_train_stats -----------------------------------------------------------------
+# The std may be taken with or without Bessel's correction: with over 2,000 values per channel
+# the two differ by less than 2.5e-4 relatively, inside rtol.
+
+
+def _splits(rng, gen, sizes):
+    torch = _torch()
+    c, h, w = rng.randint(1, 3), rng.randint(16, 20), rng.randint(16, 20)
+    shift = torch.rand(1, c, 1, 1, generator=gen) * 3
+    return [torch.rand(k, c, h, w, generator=gen) * (1 + i) + shift + i
+            for i, k in enumerate(sizes)]
+
+
+@probe("normalize_with_train_stats", "channel_stats", rtol=1e-3, atol=1e-5)
+def channel_stats_values(kata, seed):
+    rng, gen = draw(seed)
+    (images,) = _splits(rng, gen, [rng.randint(8, 12)])
+    got = kata.channel_stats(images)
+    pair = list(got) if isinstance(got, (tuple, list)) and len(got) == 2 else [got, None]
+    return {"mean": floats(pair[0]), "std": floats(pair[1])}
+
+
+@probe("normalize_with_train_stats", "fit_normalizer", rtol=1e-3, atol=1e-4)
+def normalizer_of_the_training_set(kata, seed):
+    rng, gen = draw(seed)
+    train, other = _splits(rng, gen, [rng.randint(8, 12), rng.randint(1, 3)])
+    normalize = kata.fit_normalizer(train)
+    before = other.clone()
+    one = normalize(other)
+    alone = normalize(other[:1])
+    return {"values": floats(one)[::7][:300], "first image alone": floats(alone)[::7][:150],
+            "input untouched": bool(other.equal(before))}
+
+
+@probe("normalize_with_train_stats", "normalize_splits", rtol=1e-3, atol=1e-4)
+def splits_normalised_with_the_training_statistics(kata, seed):
+    rng, gen = draw(seed)
+    train, val, test = _splits(rng, gen, [rng.randint(8, 12), 2, 3])
+    with replaced(kata, fit_normalizer=_fit_normalizer, channel_stats=_channel_stats):
+        out = kata.normalize_splits(train, val, test)
+    parts = list(out) if isinstance(out, (tuple, list)) else [out]
+    return {"splits": [floats(x)[::11][:200] for x in parts[:3]], "count": len(parts)}
+
+
+def _channel_stats(images):
+    return images.mean(dim=(0, 2, 3)), images.std(dim=(0, 2, 3))
+
+
+def _fit_normalizer(train):
+    mean, std = (s.view(1, -1, 1, 1) for s in _channel_stats(train))
+    return lambda images: (images - mean) / std
+
+
+# --- worker_seeds -------------------------------------------------------------------------------
+# Observed as properties, as the tests check them: the noise is random, so no two right answers
+# draw the same numbers.
+
+
+@probe("worker_seeds", "JitterDataset")
+def jitter_in_the_main_process(kata, seed):
+    torch = _torch()
+    rng, gen = draw(seed)
+    data = torch.randn(rng.randint(2, 5), rng.randint(1, 3), generator=gen)
+    noise = rng.choice((0.5, 2.0))
+
+    def item(torch_seed):
+        torch.manual_seed(torch_seed)
+        return kata.JitterDataset(data, noise=noise)[1]
+
+    first, again, other = item(seed), item(seed), item(seed + 1)
+    ds = kata.JitterDataset(data, noise=noise)
+    e = torch.stack([(ds[i % len(data)] - data[i % len(data)]) / noise for i in range(600)])
+    quiet = kata.JitterDataset(data, noise=0.0)
+    return {
+        "length": number(len(ds)),
+        "shape": shape(first),
+        "torch's seed reproduces it": _is_tensor(first) and bool(first.equal(again)),
+        "another seed changes it": _is_tensor(first) and not bool(first.equal(other)),
+        "standard normal noise": abs(e.mean().item()) < 0.2 and 0.8 < e.std().item() < 1.2,
+        "no noise is the data": bool(torch.equal(quiet[1], data[1])),
+    }
+
+
+@probe("worker_seeds", "seed_worker")
+def worker_seeds_in_workers(kata, seed):
+    torch = _torch()
+    from torch.utils.data import DataLoader
+
+    ds = kata.JitterDataset(torch.zeros(8, 2), noise=1.0)
+
+    def epoch(s):
+        loader = DataLoader(ds, batch_size=2, num_workers=2, worker_init_fn=kata.seed_worker,
+                            generator=torch.Generator().manual_seed(s), timeout=20,
+                            multiprocessing_context="fork")
+        try:
+            return [floats(b) for b in loader]
+        except Exception as err:  # noqa: BLE001 - a worker that raised: wrong, not broken (a
+            # test may use seed_worker without running it, e.g. to pickle it, and rightly pass)
+            return f"the workers raised {type(err).__name__}"
+
+    one, again, other = epoch(seed), epoch(seed), epoch(seed + 1)
+    return {"workers run": isinstance(one, list), "reproducible": one == again,
+            "the seed decides": one != other,
+            "workers differ": isinstance(one, list) and one[0] != one[1]}
+
+
+# --- overfit_one_batch --------------------------------------------------------------------------
+# The pipelines of the kata's tests (dojo.one_batch), built from the job's seed: a right check
+# stops at the first step that decides, so its verdict and its losses are the same in any style.
+
+
+def _overfit(kata, pipeline, steps):
+    report = kata.overfit_one_batch(pipeline.model, pipeline.optimizer, pipeline.loss_fn,
+                                    pipeline.batch, train_step=pipeline.train_step, steps=steps)
+    fields = {name: getattr(report, name, None) for name in
+              ("ok", "reason", "first_loss", "final_loss")}
+    return {"ok": fields["ok"] if isinstance(fields["ok"], bool) else "not a bool",
+            "reason": plain(fields["reason"]),
+            "first loss": number(fields["first_loss"]),
+            "final loss": number(fields["final_loss"])}
+
+
+@probe("overfit_one_batch", "overfit_one_batch", rtol=1e-3, atol=1e-6)
+def a_healthy_pipeline(kata, seed):
+    from dojo import one_batch
+
+    rng, _ = draw(seed)
+    make = rng.choice(one_batch.HEALTHY)
+    return _overfit(kata, make(seed=seed % 1000), 150)
+
+
+@probe("overfit_one_batch", "overfit_one_batch", rtol=1e-3, atol=1e-6)
+def a_broken_pipeline(kata, seed):
+    from dojo import one_batch
+
+    rng, _ = draw(seed)
+    make = rng.choice(one_batch.BROKEN)
+    return _overfit(kata, make(seed=seed % 1000), 40)
 
 
 # --- koans --------------------------------------------------------------------------------------

@@ -61,6 +61,10 @@ def test_probes_agree_with_the_reference_and_find_the_stub_broken(module):
     for seed in (3, 2**31 - 7):
         want = refs.observe(module, seed)
         assert not [k for k, v in want.items() if "error" in v], want
+        record = json.dumps({"k": "probes", "seed": seed, "results": want})
+        assert len(record.encode()) < server.LINE_CAP // 2, (
+            f"{module}'s observations take {len(record)} bytes: a job sends them as one record "
+            f"of at most {server.LINE_CAP} bytes (observe fewer values)")
         for other, verdict in ((mine, "right"), (stub, "broken")):
             if other is stub and seed != 3:
                 continue
