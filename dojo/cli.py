@@ -484,9 +484,10 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--poll", action="store_true",
                    help=t("poll for changes (for file systems without change events)",
                           "轮询文件变化(用于没有文件事件的文件系统)"))
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                   help=t("stop a check that runs longer than this (default 60)",
-                          "检查超过这么多秒就停止(默认 60)"))
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help=t("seconds each test may run before your code is stopped (default: "
+                          "each kata's budget from the catalog)",
+                          "每个测试最多运行的秒数,超过就停止你的代码(默认:目录中每个 kata 的时间预算)"))
     p = add("hint", cmd_hint, "the next hint for a kata (progressive)", "一个 kata 的下一条提示(逐步深入)")
     p.add_argument("kata", nargs="?", help=kata_help)
     p.add_argument("--all", action="store_true",

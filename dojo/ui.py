@@ -76,6 +76,7 @@ STATES = {
     "error": ("!", "magenta", "the tests could not run", "测试无法运行"),
     "crashed": ("!", "magenta", "crashed", "崩溃"),
     "timeout": ("!", "magenta", "timed out", "超时"),
+    "unknown": ("?", "dim", "not checked yet", "尚未检查"),
 }
 
 
