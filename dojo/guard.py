@@ -69,6 +69,21 @@ def pytest_collection_finish(session) -> None:
         os._exit(0)
 
 
+def _forget_other_tests(project: Path) -> None:
+    """Test modules that the parent loaded from another folder under the same names (`tests.`
+    of another checkout: the maintainers' suite forks from a process that ran its own) would
+    stop pytest from importing this project's: the child forgets them."""
+    tests = (Path(project) / "tests").resolve()
+    for name in [n for n in sys.modules if n == "tests" or n.startswith("tests.")]:
+        where = getattr(sys.modules[name], "__file__", None)
+        try:
+            inside = where is not None and tests in Path(where).resolve().parents
+        except (OSError, ValueError):
+            inside = False
+        if not inside and not (where and Path(where).resolve().parent == tests):
+            del sys.modules[name]
+
+
 def _child_main(project: Path, modules: list[str], steps, language: str, log: str, stream: str,
                 gate: int | None, had_torch: bool, budget: float | None, write_fd: int):
     """In the forked child: run the tests, write the report to the pipe, exit."""
@@ -86,6 +101,7 @@ def _child_main(project: Path, modules: list[str], steps, language: str, log: st
         os.dup2(out, 2)
         if had_torch:
             child_setup()
+        _forget_other_tests(project)
         set_lang(language)
         extra = ["--dojo-supervised", "--dojo-stream", stream]
         if budget:
