@@ -180,10 +180,10 @@ def problems(data: dict) -> list[str]:
         if raw is None:
             out.append(f"{step_id}: no [kata.{step_id}] entry")
             continue
-        for field in TEXT_FIELDS:
+        for name in TEXT_FIELDS:
             for language in LANGS:
-                if not str(raw.get(field, {}).get(language, "")).strip():
-                    out.append(f"{step_id}: {field}.{language} is missing")
+                if not str(raw.get(name, {}).get(language, "")).strip():
+                    out.append(f"{step_id}: {name}.{language} is missing")
         source = raw.get("source", {})
         if source.get("article") not in data.get("articles", {}):
             out.append(f"{step_id}: source.article must name one of [articles]")
@@ -213,11 +213,11 @@ def problems(data: dict) -> list[str]:
     if "budget" in data and _seconds(data["budget"], -1.0) <= 0:
         out.append("budget (the default seconds per test) must be a positive number")
     for key, article in data.get("articles", {}).items():
-        for field_ in ("title", "about"):
-            if not str(article.get(field_, "")).strip():
-                out.append(f"articles.{key}: {field_} is missing")
-            if not str(article.get(f"{field_}_zh", "")).strip():
-                out.append(f"articles.{key}: {field_}_zh is missing (the Chinese form)")
+        for name in ("title", "about"):
+            if not str(article.get(name, "")).strip():
+                out.append(f"articles.{key}: {name} is missing")
+            if not str(article.get(f"{name}_zh", "")).strip():
+                out.append(f"articles.{key}: {name}_zh is missing (the Chinese form)")
     return out
 
 

@@ -411,8 +411,8 @@ class Watcher:
         )
         thread.start()
         seen = self.first_check(self.seen if self.seen is not None else _signatures(self.katas))
-        ui.say(t(f"watching katas/ — save a kata file to check it; Ctrl-C to stop",
-                 f"正在监视 katas/:保存 kata 文件即可检查;按 Ctrl-C 退出"), style="bold")
+        ui.say(t("watching katas/ — save a kata file to check it; Ctrl-C to stop",
+                 "正在监视 katas/:保存 kata 文件即可检查;按 Ctrl-C 退出"), style="bold")
         last_scan = time.monotonic()
         # Ctrl-C sets a flag and wakes the loop (a KeyboardInterrupt raised while os.fork runs
         # its at-fork hooks would be swallowed: "Exception ignored in _releaseLock").
