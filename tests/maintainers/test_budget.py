@@ -240,3 +240,18 @@ def test_dojo_check_returns_on_an_endless_loop_with_what_it_printed(tmp_path, mo
     from dojo.progress import Progress
 
     assert Progress(project).any_cached_state(KATA) == "timeout"
+
+
+@pytest.mark.slow
+def test_dojo_show_draws_on_past_an_endless_loop(tmp_path, monkeypatch):
+    from dojo import show
+    from tests.maintainers.test_cli import copy_project
+
+    project = copy_project(tmp_path / "katas-copy")
+    shutil.copyfile(project / "solutions" / "inplace_update.py",
+                    project / "katas" / "inplace_update.py")
+    looping(project / "katas", kata="inplace_update", function="sgd_step", reference=False)
+    monkeypatch.setenv(budget.SCALE_ENV, str(1 / load().get("inplace_update").budget))
+    picture = show.make(project, "inplace_update")
+    assert "raised OutOfTime" in picture.summary, picture.summary
+    assert picture.path.is_file()
