@@ -406,7 +406,9 @@ def budget_of(item) -> float | None:
     step = step_of(item)
     if step is None:
         return None
-    override = item.config.getoption("budget", None)
+    # --budget, or pytest-timeout's --timeout when given on the command line (its ini setting
+    # times every other test)
+    override = item.config.getoption("budget", None) or item.config.getoption("timeout", None)
     if override:
         return float(override)
     from dojo.catalog import UnknownStep, load

@@ -69,8 +69,9 @@ def test_an_endless_loop_fails_with_its_line_and_the_katas_other_tests_at_once(t
 
 
 def test_the_message_is_in_chinese_too(tmp_path):
+    """(pytest-timeout's `--timeout`, given on the command line, sets the budget too.)"""
     target = looping(tmp_path / "target")
-    outcome = run_tests(ROOT, target, [KATA], lang="zh", extra=["--budget", "1"])
+    outcome = run_tests(ROOT, target, [KATA], lang="zh", extra=["--timeout", "1"])
     first = outcome.tests[0]
     assert first["state"] == "timeout"
     assert "你的代码在 1 秒内没有结束:是死循环,还是在等待输入?" in first["message"]
