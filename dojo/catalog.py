@@ -24,7 +24,7 @@ CATALOG = PACKAGE / "catalog.toml"
 TEXT_FIELDS = ("title", "concept", "why")
 # Seconds per test when neither the step (`budget = ...`) nor the catalog's top-level
 # `budget = ...` says: enough for a koan or a small training loop on a loaded machine.
-DEFAULT_BUDGET = 15.0
+DEFAULT_BUDGET = 10.0
 
 
 class UnknownStep(LookupError):

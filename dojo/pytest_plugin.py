@@ -13,7 +13,8 @@
 - time budgets (dojo/budget.py): each kata test runs under its step's `budget` from the catalog
   (`--budget SECONDS` overrides it, DOJO_BUDGET_SCALE multiplies it). Code that runs out of time
   fails with the line it was running; the step's later tests then fail at once. pytest-timeout
-  (the `timeout` ini setting) keeps timing every other test.
+  (the `timeout` ini setting) keeps timing every other test. A job of `dojo grade` has no
+  budget: the grader's own wall clock stops it, and its report says "timeout" for the kata.
 - `--dojo-stream FILE`: one JSON line per event (a phase starts, a test ends, time runs out), so
   that a supervisor (`dojo check`, `dojo watch`) knows where a run that it had to kill was.
   `--dojo-supervised`: a supervisor ends a run stuck in C code; without it the plugin does.
@@ -158,9 +159,34 @@ def is_reference_target(config) -> bool:
     return config.stash[TARGET] == (Path(config.rootpath) / "solutions").resolve()
 
 
+def _wanted_modules(config) -> set[str] | None:
+    """The kata modules that `--kata` asks for (None: no --kata, or names to be reported)."""
+    wanted = config.getoption("kata")
+    if not wanted:
+        return None
+    from dojo.catalog import UnknownStep, load
+
+    try:
+        catalog = load()
+        return {s.module for name in wanted for s in catalog.resolve(name)}
+    except (UnknownStep, Exception):  # noqa: BLE001 - pytest_collection_modifyitems says it
+        return None
+
+
 def pytest_ignore_collect(collection_path, config):
     """The maintainers' suite and the benchmarks run with the reference (`--target solutions`)
-    or when benchmarks are asked for; a learner's `pytest` runs only the katas."""
+    or when benchmarks are asked for; a learner's `pytest` runs only the katas. With `--kata`,
+    the other katas' test files are not even imported."""
+    modules = _wanted_modules(config)
+    if modules is not None and collection_path.parent.name == "tests":
+        if collection_path.name in OWN_SUITES:
+            return True
+        name = collection_path.name
+        if name.startswith("test_") and name.endswith(".py") and name[5:-3] not in modules:
+            from dojo.catalog import load
+
+            if name[5:-3] in load().modules():
+                return True
     if collection_path.name in OWN_SUITES and collection_path.parent.name == "tests":
         wants_bench = config.getoption("benchmark_only", False) or config.getoption(
             "benchmark_enable", False
@@ -401,10 +427,16 @@ def _seed_everything():
 # --- time budgets ----------------------------------------------------------------------------
 
 
+def _graded(config) -> bool:
+    """A job of `dojo grade`: its grader's plugin is loaded beside this one."""
+    return config.pluginmanager.has_plugin("dojo.grade.childplugin")
+
+
 def budget_of(item) -> float | None:
-    """Seconds each phase of this kata test may run (None: not a kata test, no budget)."""
+    """Seconds each phase of this kata test may run (None: no budget: not a kata test, or a
+    job of the grader, whose own wall clock decides; its reports say "timeout" for the kata)."""
     step = step_of(item)
-    if step is None:
+    if step is None or _graded(item.config):
         return None
     # --budget, or pytest-timeout's --timeout when given on the command line (its ini setting
     # times every other test)
@@ -441,9 +473,7 @@ def _emit(config, **event) -> None:
 def _supervised(config) -> bool:
     """Whether a supervising process ends a stuck run: a dojo command's child says so; the
     grader's job has its own wall clock (its plugin is loaded beside this one)."""
-    return bool(config.getoption("dojo_supervised", False)) or config.pluginmanager.has_plugin(
-        "dojo.grade.childplugin"
-    )
+    return bool(config.getoption("dojo_supervised", False)) or _graded(config)
 
 
 def _real_stderr_fd(config) -> int:
