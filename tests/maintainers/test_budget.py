@@ -191,9 +191,11 @@ def test_dojo_stops_a_kata_stuck_in_c_and_every_other_kata_keeps_its_state(tmp_p
     from tests.maintainers.test_cli import copy_project
 
     project = copy_project(tmp_path / "katas-copy")
-    for slow in ("mnist", "train_eval_mode"):  # seconds of training each: "no tests" here
-        (project / "tests" / f"test_{slow}.py").unlink()
     solved = "custom_optimizer"  # after the stuck kata in the teaching order
+    kept = {KATA, solved, "inplace_update", "reduction_lr"}  # the others: "no tests", quicker
+    for path in (project / "tests").glob("test_*.py"):
+        if path.stem[5:] not in kept:
+            path.unlink()
     shutil.copyfile(project / "solutions" / f"{solved}.py", project / "katas" / f"{solved}.py")
     shutil.copyfile(project / "solutions" / f"{KATA}.py", project / "katas" / f"{KATA}.py")
     looping(project / "katas", body="sum(range(10 ** 15))", reference=False)
@@ -209,8 +211,7 @@ def test_dojo_stops_a_kata_stuck_in_c_and_every_other_kata_keeps_its_state(tmp_p
     assert "solved" in rows[solved], listed  # checked by a second child, after the stuck one
     for step in ids:
         if step not in (KATA, solved):
-            assert ("no tests" if step in ("mnist", "train_eval_mode") else "not started") in (
-                rows[step]), listed
+            assert ("not started" if step in kept else "no tests") in rows[step], listed
 
     assert main(["check", KATA, "--lang", "en"]) == 1
     out = capsys.readouterr().out
@@ -234,7 +235,7 @@ def test_dojo_check_returns_on_an_endless_loop_with_what_it_printed(tmp_path, mo
     assert main(["check", KATA, "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert f"! timed out  {KATA}" in out, out
-    assert "your code did not finish within 1.5 s" in out
+    assert f"your code did not finish within {load().get(KATA).budget * 0.1:g} s" in out
     assert f"line {line_of(project / 'katas' / f'{KATA}.py', 'while True')} of katas/" in out
     assert "What your code printed during this test:" in out
     assert "| looking for the tail" in out
