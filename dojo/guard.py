@@ -77,10 +77,10 @@ def _forget_other_tests(project: Path) -> None:
     for name in [n for n in sys.modules if n == "tests" or n.startswith("tests.")]:
         where = getattr(sys.modules[name], "__file__", None)
         try:
-            inside = where is not None and tests in Path(where).resolve().parents
+            ours = where is not None and tests in Path(where).resolve().parents
         except (OSError, ValueError):
-            inside = False
-        if not inside and not (where and Path(where).resolve().parent == tests):
+            ours = False
+        if not ours:
             del sys.modules[name]
 
 
