@@ -657,8 +657,15 @@ def _main(argv: list[str], word: str | None) -> int:
     wants_all = word not in BUILTIN or any(a in ("-h", "--help") for a in argv)
     if word is None and not any(a in ("-h", "--help") for a in argv):
         wants_all = False
-    from dojo import ui
-    from dojo.checking import DojoError
+    try:
+        from dojo import ui
+        from dojo.checking import DojoError
+    except ImportError as err:
+        line = missing_dependency(err)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 2
 
     try:
         parser = build_parser(extensions=wants_all)
