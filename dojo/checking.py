@@ -1,7 +1,9 @@
 """What `dojo list`, `check` and `watch` share: where the project is, which kata a name means,
 running a kata's tests and saying what came of it.
 
-Nothing here imports torch at import time; running tests does (through the test modules).
+Nothing here imports torch: the tests run in a child process (dojo/guard.py) that is stopped if
+the learner's code hangs where the plugin's time budget cannot interrupt it; after such a stop
+the katas not yet checked are run again in a fresh child, so that each still gets its state.
 """
 
 from __future__ import annotations
@@ -157,23 +159,78 @@ def run(project: Path, modules: list[str], steps: list[str] | None = None,
     }
 
 
+def outcome(report: dict, steps: list[str]) -> dict:
+    """A guarded child's report as a run's outcome (`tests`, `steps`, `exitcode`, `output`):
+    a child stopped or crashed gives the records it got to, the test it was in marked as
+    such, and `stopped` (the step it was in, if any)."""
+    from dojo.pytest_plugin import step_states
+
+    if not any(key in report for key in ("timeout", "crashed", "stalled")):
+        return report
+    tests = list(report.get("tests", []))
+    step = report.get("step")
+    if "crashed" in report:
+        ran = {r["step"] for r in tests}
+        step = step or next((s for s in steps if s not in ran), steps[0] if steps else None)
+        tests.append({"nodeid": report.get("nodeid") or "", "step": step, "when": "call",
+                      "state": "crashed", "message": report["crashed"], "duration": None})
+    return {
+        "exitcode": 1 if step else 3,
+        "tests": tests,
+        "steps": step_states(tests),
+        "output": report.get("stalled", ""),
+        "stopped": {"step": step},
+    }
+
+
+def run_guarded(project: Path, cat: Catalog, steps: list[Step], budget: float | None = None):
+    """Run the tests of these steps in guarded children (in this process where there is no
+    fork); the outcome of them all. A child that has to be stopped is followed by another for
+    the steps it did not reach."""
+    from dojo import guard
+
+    pending = [s for s in steps if has_tests(project, s.module)]
+    tests: list[dict] = []
+    codes, output = [5], ""
+    while pending:
+        modules = list(dict.fromkeys(s.module for s in pending))
+        whole = all(len([s for s in pending if s.module == m]) == len(cat.steps_of(m))
+                    for m in modules)
+        ids = None if whole else [s.id for s in pending]
+        if guard.can_fork():
+            report = outcome(guard.run(project, modules, ids, budget=budget),
+                             [s.id for s in pending])
+        else:
+            report = run(project, modules, ids,
+                         extra=("--budget", str(budget)) if budget else ())
+        tests += report.get("tests", [])
+        codes.append(int(report.get("exitcode", 5)))
+        output = report.get("output", "") or output
+        stopped = report.get("stopped")
+        if stopped is None:
+            break
+        reached = {r.get("step") for r in report.get("tests", [])} | {stopped.get("step")}
+        rest = [s for s in pending if s.id not in reached]
+        if len(rest) == len(pending):
+            break
+        pending = rest
+    from dojo.pytest_plugin import step_states
+
+    worst = [c for c in codes if c not in (0, 5)]
+    exitcode = max(worst) if worst else min(codes)
+    return {"exitcode": exitcode, "tests": tests, "steps": step_states(tests), "output": output}
+
+
 def record(project: Path, progress: Progress, cat: Catalog, verdicts: list[ui.Verdict]) -> None:
     for verdict in verdicts:
-        if verdict.state in ("solved", "failing", "not started", "broken"):
+        if verdict.state in ("solved", "failing", "not started", "broken", "timeout"):
             module = cat.get(verdict.step).module
             progress.record_state(verdict.step, fingerprint(project, module), verdict.state)
 
 
 def check_steps(project: Path, cat: Catalog, steps: list[Step], progress: Progress):
     """Check these steps (one test run per module); their verdicts, recorded in progress."""
-    verdicts = []
-    by_module: dict[str, list[Step]] = {}
-    for step in steps:
-        by_module.setdefault(step.module, []).append(step)
-    for module, mine in by_module.items():
-        whole = len(mine) == len(cat.steps_of(module))
-        outcome = run(project, [module], None if whole else [s.id for s in mine])
-        verdicts += ui.verdicts_from(outcome, [s.id for s in mine])
+    verdicts = ui.verdicts_from(run_guarded(project, cat, steps), [s.id for s in steps])
     record(project, progress, cat, verdicts)
     return verdicts
 
@@ -195,9 +252,8 @@ def states(project: Path, cat: Catalog, progress: Progress, *, fresh: bool = Fal
         else:
             result.update(cached)
     if stale:
-        outcome = run(project, stale)
-        steps = [s.id for m in stale for s in cat.steps_of(m)]
-        verdicts = ui.verdicts_from(outcome, steps)
+        steps = [s for m in stale for s in cat.steps_of(m)]
+        verdicts = ui.verdicts_from(run_guarded(project, cat, steps), [s.id for s in steps])
         record(project, progress, cat, verdicts)
         result.update({v.step: v.state for v in verdicts})
     return {s.id: result.get(s.id, "no tests") for s in cat.steps}
@@ -261,11 +317,13 @@ def show_verdict(project: Path, cat: Catalog, progress: Progress, verdict: ui.Ve
     if verdict.state == "not started":
         ui.say(t(f"  Open {path} and replace the TODOs with your code.",
                  f"  打开 {path},用你的代码替换 TODO。"))
-    if verdict.test and verdict.state in ("failing", "broken"):
+    if verdict.test and verdict.state in ("failing", "broken", "timeout", "crashed"):
         ui.say(f"  {verdict.test}", style="dim")
     if verdict.message:  # indented by hand: a Padding would crop long (or Chinese) lines
         ui.say("\n".join("  " + line for line in verdict.message.splitlines()))
-    if verdict.state in ("failing", "not started"):
+    if verdict.output:
+        show_output(verdict.output)
+    if verdict.state in ("failing", "not started", "timeout"):
         total = len(hints(step))
         used = progress.hints_used(step.id)
         if total and used < total:
@@ -274,6 +332,30 @@ def show_verdict(project: Path, cat: Catalog, progress: Progress, verdict: ui.Ve
         else:
             ui.say(t(f"  The idea behind it: dojo explain {step.id}",
                      f"  背后的概念:dojo explain {step.id}"), style="cyan")
+
+
+OUTPUT_SHOWN = 20  # lines of what the learner's code printed
+
+
+def show_output(output: str) -> None:
+    """What the learner's code printed during the test, labelled as theirs (the last lines)."""
+    lines = output.rstrip("\n").splitlines()
+    if lines and lines[0].startswith("[... ") and lines[0].endswith(" earlier lines ...]"):
+        earlier = int("".join(ch for ch in lines[0] if ch.isdigit()) or 0)
+        lines = lines[1:]
+    else:
+        earlier = 0
+    if len(lines) > OUTPUT_SHOWN:
+        earlier += len(lines) - OUTPUT_SHOWN
+        lines = lines[-OUTPUT_SHOWN:]
+    if earlier:
+        label = t(f"  What your code printed during this test (the last {len(lines)} lines; "
+                  f"{earlier} earlier ones not shown):",
+                  f"  你的代码在这个测试中打印的内容(最后 {len(lines)} 行;前面 {earlier} 行未显示):")
+    else:
+        label = t("  What your code printed during this test:", "  你的代码在这个测试中打印的内容:")
+    ui.say(label, style="dim")
+    ui.say("\n".join("  | " + line for line in lines))
 
 
 def offer_next(cat: Catalog, step: Step | None, *, watching: bool = False) -> None:

@@ -5,7 +5,9 @@
     dojo watch [KATA]    re-check the kata you are editing on every save
     dojo hint [KATA]     the next hint (--all: every hint so far)
     dojo explain [KATA]  the concept, the article it comes from, why it matters
-    dojo reset KATA      the shipped stub back (your file is kept as a backup)
+    dojo reset KATA      the shipped stub back (your file is kept as a backup); for a koans
+                         group, only that group's functions
+    dojo restore KATA    the latest backup back (--list: every backup; N: the N-th)
     dojo show [KATA]     a picture of the pitfall (a PNG)
 
 Every command takes `--lang en|zh` (default: `DOJO_LANG`, else the locale).
@@ -25,14 +27,13 @@ import importlib.util
 import os
 import re
 import sys
-import time
 from pathlib import Path
 
 from dojo import i18n
 from dojo.i18n import t
 
 EXTENSIONS = ("dojo.grade", "dojo.notebook", "dojo.workspace")
-BUILTIN = ("list", "check", "watch", "hint", "explain", "reset", "show")
+BUILTIN = ("list", "check", "watch", "hint", "explain", "reset", "restore", "show")
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -240,7 +241,6 @@ def cmd_explain(args) -> int:
 
     from dojo import checking as ck
     from dojo import ui
-    from dojo.catalog import read
 
     project = ck.locate_project(allow_missing_katas=True)
     cat = ck.catalog()
@@ -259,26 +259,27 @@ def cmd_explain(args) -> int:
             ui.say(label, style="bold underline")
             ui.say(_styled(_paragraphs(body)))
             ui.say("")
-    article = step.article or {}
-    if article.get("title") or step.snippet:
+    title, about = step.article_text("title"), step.article_text("about")
+    if title or step.snippet:
         ui.say(t("Where it comes from", "出处"), style="bold underline")
-        if article.get("title"):
-            who = f" ({article['author']})" if article.get("author") else ""
-            ui.say(t(f"Article: {article['title']}{who}", f"文章:{article['title']}{who}"))
-            if article.get("about"):
-                ui.say(t(f"  about: {article['about']}", f"  内容:{article['about']}"), style="dim")
-            if article.get("url"):  # sources outside the five articles (issue 14)
-                ui.say(f"  {article['url']}", style="dim")
+        if title:
+            author = step.article.get("author")
+            who = f" ({author})" if author else ""
+            ui.say(t(f"Article: {title}{who}", f"文章:{title}{who}"))
+            if about:
+                ui.say(_styled(t(f"  about: {about}", f"  内容:{about}")), style="dim")
+            url = step.article.get("url")
+            if url:  # sources outside the five articles (issue 14)
+                ui.say(f"  {url}", style="dim")
         if step.snippet:
             ui.say(t("The snippet:", "代码片段:"))
             ui.say(ui.indent(step.snippet, "    "), style="cyan")
         ui.say("")
-    try:
-        pitfalls = read().get("kata", {}).get(step.id, {}).get("pitfalls", [])
-    except Exception:  # noqa: BLE001
-        pitfalls = []
-    if pitfalls:
-        ui.say(t("Pitfalls its tests catch: ", "测试会抓住的陷阱:") + ", ".join(pitfalls))
+    if step.pitfalls:
+        ui.say(t("Pitfalls its tests catch", "测试会抓住的陷阱"), style="bold underline")
+        for name in step.pitfalls:
+            ui.say(_styled(f"  • {step.pitfall(name)}"))
+        ui.say("")
     used, total = progress.hints_used(step.id), len(ck.hints(step))
     ui.say(t(f"Check: dojo check {step.id}   Hints: dojo hint {step.id} ({used}/{total} used)"
              f"   Picture: dojo show {step.id}",
@@ -300,16 +301,14 @@ def cmd_reset(args) -> int:
     except (OSError, ValueError) as err:
         raise ck.DojoError(t(f"the shipped stubs cannot be read ({err}): reinstall the package.",
                              f"无法读取随包发布的原始文件({err}):请重新安装。")) from None
+    group = None
     if args.all:
         modules = list(pristine)
     elif args.kata:
         steps = ck.resolve(cat, args.kata)
         modules = list(dict.fromkeys(s.module for s in steps))
         if len(steps) == 1 and steps[0].is_group:
-            ui.note(t(f"note: {steps[0].id} lives in katas/{steps[0].module}.py with other "
-                      f"groups; the whole file is reset.",
-                      f"提示:{steps[0].id} 与其他组同在 katas/{steps[0].module}.py 中;"
-                      f"整个文件都会被重置。"))
+            group = steps[0]
     else:
         raise ck.DojoError(t("which kata? `dojo reset KATA` (or `dojo reset --all`).",
                              "哪个 kata?`dojo reset KATA`(或 `dojo reset --all`)。"))
@@ -321,18 +320,43 @@ def cmd_reset(args) -> int:
                        f"这个版本的包里没有 {module} 的原始文件:请更新(git pull;pip install -e .)。"))
             code = 2
             continue
-        code = max(code, _reset_one(project, progress, module, pristine[module]))
+        if group is not None:
+            code = max(code, _reset_group(project, progress, group, pristine[module]))
+        else:
+            code = max(code, _reset_one(project, progress, module, pristine[module]))
     progress.save()
     return code
+
+
+def _write_kata(project: Path, progress, module: str, text: str, done_en: str, done_zh: str,
+                fresh_en: str, fresh_zh: str) -> int:
+    """Write a kata file through dojo.backups (what was there is backed up first) and say so."""
+    from dojo import backups, ui
+
+    shown = f"katas/{module}.py"
+    try:
+        backup = backups.replace(project, module, text)
+    except backups.BackupError as err:
+        ui.error(t(f"could not back up or write {shown} ({err}): it was left as it is.",
+                   f"无法备份或写入 {shown}({err}):文件保持原样。"))
+        return 2
+    if backup is None:
+        ui.say(t(fresh_en, fresh_zh), style="green")
+        return 0
+    progress.record_backup(module, backup)
+    where = backup.relative_to(project)
+    ui.say(t(f"{done_en}; your version is saved as {where} (`dojo restore {module}` brings it "
+             f"back)",
+             f"{done_zh};你的版本保存在 {where}(`dojo restore {module}` 可以恢复)"),
+           style="green")
+    return 0
 
 
 def _reset_one(project: Path, progress, module: str, stub: str) -> int:
     from dojo import ui
 
-    katas = project / "katas"
-    path = katas / f"{module}.py"
+    path = project / "katas" / f"{module}.py"
     shown = f"katas/{module}.py"
-    backup = None
     if path.exists():
         try:
             mine = path.read_bytes()
@@ -344,39 +368,97 @@ def _reset_one(project: Path, progress, module: str, stub: str) -> int:
             ui.say(t(f"{shown} is already the shipped stub: nothing to do.",
                      f"{shown} 已经是原始文件:无需重置。"))
             return 0
-        folder = project / ".dojo" / "backups"
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        backup = folder / f"{module}-{stamp}.py"
-        n = 1
-        while backup.exists():
-            backup = folder / f"{module}-{stamp}-{n}.py"
-            n += 1
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            backup.write_bytes(mine)
-            if backup.read_bytes() != mine:
-                raise OSError("the copy differs")
-        except OSError as err:
-            ui.error(t(f"could not back up {shown} ({err}): it was left as it is.",
-                       f"无法备份 {shown}({err}):文件保持原样。"))
-            return 2
-        progress.record_backup(module, backup)
+    return _write_kata(project, progress, module, stub,
+                       f"{shown} is the shipped stub again", f"{shown} 已恢复为原始文件",
+                       f"{shown} was missing: the shipped stub is back.",
+                       f"{shown} 不存在:已写回原始文件。")
+
+
+def _reset_group(project: Path, progress, step, stub: str) -> int:
+    """Reset one group's functions in a shared module (a koans group), nothing else."""
+    from dojo import backups, ui
+
+    module = step.module
+    path = project / "katas" / f"{module}.py"
+    shown = f"katas/{module}.py"
+    if not path.exists():
+        return _reset_one(project, progress, module, stub)
     try:
-        katas.mkdir(parents=True, exist_ok=True)
-        tmp = katas / f".{module}.py.dojo-tmp"
-        tmp.write_text(stub, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as err:
-        ui.error(t(f"could not write {shown} ({err}).", f"无法写入 {shown}({err})。"))
+        mine = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        ui.error(t(f"cannot read {shown} ({err}): nothing was changed.",
+                   f"无法读取 {shown}({err}):没有做任何修改。"))
         return 2
-    if backup is not None:
-        where = backup.relative_to(project)
-        ui.say(t(f"{shown} is the shipped stub again; your version is saved as {where}",
-                 f"{shown} 已恢复为原始文件;你的版本保存在 {where}"), style="green")
-    else:
-        ui.say(t(f"{shown} was missing: the shipped stub is back.",
-                 f"{shown} 不存在:已写回原始文件。"), style="green")
-    return 0
+    try:
+        text = backups.reset_functions(mine, stub, step.functions)
+    except backups.NotParsed as err:
+        ui.error(t(f"{shown} does not parse (line {err.line}: {err}), so {step.id}'s functions "
+                   f"cannot be told apart: fix that line, or reset the whole file with "
+                   f"`dojo reset {module}` (your file is backed up).",
+                   f"{shown} 无法解析(第 {err.line} 行:{err}),分不出 {step.id} 的函数:请修正这一行,"
+                   f"或者用 `dojo reset {module}` 重置整个文件(你的文件会备份)。"))
+        return 2
+    names = ", ".join(step.functions)
+    if text == mine:
+        ui.say(t(f"{step.id}'s functions in {shown} are already the shipped stub: nothing to do.",
+                 f"{shown} 中 {step.id} 的函数已经是原始版本:无需重置。"))
+        return 0
+    return _write_kata(project, progress, module, text,
+                       f"{step.id} is reset in {shown} ({names}); the rest of the file is as "
+                       f"it was",
+                       f"{shown} 中的 {step.id} 已重置({names});文件的其余部分保持不变",
+                       "", "")
+
+
+def cmd_restore(args) -> int:
+    from dojo import backups
+    from dojo import checking as ck
+    from dojo import ui
+    from dojo.progress import Progress
+
+    project = ck.locate_project(allow_missing_katas=True)
+    cat = ck.catalog()
+    module = ck.resolve(cat, args.kata)[0].module
+    found = backups.backups(project, module)
+    shown = f"katas/{module}.py"
+    if not found:
+        raise ck.DojoError(t(f"no backup of {shown} yet (`dojo reset` makes one).",
+                             f"{shown} 还没有备份(`dojo reset` 会生成备份)。"), 1)
+    if args.list:
+        ui.say(t(f"Backups of {shown}, newest first (`dojo restore {module} N` brings back "
+                 f"number N):",
+                 f"{shown} 的备份,最新的在前(`dojo restore {module} N` 恢复第 N 个):"),
+               style="bold")
+        for i, backup in enumerate(found, 1):
+            size = backup.path.stat().st_size
+            ui.say(f"{i:>3}  {backup.when}  {backup.path.relative_to(project)}  "
+                   + t(f"({size} bytes)", f"({size} 字节)"))
+        return 0
+    number = args.number or 1
+    if not 1 <= number <= len(found):
+        raise ck.DojoError(t(f"there are {len(found)} backups of {shown}: pick 1 to "
+                             f"{len(found)} (`dojo restore {module} --list` shows them).",
+                             f"{shown} 共有 {len(found)} 个备份:请选 1 到 {len(found)}"
+                             f"(`dojo restore {module} --list` 会列出它们)。"))
+    chosen = found[number - 1]
+    try:
+        data = chosen.path.read_bytes()
+    except OSError as err:
+        raise ck.DojoError(t(f"cannot read {chosen.path} ({err}).",
+                             f"无法读取 {chosen.path}({err})。")) from None
+    path = project / "katas" / f"{module}.py"
+    if path.exists() and path.read_bytes() == data:
+        ui.say(t(f"{shown} is already the same as the backup of {chosen.when}: nothing to do.",
+                 f"{shown} 与 {chosen.when} 的备份相同:无需恢复。"))
+        return 0
+    progress = Progress(project, warn=ui.note)
+    code = _write_kata(project, progress, module, data,
+                       f"{shown} is back as it was at {chosen.when}",
+                       f"{shown} 已恢复为 {chosen.when} 的版本",
+                       f"{shown} is back as it was at {chosen.when}.",
+                       f"{shown} 已恢复为 {chosen.when} 的版本。")
+    progress.save()
+    return code
 
 
 def cmd_show(args) -> int:
@@ -486,9 +568,10 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--poll", action="store_true",
                    help=t("poll for changes (for file systems without change events)",
                           "轮询文件变化(用于没有文件事件的文件系统)"))
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                   help=t("stop a check that runs longer than this (default 60)",
-                          "检查超过这么多秒就停止(默认 60)"))
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help=t("seconds each test may run before your code is stopped (default: "
+                          "each kata's budget from the catalog)",
+                          "每个测试最多运行的秒数,超过就停止你的代码(默认:目录中每个 kata 的时间预算)"))
     p = add("hint", cmd_hint, "the next hint for a kata (progressive)", "一个 kata 的下一条提示(逐步深入)")
     p.add_argument("kata", nargs="?", help=kata_help)
     p.add_argument("--all", action="store_true",
@@ -502,6 +585,13 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true",
                    help=t("reset every kata (e.g. when katas/ is gone)",
                           "重置所有 kata(例如 katas/ 不见了时)"))
+    p = add("restore", cmd_restore, "bring back a backup of a kata file (what is there is "
+            "backed up first)", "恢复 kata 文件的备份(当前文件会先备份)")
+    p.add_argument("kata", help=t("the kata", "kata 名称"))
+    p.add_argument("number", nargs="?", type=int, default=None, metavar="N",
+                   help=t("which backup: 1 is the latest (default)", "第几个备份:1 为最新(默认)"))
+    p.add_argument("--list", action="store_true",
+                   help=t("list the backups, newest first", "列出备份,最新的在前"))
     p = add("show", cmd_show, "a picture of the pitfall (PNG under .dojo/show/)",
             "陷阱的图示(PNG,保存在 .dojo/show/)")
     p.add_argument("kata", nargs="?", help=kata_help)
@@ -528,15 +618,57 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+# What `pip install -e .` brings (import names); one missing is said in one line.
+DEPENDENCIES = ("rich", "pytest", "torch", "torchvision", "hypothesis", "watchfiles", "tqdm",
+                "matplotlib", "numpy", "tomli", "pytest_benchmark", "pytest_timeout")
+RUN_TESTS = ("list", "check", "watch", "show", "train", None)  # None: plain `dojo`
+
+
+def missing_dependency(err: ImportError | None = None, word: str | None = "") -> str | None:
+    """One line saying how to install what is missing, or None. From an ImportError, or (no
+    error) by looking for what the command `word` needs before it runs."""
+    if err is not None:
+        name = (getattr(err, "name", None) or "").split(".")[0]
+        if name not in DEPENDENCIES:
+            return None
+    else:
+        needed = ["rich"] + (["pytest", "hypothesis", "torch"] if word in RUN_TESTS else [])
+        name = next((n for n in needed if importlib.util.find_spec(n) is None), None)
+        if name is None:
+            return None
+    return t(f"dojo needs its dependencies, and `{name}` is not installed: run "
+             f"`pip install -e .` in the project's folder (or `pip install pytorch-pitfall-katas`).",
+             f"dojo 需要它的依赖,而 `{name}` 没有安装:请在项目文件夹中运行 `pip install -e .`"
+             f"(或 `pip install pytorch-pitfall-katas`)。")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.set_lang(_lang_from(argv))
     word = _command_word(argv)
+    try:
+        line = missing_dependency(word=word)
+    except (ImportError, ValueError):
+        line = None
+    if line is not None and not any(a in ("-h", "--help") for a in argv):
+        print(line, file=sys.stderr)
+        return 2
+    return _main(argv, word)
+
+
+def _main(argv: list[str], word: str | None) -> int:
     wants_all = word not in BUILTIN or any(a in ("-h", "--help") for a in argv)
     if word is None and not any(a in ("-h", "--help") for a in argv):
         wants_all = False
-    from dojo import ui
-    from dojo.checking import DojoError
+    try:
+        from dojo import ui
+        from dojo.checking import DojoError
+    except ImportError as err:
+        line = missing_dependency(err)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 2
 
     try:
         parser = build_parser(extensions=wants_all)
@@ -560,6 +692,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as err:  # noqa: BLE001 - a learner sees one line, not a traceback
+        line = missing_dependency(err) if isinstance(err, ImportError) else None
+        if line is not None:
+            ui.error(line)
+            return 2
         if os.environ.get("DOJO_DEBUG"):
             raise
         ui.error(t(f"dojo: internal error: {type(err).__name__}: {err} "

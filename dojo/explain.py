@@ -127,11 +127,42 @@ KNOWN = [
         "把同一个 loader 设为 `num_workers=0` 再运行,错误就会出现在主进程里,print() 和调试器都能用。",
     ),
     (
+        r"^SystemExit\b",
+        "`exit()` or `sys.exit()` ends the whole program: a kata function must return its "
+        "result (or raise an exception that says what is wrong), never exit.",
+        "`exit()` 或 `sys.exit()` 会结束整个程序:kata 函数应当返回结果(或抛出说明问题的异常),"
+        "而不是退出。",
+    ),
+    (
+        r"reading from stdin while output is captured",
+        "`input()` (or another read of stdin) in a kata function: the tests call your function "
+        "with its arguments and cannot type for it. Take the data from the parameters and "
+        "remove the `input()`.",
+        "kata 函数里调用了 `input()`(或其他读取标准输入的操作):测试只会带着参数调用你的函数,"
+        "没法替你输入。请从参数获取数据,并删掉 `input()`。",
+    ),
+    (
         r"maximum recursion depth",
         "Infinite recursion: a function calls itself without end.",
         "无限递归:某个函数不停地调用自己。",
     ),
 ]
+
+
+def describe(err: BaseException) -> str:
+    """An exception as a person would say it: `ValueError: bad shape`, and for one without a
+    message `ValueError (with no message)`, `SystemExit (exit() with no message)`."""
+    kind = type(err).__name__
+    if isinstance(err, SystemExit):
+        code = err.code
+        if code is None or code == "":
+            return t("SystemExit (exit() or sys.exit() with no message)",
+                     "SystemExit(调用了 exit() 或 sys.exit(),没有附带信息)")
+        return f"SystemExit: {code}"
+    text = str(err)
+    if not text.strip():
+        return t(f"{kind} (with no message)", f"{kind}(没有附带信息)")
+    return f"{kind}: {text}"
 
 
 def explain(error_text: str) -> str | None:

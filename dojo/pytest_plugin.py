@@ -8,14 +8,26 @@
 - the `kata` fixture: the module under test, loaded from the target on first use, so that a
   missing or broken file fails its own kata's tests (with file, line and error) and no other.
 - reports that teach: a kata not started says so in one line; a learner's exception is shown
-  with the line it came from and, for PyTorch's well-known errors, what it means.
-- a last line with the katas solved.
+  with the line it came from and, for PyTorch's well-known errors, what it means; a syntax error
+  with its line and a caret.
+- time budgets (dojo/budget.py): each kata test runs under its step's `budget` from the catalog
+  (`--budget SECONDS` overrides it, DOJO_BUDGET_SCALE multiplies it). Code that runs out of time
+  fails with the line it was running; the step's later tests then fail at once. pytest-timeout
+  (the `timeout` ini setting) keeps timing every other test. A job of `dojo grade` has no
+  budget: the grader's own wall clock stops it, and its report says "timeout" for the kata.
+- `--dojo-stream FILE`: one JSON line per event (a phase starts, a test ends, time runs out), so
+  that a supervisor (`dojo check`, `dojo watch`) knows where a run that it had to kill was.
+  `--dojo-supervised`: a supervisor ends a run stuck in C code; without it the plugin does.
+- kata tests run in the catalog's teaching order; the last line above pytest's closing summary
+  says how many katas are solved and which is next.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
+import os
 import random
 import sys
 import traceback
@@ -24,18 +36,28 @@ from pathlib import Path
 
 import pytest
 
+from dojo import budget as budgets
 from dojo import i18n
-from dojo.explain import explain
+from dojo.explain import describe, explain
 from dojo.i18n import t
 
 TARGET = pytest.StashKey[Path]()
 MODULES = pytest.StashKey[dict]()
 RECORDS = pytest.StashKey[list]()
+TIMED_OUT = pytest.StashKey[dict]()  # step -> (seconds, Where or None, its file as shown)
+STREAM = pytest.StashKey[object]()
+STACKS = pytest.StashKey[object]()  # where faulthandler writes the stacks of a stuck test
+PHASES = pytest.StashKey[dict]()  # on an item: when -> its Budget
 OWN_SUITES = ("maintainers", "benchmarks")
+OUTPUT_LINES = 40  # of what the learner's code printed, kept in a record (the last lines)
 
 
 class KataBroken(Exception):
     """The learner's file is missing, does not import, or lacks a function the kata asks for."""
+
+
+class AfterTimeout(Exception):
+    """A test not run because an earlier test of its step ran out of time."""
 
 
 # --- options and configuration ---------------------------------------------------------------
@@ -58,6 +80,18 @@ def pytest_addoption(parser):
     )
     group.addoption("--lang", choices=i18n.LANGS, default=None, help="language of the messages")
     group.addoption("--dojo-report", default=None, metavar="FILE", help="write a JSON report")
+    group.addoption(
+        "--budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds each kata test may run (default: the catalog's budget of its kata, times "
+        "DOJO_BUDGET_SCALE)",
+    )
+    group.addoption("--dojo-stream", default=None, metavar="FILE",
+                    help="append one JSON line per test event (for a supervising process)")
+    group.addoption("--dojo-supervised", action="store_true", default=False,
+                    help="a supervising process ends a run stuck in C code (no hard exit here)")
 
 
 def resolve_target(raw: str, config) -> Path:
@@ -82,6 +116,10 @@ def pytest_configure(config):
     config.stash[TARGET] = resolve_target(config.getoption("target"), config)
     config.stash[MODULES] = {}
     config.stash[RECORDS] = []
+    config.stash[TIMED_OUT] = {}
+    stream = config.getoption("dojo_stream")
+    config.stash[STREAM] = open(stream, "a", encoding="utf-8", buffering=1) if stream else None
+    config.stash[STACKS] = open(stream + ".stacks", "w", encoding="utf-8") if stream else None
     config.pluginmanager.register(_Recorder(config), f"dojo-recorder-{id(config)}")
     for line in (
         "gpu: needs CUDA (skipped with a reason when there is none)",
@@ -121,9 +159,34 @@ def is_reference_target(config) -> bool:
     return config.stash[TARGET] == (Path(config.rootpath) / "solutions").resolve()
 
 
+def _wanted_modules(config) -> set[str] | None:
+    """The kata modules that `--kata` asks for (None: no --kata, or names to be reported)."""
+    wanted = config.getoption("kata")
+    if not wanted:
+        return None
+    from dojo.catalog import UnknownStep, load
+
+    try:
+        catalog = load()
+        return {s.module for name in wanted for s in catalog.resolve(name)}
+    except (UnknownStep, Exception):  # noqa: BLE001 - pytest_collection_modifyitems says it
+        return None
+
+
 def pytest_ignore_collect(collection_path, config):
     """The maintainers' suite and the benchmarks run with the reference (`--target solutions`)
-    or when benchmarks are asked for; a learner's `pytest` runs only the katas."""
+    or when benchmarks are asked for; a learner's `pytest` runs only the katas. With `--kata`,
+    the other katas' test files are not even imported."""
+    modules = _wanted_modules(config)
+    if modules is not None and collection_path.parent.name == "tests":
+        if collection_path.name in OWN_SUITES:
+            return True
+        name = collection_path.name
+        if name.startswith("test_") and name.endswith(".py") and name[5:-3] not in modules:
+            from dojo.catalog import load
+
+            if name[5:-3] in load().modules():
+                return True
     if collection_path.name in OWN_SUITES and collection_path.parent.name == "tests":
         wants_bench = config.getoption("benchmark_only", False) or config.getoption(
             "benchmark_enable", False
@@ -166,6 +229,7 @@ def pytest_collection_modifyitems(session, config, items):
         if dropped:
             config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+    _teaching_order(items)
     if any(i.get_closest_marker("gpu") for i in items):
         import torch
 
@@ -176,6 +240,26 @@ def pytest_collection_modifyitems(session, config, items):
             for item in items:
                 if item.get_closest_marker("gpu"):
                     item.add_marker(skip)
+
+
+def _teaching_order(items) -> None:
+    """Kata tests first, in the catalog's order of their steps (koans_references first), each
+    step's tests in their file's order; every other test after them, in its own order."""
+    steps = [step_of(i) for i in items]
+    if not any(steps):
+        return
+    try:
+        from dojo.catalog import load
+
+        position = {s.id: s.position for s in load().steps}
+    except Exception:  # noqa: BLE001 - a broken catalog must not stop a run
+        return
+    last = len(position)
+    keyed = sorted(
+        range(len(items)),
+        key=lambda k: (0, position.get(steps[k], last), k) if steps[k] else (1, 0, k),
+    )
+    items[:] = [items[k] for k in keyed]
 
 
 # --- the module under test -------------------------------------------------------------------
@@ -194,7 +278,7 @@ def _load(config, name: str):
     cache = config.stash[MODULES]
     if name in cache:
         found = cache[name]
-        if isinstance(found, KataBroken):
+        if isinstance(found, (KataBroken, AfterTimeout)):
             raise found.with_traceback(None)  # a fresh traceback: re-raising the cached one grows it on every raise
         return found
     path = config.stash[TARGET] / f"{name}.py"
@@ -203,6 +287,13 @@ def _load(config, name: str):
         module = _import_file(path, rel, name)
     except KataBroken as err:
         cache[name] = err
+        raise
+    except budgets.OutOfTime:  # its top level does not finish: no later test imports it again
+        cache[name] = AfterTimeout(t(
+            f"not run: importing {rel} ran out of time in an earlier test; code at the top "
+            f"level of a kata file runs on import: keep it inside functions.",
+            f"未运行:在前面的测试中导入 {rel} 已经超时;kata 文件顶层的代码会在导入时执行,"
+            f"请把它放进函数里。"))
         raise
     cache[name] = module
     return module
@@ -225,30 +316,44 @@ def _import_file(path: Path, rel: str, name: str):
         spec.loader.exec_module(module)
     except SyntaxError as err:
         sys.modules.pop(module_name, None)
-        raise KataBroken(
-            t(
-                f"{rel}, line {err.lineno}: SyntaxError: {err.msg}. The file does not import, "
-                f"so none of its tests can run; the other katas are not affected.",
-                f"{rel} 第 {err.lineno} 行:SyntaxError:{err.msg}。文件无法导入,它的测试都无法运行;"
-                f"其他 kata 不受影响。",
-            )
-        ) from None
+        raise KataBroken(syntax_error(err, rel)) from None
     except BaseException as err:  # noqa: BLE001 - exit() at import must not stop the run
         sys.modules.pop(module_name, None)
-        if isinstance(err, KeyboardInterrupt):
+        if isinstance(err, (KeyboardInterrupt, budgets.OutOfTime)):
             raise
         line = _line_in(err, path)
         where = t(f"{rel}, line {line}", f"{rel} 第 {line} 行") if line else rel
-        kind = type(err).__name__
         raise KataBroken(
             t(
-                f"{where}: importing the file raised {kind}: {err}. Code at the top level of a "
-                f"kata file runs on import; keep it inside functions.",
-                f"{where}:导入文件时抛出 {kind}:{err}。kata 文件顶层的代码会在导入时执行,"
+                f"{where}: importing the file raised {describe(err)}. Code at the top level of "
+                f"a kata file runs on import; keep it inside functions.",
+                f"{where}:导入文件时抛出 {describe(err)}。kata 文件顶层的代码会在导入时执行,"
                 f"请把它放进函数里。",
             )
         ) from None
     return module
+
+
+def syntax_error(err: SyntaxError, rel: str) -> str:
+    """A syntax error as Python shows it: where, what, the line and a caret under the spot."""
+    kind = type(err).__name__
+    lines = [t(f"{rel}, line {err.lineno}: {kind}: {err.msg}",
+               f"{rel} 第 {err.lineno} 行:{kind}:{err.msg}")]
+    text = (err.text or "").rstrip("\r\n").expandtabs(8)
+    if text.strip():
+        code = text.lstrip()
+        lines.append("    " + code)
+        if err.offset and err.offset > 0:
+            start = max(err.offset - 1 - (len(text) - len(code)), 0)
+            width = 1
+            if err.end_offset and err.end_lineno == err.lineno and err.end_offset > err.offset:
+                width = err.end_offset - err.offset
+            width = max(1, min(width, len(code) - start))
+            lines.append("    " + " " * min(start, len(code)) + "^" * width)
+    lines.append(t("The file does not import, so none of its tests can run; the other katas "
+                   "are not affected.",
+                   "文件无法导入,它的测试都无法运行;其他 kata 不受影响。"))
+    return "\n".join(lines)
 
 
 def _line_in(err: BaseException, path: Path) -> int | None:
@@ -319,11 +424,173 @@ def _seed_everything():
     yield
 
 
+# --- time budgets ----------------------------------------------------------------------------
+
+
+def _graded(config) -> bool:
+    """A job of `dojo grade`: its grader's plugin is loaded beside this one."""
+    return config.pluginmanager.has_plugin("dojo.grade.childplugin")
+
+
+def budget_of(item) -> float | None:
+    """Seconds each phase of this kata test may run (None: no budget: not a kata test, or a
+    job of the grader, whose own wall clock decides; its reports say "timeout" for the kata)."""
+    step = step_of(item)
+    if step is None or _graded(item.config):
+        return None
+    # --budget, or pytest-timeout's --timeout when given on the command line (its ini setting
+    # times every other test)
+    override = item.config.getoption("budget", None) or item.config.getoption("timeout", None)
+    if override:
+        return float(override)
+    from dojo.catalog import UnknownStep, load
+
+    try:
+        catalog = load()
+    except Exception:  # noqa: BLE001 - a broken catalog must not stop a run
+        from dojo.catalog import DEFAULT_BUDGET
+
+        return DEFAULT_BUDGET * budgets.scale()
+    try:
+        seconds = catalog.get(step).budget_for(slow=item.get_closest_marker("slow") is not None)
+    except UnknownStep:
+        seconds = catalog.budget
+    return seconds * budgets.scale()
+
+
+def _emit(config, **event) -> None:
+    """One line of the stream (`--dojo-stream`), if there is one."""
+    stream = config.stash.get(STREAM, None)
+    if stream is None:
+        return
+    try:
+        stream.write(json.dumps(event, ensure_ascii=False) + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _supervised(config) -> bool:
+    """Whether a supervising process ends a stuck run: a dojo command's child says so; the
+    grader's job has its own wall clock (its plugin is loaded beside this one)."""
+    return bool(config.getoption("dojo_supervised", False)) or _graded(config)
+
+
+def _real_stderr_fd(config) -> int:
+    """The terminal's stderr, under pytest's capturing (for faulthandler's last resort)."""
+    capman = config.pluginmanager.getplugin("capturemanager")
+    err = getattr(getattr(capman, "_global_capturing", None), "err", None)
+    fd = getattr(err, "targetfd_save", None)
+    return fd if isinstance(fd, int) else 2
+
+
+@contextlib.contextmanager
+def _budgeted(item, when: str):
+    seconds = budget_of(item)
+    if seconds is None:
+        yield
+        return
+    config = item.config
+    step = step_of(item)
+
+    def shown(where):
+        return _relative(where.path, config) if where is not None else None
+
+    def on_fire(where):
+        rel = shown(where)
+        config.stash[TIMED_OUT].setdefault(step, (seconds, where, rel))
+        message = budgets.out_of_time(seconds, where, rel)
+        _emit(config, event="timeout", nodeid=item.nodeid, step=step, when=when, message=message,
+              where=budgets.where_as_dict(where, rel))
+        return message
+
+    def on_stuck(where):
+        supervised = _supervised(config)
+        message = budgets.stuck(seconds, where, shown(where),
+                                t("the check", "这次检查") if supervised else "pytest")
+        _emit(config, event="stuck", nodeid=item.nodeid, step=step, when=when, message=message,
+              where=budgets.where_as_dict(where, shown(where)))
+        if not supervised:
+            _hard_exit(item, when, message)
+
+    dump_fd, dump_exits = None, True
+    if not _ini_float(config, "faulthandler_timeout"):  # else that setting has faulthandler
+        if not _supervised(config):
+            dump_fd = _real_stderr_fd(config)
+        elif config.stash.get(STACKS, None) is not None:
+            dump_fd, dump_exits = config.stash[STACKS].fileno(), False
+    phase = budgets.Budget(seconds, config.stash[TARGET], on_fire=on_fire, on_stuck=on_stuck,
+                           dump_fd=dump_fd, dump_exits=dump_exits)
+    item.stash.setdefault(PHASES, {})[when] = phase
+    _emit(config, event="phase", nodeid=item.nodeid, step=step, when=when, budget=seconds,
+          hard=budgets.hard_limit(seconds))
+    with phase:
+        yield
+
+
+def _ini_float(config, name: str) -> float:
+    try:
+        return float(config.getini(name) or 0)
+    except (ValueError, TypeError):
+        return 0.0
+
+
+def _hard_exit(item, when: str, message: str) -> None:
+    """From the watchdog thread: the learner's code cannot be interrupted. Say so on the
+    terminal, keep the report, end the process."""
+    config = item.config
+    record = {"nodeid": item.nodeid, "step": step_of(item), "when": when, "state": "timeout",
+              "message": message, "duration": None}
+    config.stash[RECORDS].append(record)
+    try:
+        _write_report(config, 1)
+    except Exception:  # noqa: BLE001
+        pass
+    capman = config.pluginmanager.getplugin("capturemanager")
+    try:
+        if capman is not None:
+            capman.suspend_global_capture(in_=True)
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        out = sys.stderr
+        out.write(f"\n{item.nodeid}\n" + "\n".join("  " + ln for ln in message.splitlines()))
+        line = progress_line(step_states(config.stash[RECORDS]))
+        out.write("\n" + (line + "\n" if line else ""))
+        out.flush()
+    finally:
+        os._exit(1)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_timeout_set_timer(item, settings):
+    """pytest-timeout: a kata test is timed here (its budget), not by the `timeout` setting."""
+    return True if step_of(item) is not None else None
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_timeout_cancel_timer(item):
+    return True if step_of(item) is not None else None
+
+
 # --- reports that teach ----------------------------------------------------------------------
 
 
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
     item.user_properties.append(("dojo_step", step_of(item)))
+    with _budgeted(item, "setup"):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    step = step_of(item)
+    spent = item.config.stash[TIMED_OUT].get(step) if step else None
+    if spent:  # an earlier test of this step ran out of time: fail at once
+        raise AfterTimeout(budgets.after_timeout(step, *spent))
+    with _budgeted(item, "call"):
+        return (yield)
 
 
 def _frame_in_target(excinfo, target: Path):
@@ -349,6 +616,11 @@ def classify(item, call):
     excinfo = call.excinfo
     config = item.config
     target = config.stash[TARGET]
+    phase = item.stash.get(PHASES, {}).get(call.when)
+    if phase is not None and phase.fired:
+        return "timeout", phase.message
+    if excinfo.errisinstance(AfterTimeout):
+        return "timeout", str(excinfo.value)
     if excinfo.errisinstance(KataBroken):
         return "broken", str(excinfo.value)
     if excinfo.errisinstance(NotImplementedError):
@@ -368,7 +640,7 @@ def classify(item, call):
     if excinfo.errisinstance(AssertionError) and _frame_in_target(excinfo, target) is None:
         return "failing", None
     value = excinfo.value
-    text = f"{type(value).__name__}: {value}"
+    text = describe(value)
     meaning = explain(text)
     entry = _frame_in_target(excinfo, target)
     if entry is None:
@@ -399,7 +671,13 @@ def classify(item, call):
 def pytest_runtest_makereport(item, call):
     report = yield
     state = None
-    if report.passed and report.when == "call":
+    phase = item.stash.get(PHASES, {}).get(call.when)
+    if phase is not None and phase.fired and report.passed:
+        # the time ran out, and the learner's code swallowed the interruption and returned
+        report.outcome = "failed"
+        report.longrepr = phase.message
+        state = "timeout"
+    elif report.passed and report.when == "call":
         state = "passed"
     elif report.skipped:
         state = "skipped"
@@ -424,10 +702,9 @@ class _Recorder:
 
     def pytest_runtest_logreport(self, report):
         props = dict(report.user_properties)
-        if "dojo_state" not in props:
-            return
-        self.config.stash[RECORDS].append(
-            {
+        record = None
+        if "dojo_state" in props:
+            record = {
                 "nodeid": report.nodeid,
                 "step": props.get("dojo_step"),
                 "when": report.when,
@@ -435,7 +712,25 @@ class _Recorder:
                 "message": _message(report),
                 "duration": round(report.duration, 4),
             }
-        )
+            output = _printed(report)
+            if output:
+                record["output"] = output
+            self.config.stash[RECORDS].append(record)
+        _emit(self.config, event="end", nodeid=report.nodeid, when=report.when, record=record)
+
+
+def _printed(report) -> str | None:
+    """What the test printed (the learner's code, mostly), when it failed: the last lines."""
+    if not report.failed:
+        return None
+    text = "".join(content for name, content in report.sections
+                   if name.startswith("Captured std") and content)
+    if not text.strip():
+        return None
+    lines = text.rstrip("\n").splitlines()
+    if len(lines) > OUTPUT_LINES:
+        lines = [f"[... {len(lines) - OUTPUT_LINES} earlier lines ...]", *lines[-OUTPUT_LINES:]]
+    return "\n".join(line[:300] for line in lines)
 
 
 def _message(report) -> str | None:
@@ -452,7 +747,8 @@ def _message(report) -> str | None:
 
 
 def step_states(records: list[dict]) -> dict[str, str]:
-    """solved / not started / failing / broken for every step that ran (skips ignored)."""
+    """solved / not started / failing / broken / timeout for every step that ran (skips
+    ignored)."""
     by_step: dict[str, list[str]] = defaultdict(list)
     for record in records:
         if record["step"] and record["state"] != "skipped":
@@ -461,6 +757,10 @@ def step_states(records: list[dict]) -> dict[str, str]:
     for step, outcomes in by_step.items():
         if "broken" in outcomes:
             states[step] = "broken"
+        elif "crashed" in outcomes:
+            states[step] = "crashed"
+        elif "timeout" in outcomes:
+            states[step] = "timeout"
         elif all(o == "passed" for o in outcomes):
             states[step] = "solved"
         elif all(o == "not started" for o in outcomes):
@@ -488,32 +788,56 @@ def progress_line(states: dict[str, str]) -> str | None:
     )
     if todo:
         line += t(
-            f" · next: {todo[0]} ({states[todo[0]]}) → dojo check {todo[0]}",
+            f" · next: {todo[0]} ({_STATE_EN.get(states[todo[0]], states[todo[0]])}) → "
+            f"dojo check {todo[0]}",
             f" · 下一个:{todo[0]}({_STATE_ZH.get(states[todo[0]], states[todo[0]])})→ "
             f"dojo check {todo[0]}",
         )
     return line
 
 
-_STATE_ZH = {"solved": "已完成", "not started": "尚未开始", "failing": "未通过", "broken": "无法导入"}
+_STATE_EN = {"timeout": "timed out"}
+_STATE_ZH = {"solved": "已完成", "not started": "尚未开始", "failing": "未通过", "broken": "无法导入",
+             "timeout": "超时"}
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The katas solved, as the last line above pytest's closing `=== N passed ===`: this
+    wrapper runs outside pytest's own, after its failures and short summary."""
+    result = yield
     records = config.stash.get(RECORDS, [])
     line = progress_line(step_states(records))
     if line:
         terminalreporter.write_line(line, bold=True)
+    return result
+
+
+def _write_report(config, exitstatus: int) -> None:
+    path = config.getoption("dojo_report")
+    if not path:
+        return
+    records = config.stash.get(RECORDS, [])
+    data = {
+        "target": str(config.stash[TARGET]),
+        "exitstatus": int(exitstatus),
+        "tests": records,
+        "steps": step_states(records),
+    }
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def pytest_sessionfinish(session, exitstatus):
     config = session.config
-    path = config.getoption("dojo_report")
-    if path:
-        records = config.stash.get(RECORDS, [])
-        data = {
-            "target": str(config.stash[TARGET]),
-            "exitstatus": int(exitstatus),
-            "tests": records,
-            "steps": step_states(records),
-        }
-        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    _write_report(config, exitstatus)
+    _emit(config, event="finish", exitstatus=int(exitstatus))
+
+
+def pytest_unconfigure(config):
+    for key in (STREAM, STACKS):
+        handle = config.stash.get(key, None)
+        if handle is not None:
+            try:
+                handle.close()
+            except OSError:
+                pass

@@ -142,7 +142,8 @@ def variants(project: Path, kata: str, *, notes: list[str]) -> list[Variant]:
         mine = project / "katas" / f"{kata}.py"
         if mine.is_file():
             try:
-                module = _load(mine, f"_dojo_show_{kata}_yours")
+                with _budgeted(mine):
+                    module = _load(mine, f"_dojo_show_{kata}_yours")
                 found.append(Variant(t("yours", "你的"), "yours", module))
             except BaseException as err:  # noqa: BLE001 - the learner's file: a note, no more
                 if isinstance(err, KeyboardInterrupt):
@@ -179,6 +180,18 @@ class Recorder(list):
         return self._panels.setdefault(i, Recorder())
 
 
+def _budgeted(path: Path):
+    """The learner's code runs under its kata's time budget (dojo/budget.py): an endless loop
+    ends its curve ("raised OutOfTime"), not `dojo show`."""
+    from dojo import budget
+    from dojo.catalog import load
+
+    catalog = load()
+    steps = catalog.steps_of(path.stem)
+    seconds = max((s.budget for s in steps), default=catalog.budget) * budget.scale()
+    return budget.Budget(seconds, path.parent.resolve(), on_fire=lambda where: "")
+
+
 def _run(recipe: Callable, variant: Variant, panels: int = 1, label: str | None = None,
          **kwargs) -> list[Curve] | None:
     """One curve per panel for this variant (None for a learner's file not started)."""
@@ -188,7 +201,11 @@ def _run(recipe: Callable, variant: Variant, panels: int = 1, label: str | None 
     raised = None
     torch.manual_seed(0)
     try:
-        recipe(variant.module, rec, **kwargs)
+        if variant.kind == "yours":
+            with _budgeted(Path(variant.module.__file__)):
+                recipe(variant.module, rec, **kwargs)
+        else:
+            recipe(variant.module, rec, **kwargs)
     except NotImplementedError:
         if variant.kind == "yours":
             return None  # not started: nothing of theirs to draw

@@ -19,27 +19,77 @@ import pytest
 from dojo.i18n import t
 
 
-def show(value: Any, digits: int = 4) -> str:
-    """A short, readable rendering of a value (tensors on one line, rounded)."""
-    try:
-        import torch
-    except ImportError:  # pragma: no cover
-        torch = None
+def show(value: Any, digits: int = 4, *, like: Any = None) -> str:
+    """A short, readable rendering of a value, as a person would write it: tensors on one line
+    and rounded (`tensor(1.402)` for one number, `tensor([1.0, 2.5]) (shape (2,))` otherwise),
+    floats with their decimal point, lists of them likewise.
+
+    `like`: the value this one is shown beside (`got` beside `expected`): both then say the
+    same things, e.g. `requires_grad` on both or on neither."""
+    torch = _torch()
     if torch is not None and isinstance(value, torch.Tensor):
         flat = value.detach().flatten()
         shown = ", ".join(_num(x, digits) for x in flat[:6].tolist())
-        more = ", ..." if flat.numel() > 6 else ""
-        extras = [f"shape {tuple(value.shape)}"]
-        if value.requires_grad:
-            extras.append("requires_grad")
-        return f"tensor([{shown}{more}]) ({', '.join(extras)})"
+        if value.dim() == 0:
+            text = f"tensor({shown})"
+        else:
+            more = ", ..." if flat.numel() > 6 else ""
+            text = f"tensor([{shown}{more}])"
+        extras = [] if value.dim() == 0 else [f"shape {tuple(value.shape)}"]
+        other = like if isinstance(like, torch.Tensor) else None
+        if other is not None and other.dtype != value.dtype:
+            extras.append(str(value.dtype).replace("torch.", ""))
+        if other is None:
+            if value.requires_grad:
+                extras.append("requires_grad")
+        elif other.requires_grad != value.requires_grad:
+            extras.append(f"requires_grad={value.requires_grad}")
+        return f"{text} ({', '.join(extras)})" if extras else text
     if isinstance(value, float):
         return _num(value, digits)
-    if isinstance(value, (list, tuple)) and len(value) <= 8:
-        inner = ", ".join(show(v, digits) for v in value)
+    if isinstance(value, (list, tuple)):
+        items = [show(v, digits, like=_item(like, i)) for i, v in enumerate(value[:8])]
+        if len(value) > 8:
+            items.append(f"... ({len(value)} items)")
+        inner = ", ".join(items)
+        if isinstance(value, tuple) and len(value) == 1:
+            inner += ","
         return f"[{inner}]" if isinstance(value, list) else f"({inner})"
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+def show_pair(got: Any, expected: Any, digits: int = 4) -> tuple[str, str]:
+    """`got` and `expected` rendered alike, with enough digits to tell them apart (up to 8)."""
+    for more in range(digits, 9):
+        a, b = show(got, more, like=expected), show(expected, more, like=got)
+        if a != b or not _differ(got, expected):
+            return a, b
+    return a, b
+
+
+def _differ(a: Any, b: Any) -> bool:
+    torch = _torch()
+    try:
+        if torch is not None and isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
+            return a.shape != b.shape or not torch.equal(a.detach().cpu(), b.detach().cpu())
+        return bool(a != b)
+    except Exception:  # noqa: BLE001 - values that do not compare: say they differ
+        return True
+
+
+def _item(value: Any, i: int) -> Any:
+    if isinstance(value, (list, tuple)) and i < len(value):
+        return value[i]
+    return None
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError:  # pragma: no cover
+        return None
+    return torch
 
 
 def _num(x: Any, digits: int) -> str:
@@ -47,7 +97,10 @@ def _num(x: Any, digits: int) -> str:
         return repr(x)
     if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
         return repr(x)
-    return f"{x:.{digits}g}"
+    text = f"{x:.{digits}g}"
+    if isinstance(x, float) and not any(c in text for c in ".e"):
+        text += ".0"  # a float looks like one: 1.0, not 1
+    return text
 
 
 def fail(
@@ -62,11 +115,14 @@ def fail(
     """Fail the test with a teaching message (English and 中文; the learner's language is shown).
 
     `call` restates what the test called, `got` and `expected` show the values (already
-    rendered as text, or any value that `show` renders)."""
+    rendered as text, or any value that `show` renders; two values are rendered alike)."""
     lines = []
     if call:
         lines.append(call)
     lines.append(("  " if call else "") + t(en, zh or en))
+    if got is not None and expected is not None and not isinstance(got, str) \
+            and not isinstance(expected, str):
+        got, expected = show_pair(got, expected)
     if got is not None:
         lines.append(t("  got:      ", "  得到:    ") + (got if isinstance(got, str) else show(got)))
     if expected is not None:

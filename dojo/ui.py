@@ -76,6 +76,7 @@ STATES = {
     "error": ("!", "magenta", "the tests could not run", "测试无法运行"),
     "crashed": ("!", "magenta", "crashed", "崩溃"),
     "timeout": ("!", "magenta", "timed out", "超时"),
+    "unknown": ("?", "dim", "not checked yet", "尚未检查"),
 }
 
 
@@ -102,6 +103,7 @@ class Verdict:
     total: int = 0
     message: str | None = None
     test: str | None = None
+    output: str | None = None  # what the learner's code printed during that test
 
     @property
     def solved(self) -> bool:
@@ -139,7 +141,7 @@ def verdicts_from(outcome: dict, steps: list[str]) -> list[Verdict]:
             else:
                 state = "no tests"
         first = None
-        for wanted in (("broken",), ("failing",), ("not started",)):
+        for wanted in (("broken",), ("crashed",), ("timeout",), ("failing",), ("not started",)):
             first = next((r for r in calls if r["state"] in wanted), None)
             if first is not None:
                 break
@@ -155,6 +157,7 @@ def verdicts_from(outcome: dict, steps: list[str]) -> list[Verdict]:
                 total=total,
                 message=message,
                 test=first["nodeid"].split("::")[-1] if first else None,
+                output=first.get("output") if first else None,
             )
         )
     return out

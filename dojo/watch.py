@@ -6,9 +6,10 @@ file afresh and runs only that kata's tests; the child sends its report back thr
 Better still, the next checks are forked ahead of time (for the kata just checked and the one to
 do next): each configures pytest and collects the kata's tests, then waits at
 `pytest_collection_finish` until a save says go. The learner's file is imported by the tests
-themselves, so the check runs on the file as saved. A file that hangs is stopped after
-`--timeout` seconds; one that crashes the interpreter (a segfault, `os._exit`) takes only the
-child down.
+themselves, so the check runs on the file as saved. The children are those of dojo/guard.py:
+an endless loop is stopped by the test's time budget (`--timeout` overrides the catalog's), code
+stuck in C by killing the child; one that crashes the interpreter (a segfault, `os._exit`)
+takes only the child down.
 
 Forking after torch has run a multithreaded operation can leave the child hanging in OpenMP
 (the pool's threads do not survive a fork). The parent runs none, and every child calls
@@ -16,27 +17,29 @@ Forking after torch has run a multithreaded operation can leave the child hangin
 back (`tests/maintainers/test_watch.py` proves both).
 
 File events come from watchfiles (inotify and friends; `--poll` forces polling), and a light
-check of the files' modification times every second catches any event that gets lost.
+check of the files' modification times every second catches any event that gets lost. Both
+start before torch is loaded: a save made while it loads is checked as soon as it is done.
+
+On a terminal, single keys act at once (cbreak mode: h, n, l, q, Enter), and the terminal's
+settings are restored however the watcher ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import json
 import os
 import queue
 import select
 import signal
 import sys
-import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from dojo import checking as ck
-from dojo import ui
-from dojo.i18n import lang, set_lang, t
+from dojo import guard, ui
+from dojo.i18n import t
 from dojo.progress import Progress
 
 PRELOAD = (
@@ -55,6 +58,7 @@ PRELOAD = (
     "dojo.pytest_plugin",
     "dojo.testing",
     "dojo.runner",
+    "dojo.budget",
     "dojo.explain",
     "dojo.datasets",
 )
@@ -96,237 +100,75 @@ def preload() -> None:
     gc.freeze()
 
 
-# --- a check in a child process --------------------------------------------------------------
+# --- checks in child processes (dojo/guard.py) -----------------------------------------------
+
+child_setup = guard.child_setup  # the names this module has always offered
+fork_run = guard.fork_run
 
 
-@dataclass
-class Child:
-    pid: int
-    fd: int  # the report comes through here
-    gate: int  # writing to it lets a child on standby run its tests
-    log: str
-    module: str
-    steps: list[str] | None
-    started: float
-    deadline: float
-    chunks: list[bytes] = field(default_factory=list)
-    going: bool = False
-
-    def go(self, timeout: float) -> None:
-        """Run the tests now (a standby child has configured pytest and collected them)."""
-        if not self.going:
-            try:
-                os.write(self.gate, b"g")
-            except OSError:
-                pass
-            self.going = True
-            self.started = time.monotonic()
-            self.deadline = self.started + timeout
+def run_check_blocking(project: Path, module: str, steps=None,
+                       timeout: float | None = None) -> dict:
+    """One check in a guarded child, waiting for it (`timeout`: every test's budget)."""
+    return guard.run(project, [module], steps, budget=timeout)
 
 
-_GATE: dict[str, int | None] = {"fd": None}
+# --- the terminal: single keys ---------------------------------------------------------------
 
 
-def pytest_collection_finish(session) -> None:
-    """In a child on standby (`-p dojo.watch`): wait here, with pytest configured and the tests
-    collected, until the parent says go. The learner's file is imported only by the tests
-    themselves, so what they run is the file as it is when the parent says go."""
-    fd = _GATE["fd"]
-    if fd is None:
+@contextlib.contextmanager
+def single_keys(fd: int):
+    """Keys act as they are pressed (cbreak: no Enter, no echo; Ctrl-C still interrupts). The
+    terminal's settings come back however this ends: normally, by an exception or Ctrl-C,
+    on SIGTERM (made an exception here), and while suspended with Ctrl-Z."""
+    saved = None
+    try:
+        import termios
+        import tty
+
+        saved = termios.tcgetattr(fd)
+    except Exception:  # noqa: BLE001 - no termios (Windows), or not a terminal (termios.error)
+        pass
+    if saved is None:
+        yield False
         return
-    _GATE["fd"] = None
+
+    def restore():
+        try:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        except Exception:  # noqa: BLE001 - the terminal may be gone
+            pass
+
+    def on_stop(signum, frame):  # Ctrl-Z: give the shell its terminal back, then stop
+        restore()
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)
+
+    def on_continue(signum, frame):
+        try:
+            tty.setcbreak(fd)
+        except Exception:  # noqa: BLE001
+            pass
+        signal.signal(signal.SIGTSTP, on_stop)
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = {}
     try:
-        data = os.read(fd, 16)
-    except OSError:
-        data = b""
-    if not data:  # the parent is gone or gave up on this child
-        os._exit(0)
-
-
-def child_setup() -> None:
-    """First thing in a forked child: OpenMP's thread pool does not survive a fork, and a child
-    that enters a parallel region the parent had used waits forever for its threads. With one
-    thread torch never enters one."""
-    import torch
-
-    torch.set_num_threads(1)
-
-
-def _child_main(project: Path, module: str, steps, language: str, log: str, gate: int,
-                write_fd: int):
-    """In the forked child: run the kata's tests, write the report to the pipe, exit."""
-    status = 0
-    try:
-        os.setpgid(0, 0)  # its own group: a kill reaches anything it started
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        fd = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(fd, 0)
-        out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(out, 1)
-        os.dup2(out, 2)
-        child_setup()
-        set_lang(language)
-        _GATE["fd"] = gate
-        report = ck.run(project, [module], steps, extra=("-p", "dojo.watch"))
-        data = json.dumps(report).encode("utf-8")
-    except BaseException as err:  # noqa: BLE001 - whatever happens, the parent hears of it
-        data = json.dumps({"internal": f"{type(err).__name__}: {err}"}).encode("utf-8")
-        status = 1
-    try:
-        view = memoryview(data)
-        while view:
-            n = os.write(write_fd, view)
-            view = view[n:]
+        for sig, handler in ((getattr(signal, "SIGTSTP", None), on_stop),
+                             (getattr(signal, "SIGCONT", None), on_continue),
+                             (signal.SIGTERM, on_term)):
+            if sig is not None:
+                previous[sig] = signal.signal(sig, handler)
+        tty.setcbreak(fd)
+        yield True
     finally:
-        os._exit(status)
-
-
-_OPEN: set[int] = set()  # the parent's descriptors that no child should keep
-
-
-def fork_run(target, *args, keep: tuple[int, ...] = ()) -> tuple[int, int]:
-    """Fork; the child runs `target(*args, write_fd)` and must `os._exit`. (pid, read fd)."""
-    read_fd, write_fd = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child
-        try:
-            for fd in _OPEN | {read_fd}:
-                if fd not in keep:
-                    try:
-                        os.close(fd)
-                    except OSError:
-                        pass
-            target(*args, write_fd)
-        finally:
-            os._exit(1)
-    os.close(write_fd)
-    try:
-        os.setpgid(pid, pid)
-    except OSError:
-        pass
-    return pid, read_fd
-
-
-def start_check(project: Path, module: str, steps, timeout: float, *, standby=False) -> Child:
-    """A child that checks `module`: at once, or (standby) once `go` is called."""
-    handle, log = tempfile.mkstemp(prefix="dojo-watch-", suffix=".log")
-    os.close(handle)
-    gate_r, gate_w = os.pipe()
-    pid, fd = fork_run(_child_main, project, module, steps, lang(), log, gate_r, keep=(gate_r,))
-    os.close(gate_r)
-    _OPEN.update((fd, gate_w))
-    now = time.monotonic()
-    child = Child(pid, fd, gate_w, log, module, steps, now, float("inf"))
-    if not standby:
-        child.go(timeout)
-    return child
-
-
-def kill(child: Child) -> None:
-    if child.pid <= 0:
-        _reap(child)
-        return
-    for how in (lambda: os.killpg(child.pid, signal.SIGKILL),
-                lambda: os.kill(child.pid, signal.SIGKILL)):
-        try:
-            how()
-            break
-        except (ProcessLookupError, PermissionError, OSError):
-            continue
-    _reap(child)
-
-
-def _reap(child: Child) -> int | None:
-    for fd in (child.fd, child.gate):
-        _OPEN.discard(fd)
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    status = None
-    if child.pid > 0:
-        try:
-            _, status = os.waitpid(child.pid, 0)
-        except ChildProcessError:
-            pass
-    try:
-        os.unlink(child.log)
-    except OSError:
-        pass
-    return status
-
-
-def _alive(child: Child) -> bool:
-    try:
-        pid, _ = os.waitpid(child.pid, os.WNOHANG)
-    except ChildProcessError:
-        return False
-    if pid == 0:
-        return True
-    child.pid = -1  # reaped: nothing left to kill
-    return False
-
-
-def read_some(child: Child) -> bool:
-    """Read what the child has written; True at end of file."""
-    try:
-        chunk = os.read(child.fd, 1 << 16)
-    except OSError:
-        return True
-    if not chunk:
-        return True
-    child.chunks.append(chunk)
-    return False
-
-
-def finish(child: Child) -> dict:
-    """The child's report, or one describing how it died."""
-    try:
-        tail = Path(child.log).read_text(encoding="utf-8", errors="replace")[-1500:]
-    except OSError:
-        tail = ""
-    status = _reap(child)
-    raw = b"".join(child.chunks)
-    try:
-        report = json.loads(raw.decode("utf-8")) if raw else None
-    except ValueError:
-        report = None
-    if isinstance(report, dict) and "internal" not in report:
-        return report
-    if isinstance(report, dict):
-        why = report["internal"]
-    elif status is not None and os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        try:
-            why = signal.Signals(sig).name
-        except ValueError:
-            why = f"signal {sig}"
-    elif status is not None and os.WIFEXITED(status):
-        why = t(f"exit code {os.WEXITSTATUS(status)} (os._exit?)",
-                f"退出码 {os.WEXITSTATUS(status)}(os._exit?)")
-    else:
-        why = "?"
-    lines = [t(f"the check crashed ({why}): your code took the test process down with it.",
-               f"检查崩溃了({why}):你的代码让测试进程一起退出了。")]
-    if tail.strip():
-        lines.append(ui.indent("\n".join(tail.strip().splitlines()[-8:]), "  | "))
-    return {"crashed": "\n".join(lines)}
-
-
-def run_check_blocking(project: Path, module: str, steps=None, timeout: float = 60.0) -> dict:
-    """One check in a child, waiting for it (used by tests and by the first check)."""
-    child = start_check(project, module, steps, timeout)
-    while True:
-        left = child.deadline - time.monotonic()
-        if left <= 0:
-            kill(child)
-            return {"timeout": timeout}
-        ready, _, _ = select.select([child.fd], [], [], left)
-        if ready and read_some(child):
-            return finish(child)
+        restore()
+        for sig, handler in previous.items():
+            try:
+                signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+            except (OSError, ValueError):
+                pass
 
 
 # --- the watch loop --------------------------------------------------------------------------
@@ -376,20 +218,25 @@ def _watch_thread(katas: Path, events: queue.Queue, wake_w: int, stop: threading
             pass
 
 
+KEYS = {"\n": "check", "\r": "check", "c": "check", "h": "hint", "n": "next", "l": "list",
+        "q": "quit", "\x04": "quit"}
+
+
 class Watcher:
     def __init__(self, project: Path, args):
         self.project = project
         self.katas = project / "katas"
         self.cat = ck.catalog()
-        self.timeout = float(getattr(args, "timeout", 60.0) or 60.0)
+        self.budget = getattr(args, "timeout", None) or None  # seconds per test; None: catalog
         self.poll = bool(getattr(args, "poll", False))
-        self.child: Child | None = None
-        self.standby: dict[str, Child] = {}  # module -> a check waiting for its save
+        self.child: guard.Child | None = None
+        self.standby: dict[str, guard.Child] = {}  # module -> a check waiting for its save
         self.last: str | None = None  # the module checked last
         self.trigger: float | None = None
         self.focus = None  # the step being worked on
         self.interactive = sys.stdin.isatty() and sys.stdout.isatty()
         self.modules = set(self.cat.modules())
+        self.seen: dict[Path, tuple[int, int]] | None = None  # the files before torch loaded
 
     # --- what to check ------------------------------------------------------------------
 
@@ -398,7 +245,7 @@ class Watcher:
 
     def start(self, module: str, why: str) -> None:
         if self.child is not None:
-            kill(self.child)
+            guard.kill(self.child)
             self.child = None
         self.banner(why)
         self.trigger = time.monotonic()
@@ -407,13 +254,13 @@ class Watcher:
             ui.say(t(f"  {module} has no tests yet.", f"  {module} 还没有测试。"), style="dim")
             return
         child = self.standby.pop(module, None)
-        if child is not None and not _alive(child):
-            kill(child)
+        if child is not None and not guard.alive(child):
+            guard.kill(child)
             child = None
         if child is None:
-            child = start_check(self.project, module, None, self.timeout)
+            child = guard.start(self.project, [module], budget=self.budget)
         else:
-            child.go(self.timeout)
+            child.go()
         self.child = child
 
     def prepare(self) -> None:
@@ -424,13 +271,13 @@ class Watcher:
         wanted = [m for m in dict.fromkeys([self.last, self.focus.module if self.focus else None])
                   if m and ck.has_tests(self.project, m)]
         for module, child in list(self.standby.items()):
-            if module not in wanted or not _alive(child):
-                kill(child)
+            if module not in wanted or not guard.alive(child):
+                guard.kill(child)
                 del self.standby[module]
         for module in wanted:
             if module not in self.standby:
-                self.standby[module] = start_check(self.project, module, None, self.timeout,
-                                                   standby=True)
+                self.standby[module] = guard.start(self.project, [module], standby=True,
+                                                   budget=self.budget)
 
     def banner(self, why: str) -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -446,17 +293,7 @@ class Watcher:
         child, self.child = self.child, None
         elapsed = time.monotonic() - (self.trigger or child.started)
         steps = [s.id for s in self.cat.steps_of(child.module)]
-        if "crashed" in report or "timeout" in report:
-            state = "crashed" if "crashed" in report else "timeout"
-            message = report.get("crashed") or t(
-                f"your code ran for more than {self.timeout:g} s and was stopped: an endless "
-                f"loop, or waiting for input? (`dojo watch --timeout SECONDS` allows more)",
-                f"你的代码运行超过 {self.timeout:g} 秒,已被停止:死循环,还是在等待输入?"
-                f"(`dojo watch --timeout 秒数` 可以放宽)",
-            )
-            verdicts = [ui.Verdict(step=steps[0], state=state, message=message)]
-        else:
-            verdicts = ui.verdicts_from(report, steps)
+        verdicts = ui.verdicts_from(ck.outcome(report, steps), steps)
         progress = self.progress()
         ck.record(self.project, progress, self.cat, verdicts)
         first_open = next((v for v in verdicts if not v.solved), None)
@@ -482,24 +319,27 @@ class Watcher:
 
     def prompt(self) -> None:
         if self.interactive:
-            ui.say(t("  [Enter] re-check · h hint · n next kata · l list · q quit",
-                     "  [回车] 重新检查 · h 提示 · n 下一个 · l 列表 · q 退出"), style="dim")
+            ui.say(t("  keys: Enter re-check · h hint · n next kata · l list · q quit",
+                     "  按键:回车 重新检查 · h 提示 · n 下一个 · l 列表 · q 退出"), style="dim")
 
     # --- keys (when a terminal is attached) ---------------------------------------------
 
-    def key(self, line: str) -> bool:
-        """Act on a typed command; False to quit."""
-        word = line.strip().lower()
-        if word in ("q", "quit", "exit"):
+    def key(self, pressed: str) -> bool:
+        """Act on one key (or a typed word, without a terminal's cbreak mode); False to quit."""
+        word = pressed.strip().lower() if len(pressed) > 1 else pressed.lower()
+        action = KEYS.get(word) or {"quit": "quit", "exit": "quit", "hint": "hint",
+                                    "next": "next", "list": "list", "check": "check",
+                                    "": "check"}.get(word)
+        if action == "quit":
             return False
-        if word in ("h", "hint"):
+        if action == "hint":
             if self.focus is not None:
                 from argparse import Namespace
 
                 from dojo.cli import cmd_hint
 
                 cmd_hint(Namespace(kata=self.focus.id, all=False))
-        elif word in ("n", "next"):
+        elif action == "next":
             progress = self.progress()
             known = _known(self.project, self.cat, progress)
             after = self.focus.id if self.focus else None
@@ -509,18 +349,16 @@ class Watcher:
             else:
                 self.focus = nxt
                 self.start(nxt.module, t(f"next: {nxt.id}", f"下一个:{nxt.id}"))
-        elif word in ("l", "list"):
+        elif action == "list":
             progress = self.progress()
             known = _known(self.project, self.cat, progress)
             for step in self.cat.steps:
-                state = known[step.id]
-                mark = ui.state_text(state) if state != "unknown" else ui.state_text("no tests")
-                ui.say(mark, f"  {step.id}")
-        elif word in ("", "c", "check"):
+                ui.say(ui.state_text(known[step.id]), f"  {step.id}")
+        elif action == "check":
             if self.focus is not None:
                 self.start(self.focus.module, t(f"re-check: {self.focus.id}",
                                                 f"重新检查:{self.focus.id}"))
-        else:
+        elif pressed.strip():
             ui.say(t("  keys: Enter, h, n, l, q", "  按键:回车、h、n、l、q"), style="dim")
         return True
 
@@ -537,26 +375,44 @@ class Watcher:
             return newest.stem, False
         return candidates[0].stem, True
 
+    def first_check(self, seen: dict) -> dict:
+        """Check what was saved while torch loaded, else the kata being worked on; the files'
+        signatures from now on."""
+        current = _signatures(self.katas)
+        changed = {p for p in set(seen) | set(current) if seen.get(p) != current.get(p)}
+        module, gone = self.changed_module(changed) if changed else (None, False)
+        if module is not None and not gone:
+            known = _known(self.project, self.cat, self.progress())
+            steps = self.cat.steps_of(module)
+            self.focus = next((s for s in steps if known.get(s.id) != "solved"), steps[0])
+            self.start(module, t(f"katas/{module}.py saved", f"katas/{module}.py 已保存"))
+        elif self.focus is not None:
+            self.start(self.focus.module, t(f"checking {self.focus.id}", f"检查 {self.focus.id}"))
+        else:
+            ck.offer_next(self.cat, None)
+        return current
+
     def run(self) -> int:
         if not self.katas.is_dir():
             raise ck.DojoError(t("no katas/ folder: `dojo reset --all` writes the stubs back.",
                                  "没有 katas/ 文件夹:`dojo reset --all` 可以恢复原始文件。"))
+        stdin = sys.stdin.fileno() if self.interactive else None
+        with single_keys(stdin) if stdin is not None else contextlib.nullcontext(False) as keys:
+            return self._loop(stdin, keys)
+
+    def _loop(self, stdin: int | None, keys: bool) -> int:
         events: queue.Queue = queue.Queue()
         wake_r, wake_w = os.pipe()
-        _OPEN.update((wake_r, wake_w))
+        guard.OPEN.update((wake_r, wake_w))
         stop = threading.Event()
         thread = threading.Thread(
             target=_watch_thread, args=(self.katas.resolve(), events, wake_w, stop, self.poll),
             daemon=True, name="dojo-watchfiles",
         )
         thread.start()
-        seen = _signatures(self.katas)
-        if self.focus is not None:
-            self.start(self.focus.module, t(f"checking {self.focus.id}", f"检查 {self.focus.id}"))
-        else:
-            ck.offer_next(self.cat, None)
-        ui.say(t(f"watching katas/ — save a kata file to check it; Ctrl-C to stop",
-                 f"正在监视 katas/:保存 kata 文件即可检查;按 Ctrl-C 退出"), style="bold")
+        seen = self.first_check(self.seen if self.seen is not None else _signatures(self.katas))
+        ui.say(t("watching katas/ — save a kata file to check it; Ctrl-C to stop",
+                 "正在监视 katas/:保存 kata 文件即可检查;按 Ctrl-C 退出"), style="bold")
         last_scan = time.monotonic()
         # Ctrl-C sets a flag and wakes the loop (a KeyboardInterrupt raised while os.fork runs
         # its at-fork hooks would be swallowed: "Exception ignored in _releaseLock").
@@ -575,11 +431,12 @@ class Watcher:
                 waits = [wake_r]
                 if self.child is not None:
                     waits.append(self.child.fd)
-                if self.interactive:
-                    waits.append(sys.stdin)
+                    self.child.read_stream()
+                if stdin is not None:
+                    waits.append(stdin)
                 timeout = 1.0
                 if self.child is not None:
-                    timeout = max(0.0, min(timeout, self.child.deadline - time.monotonic()))
+                    timeout = max(0.0, min(timeout, self.child.deadline() - time.monotonic()))
                 ready, _, _ = select.select(waits, [], [], timeout)
                 if interrupted:
                     break
@@ -599,14 +456,12 @@ class Watcher:
                         else:
                             poked = True
                 if self.child is not None and self.child.fd in ready:
-                    if read_some(self.child):
-                        self.done(finish(self.child))
-                if self.child is not None and time.monotonic() >= self.child.deadline:
-                    kill(self.child)
-                    self.done({"timeout": self.timeout})
-                if self.interactive and sys.stdin in ready:
-                    line = sys.stdin.readline()
-                    if not line or not self.key(line):
+                    if guard.read_some(self.child):
+                        self.done(guard.finish(self.child))
+                if self.child is not None and time.monotonic() >= self.child.deadline():
+                    self.done(guard.stop_stuck(self.child))
+                if stdin is not None and stdin in ready:
+                    if not self.keys_pressed(stdin, keys):
                         break
                 now = time.monotonic()
                 if poked or now - last_scan >= 1.0:
@@ -623,7 +478,7 @@ class Watcher:
                     continue
                 if gone:
                     if self.child is not None and self.child.module == module:
-                        kill(self.child)
+                        guard.kill(self.child)
                         self.child = None
                     self.banner(f"katas/{module}.py")
                     ui.say(t(f"  katas/{module}.py was deleted (or renamed): "
@@ -640,11 +495,11 @@ class Watcher:
             stop.set()
             for child in (self.child, *self.standby.values()):
                 if child is not None:
-                    kill(child)
+                    guard.kill(child)
             self.child = None
             self.standby.clear()
             for fd in (wake_r, wake_w):
-                _OPEN.discard(fd)
+                guard.OPEN.discard(fd)
                 try:
                     os.close(fd)
                 except OSError:
@@ -652,6 +507,20 @@ class Watcher:
         ui.say("")
         ui.say(t("dojo watch stopped. See you next time!", "dojo watch 已停止,下次见!"))
         return 0
+
+    def keys_pressed(self, stdin: int, single: bool) -> bool:
+        """Act on what was typed; False to quit."""
+        if single:
+            try:
+                data = os.read(stdin, 64).decode("utf-8", "replace")
+            except OSError:
+                return True
+            for char in data:
+                if not self.key(char):
+                    return False
+            return True
+        line = sys.stdin.readline()
+        return bool(line) and self.key(line)
 
 
 def _known(project, cat, progress) -> dict[str, str]:
@@ -676,6 +545,7 @@ def main(args) -> int:
         watcher.focus = next((s for s in steps if known.get(s.id) != "solved"), steps[0])
     else:
         watcher.focus = ck.guess_current(project, cat, progress)
+    watcher.seen = _signatures(watcher.katas)  # a save while torch loads is checked after
     con = ui.console()
     if con.is_terminal:
         with con.status(t("loading torch (once)…", "正在加载 torch(只需一次)…")):

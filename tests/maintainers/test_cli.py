@@ -101,6 +101,11 @@ def test_list_then_check_before_and_after_solving(project):
     from dojo.catalog import load
 
     steps = [s.id for s in load().steps]
+    # the list runs every kata that has tests: two are enough here (the others read "no tests";
+    # test_stubs.py runs them all in-process)
+    for path in (project / "tests").glob("test_*.py"):
+        if path.stem[5:] not in (KATA, "koans"):
+            path.unlink()
 
     listed = dojo(project, "list")
     assert listed.returncode == 0, listed.all
@@ -374,14 +379,3 @@ def test_other_commands_plug_in_and_missing_ones_are_left_out(monkeypatch, capsy
         except ImportError:
             continue
         assert command in listed
-
-
-def test_pytest_alone_ends_with_the_katas_solved(project):
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", f"tests/test_{KATA}.py"],
-        cwd=project, env=env(), capture_output=True, text=True, encoding="utf-8", timeout=240,
-    )
-    lines = [ln for ln in result.stdout.splitlines() if ln.startswith("dojo: ")]
-    assert lines == [f"dojo: 0/1 katas solved · next: {KATA} (not started) → dojo check {KATA}"], (
-        result.stdout[-2000:]
-    )

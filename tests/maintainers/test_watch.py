@@ -5,6 +5,7 @@ does not hang after torch has run multithreaded work."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -227,3 +228,151 @@ def test_the_watcher_itself_runs_no_torch_operation_before_forking():
                             capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stderr
     assert "CALLS []" in result.stdout, result.stdout
+
+
+# --- the terminal: single keys, always restored ----------------------------------------------
+
+SAVE_WHILE_LOADING = """
+import sys
+from pathlib import Path
+
+from dojo import cli, watch
+
+project = Path(sys.argv[1])
+solution = (project / "solutions" / "inplace_update.py").read_text(encoding="utf-8")
+loading = watch.preload
+
+
+def preload_with_a_save():
+    # the learner saves while torch is still loading
+    (project / "katas" / "inplace_update.py").write_text(solution, encoding="utf-8")
+    loading()
+
+
+watch.preload = preload_with_a_save
+sys.exit(cli.main(["watch"]))
+"""
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r")
+
+
+class Terminal:
+    """A process on a pseudo-terminal: what it shows, keys sent one at a time."""
+
+    def __init__(self, argv: list[str], cwd: Path, **extra):
+        import pty
+
+        self.master, self.slave = pty.openpty()
+        self.before = termios.tcgetattr(self.slave)
+        self.text = ""
+        self.proc = subprocess.Popen(
+            argv, cwd=cwd, stdin=self.slave, stdout=self.slave, stderr=self.slave,
+            env=env(COLUMNS="200", **extra), start_new_session=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        while True:
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            self.text += ANSI.sub("", data.decode("utf-8", "replace"))
+
+    def wait_for(self, pattern: str, after: int = 0, timeout: float = 180) -> int:
+        """The end of the first match of `pattern` in what was shown after offset `after`."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            found = re.search(pattern, self.text[after:])
+            if found:
+                return after + found.end()
+            if self.proc.poll() is not None:
+                time.sleep(0.3)
+                found = re.search(pattern, self.text[after:])
+                if found:
+                    return after + found.end()
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"{pattern!r} not shown within {timeout} s:\n{self.text[after:]}")
+
+    def press(self, key: str) -> int:
+        mark = len(self.text)
+        os.write(self.master, key.encode())
+        return mark
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+        for fd in (self.master, self.slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+termios = pytest.importorskip("termios")
+
+
+def test_single_keys_act_at_once_and_the_terminal_is_restored(tmp_path):
+    """A save made while torch loads is checked as soon as it has loaded; h, l, n and q act
+    without Enter; the terminal's settings are the same afterwards."""
+    project = copy_project(tmp_path / "katas-copy")
+    script = tmp_path / "save_while_loading.py"
+    script.write_text(SAVE_WHILE_LOADING, encoding="utf-8")
+    term = Terminal([sys.executable, str(script), str(project)], project)
+    try:
+        # the file saved during loading is the first thing checked (not the kata in progress,
+        # koans_references), and it is solved
+        at = term.wait_for(r"katas/inplace_update\.py saved")
+        at = term.wait_for(r"✓ solved\s+inplace_update", at)
+        at = term.wait_for(r"keys: Enter re-check", at)
+        assert "koans_references —" not in term.text[:at], term.text
+
+        mark = term.press("l")  # the list, at once
+        term.wait_for(r"✓ solved\s+inplace_update", mark, 60)
+        term.wait_for(r"\bmnist\b", mark, 60)
+        mark = term.press("h")  # the next hint of the kata in focus
+        term.wait_for(r"Hint 1/\d", mark, 60)
+        mark = term.press("n")  # the next kata is checked
+        term.wait_for(r"next: \w+", mark, 60)
+        term.wait_for(r"checked in", mark, 180)
+        mark = term.press("q")
+        assert term.proc.wait(timeout=60) == 0, term.text
+        term.wait_for(r"dojo watch stopped", mark, 10)
+        assert termios.tcgetattr(term.slave) == term.before, "the terminal was not restored"
+        assert "Traceback" not in term.text, term.text
+    finally:
+        term.close()
+
+
+def test_single_keys_restore_the_terminal_however_they_end():
+    import pty
+
+    from dojo.watch import single_keys
+
+    master, slave = pty.openpty()
+    try:
+        before = termios.tcgetattr(slave)
+        with single_keys(slave) as on:
+            assert on
+            lflag = termios.tcgetattr(slave)[3]
+            assert not lflag & termios.ICANON and not lflag & termios.ECHO  # keys, no echo
+        assert termios.tcgetattr(slave) == before
+        with pytest.raises(ZeroDivisionError):
+            with single_keys(slave):
+                1 / 0
+        assert termios.tcgetattr(slave) == before
+        with pytest.raises(KeyboardInterrupt):  # SIGTERM ends it like Ctrl-C
+            with single_keys(slave):
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)
+        assert termios.tcgetattr(slave) == before
+        with open(os.devnull, "rb") as null, single_keys(null.fileno()) as on:
+            assert not on  # not a terminal: nothing changed
+    finally:
+        os.close(master)
+        os.close(slave)
