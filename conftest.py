@@ -23,6 +23,14 @@ def _maintainers_run(config) -> bool:
         return False
 
 
+def pytest_configure(config):
+    # pytest-xdist registers it too; this keeps --strict-markers happy where it is absent
+    config.addinivalue_line(
+        "markers",
+        "xdist_group(name): tests that share one expensive module fixture run on one worker",
+    )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
     """`pytest --target solutions` runs on every core (xdist's `-n auto`, tests of one group on

@@ -236,6 +236,7 @@ def grade(settings: Settings) -> dict:
     }
     runs = previous.get("runs", []) if isinstance(previous.get("runs"), list) else []
     runs.append({"finished": meta["finished"], "only": settings.only, "force": settings.force,
+                 "run": grader.run_token,  # names its cgroups (dojo-grade-<run>) and user ids
                  **meta["figures"]})
     meta["runs"] = runs[-20:]
     meta["started"] = meta["started"] or _dt.datetime.fromtimestamp(
