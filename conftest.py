@@ -29,6 +29,12 @@ def pytest_configure(config):
         "markers",
         "xdist_group(name): tests that share one expensive module fixture run on one worker",
     )
+    if hasattr(config, "workerinput"):
+        # one torch thread per worker: the workers already fill the cores, and two threads on
+        # each of two busy cores made small tensor operations hundreds of times slower
+        import torch
+
+        torch.set_num_threads(1)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -36,10 +42,14 @@ def pytest_cmdline_main(config):
     """`pytest --target solutions` runs on every core (xdist's `-n auto`, tests of one group on
     one worker) unless `-n` was given, the run is a pytest inside a test, or there is one core."""
     option = config.option
+    if hasattr(config, "workerinput"):
+        # a worker parses the original command line, without the --dist set below: tell it
+        if os.environ.get("DOJO_XDIST_LOADGROUP") == "1":
+            option.loadgroup = True
+        return None
     if (
         not hasattr(option, "numprocesses")
         or option.numprocesses is not None
-        or hasattr(config, "workerinput")
         or "PYTEST_CURRENT_TEST" in os.environ
         or (os.cpu_count() or 1) < 2
         or getattr(option, "collectonly", False)
@@ -50,4 +60,25 @@ def pytest_cmdline_main(config):
     option.numprocesses = "auto"
     if getattr(option, "dist", "no") == "no":
         option.dist = "loadgroup"
+        os.environ["DOJO_XDIST_LOADGROUP"] = "1"  # the workers inherit it
     return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """On an xdist worker with --dist loadgroup: the `@group` suffix that tells the scheduler to
+    keep a group on one worker. pytest-xdist 3.8 writes it into `item._nodeid`, which pytest 9.2
+    no longer reads (its node ids are structured: pytest-xdist issue #1386), so a group's tests
+    were spread over the workers and each ran the group's expensive fixture again."""
+    if not (hasattr(config, "workerinput") and getattr(config.option, "loadgroup", False)):
+        return
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # an older pytest: xdist's own suffix works there
+        return
+    for item in items:
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                         for m in item.iter_markers("xdist_group")})
+        current = getattr(item, "_id", None)
+        if groups and isinstance(current, NodeId) and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")

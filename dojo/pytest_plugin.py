@@ -420,8 +420,23 @@ def _seed_everything():
     except ImportError:  # pragma: no cover
         pass
     if "torch" in sys.modules:
-        sys.modules["torch"].manual_seed(0)
+        seed_torch(sys.modules["torch"], 0)
     yield
+
+
+_CUDA: list[bool] = []
+
+
+def seed_torch(torch, seed: int) -> None:
+    """`torch.manual_seed(seed)`, without its cost where there is no GPU: there it seeds the CPU
+    generator alone, while `manual_seed` would also queue a seed for CUDA (formatting the Python
+    stack each time: about 2 ms, a tenth of a small test)."""
+    if not _CUDA:
+        _CUDA.append(bool(torch.cuda.is_available()))
+    if _CUDA[0]:
+        torch.manual_seed(seed)
+    else:
+        torch.random.default_generator.manual_seed(seed)
 
 
 # --- time budgets ----------------------------------------------------------------------------

@@ -40,11 +40,13 @@ def run_tests(
     lang: str | None = None,
     quiet: bool = True,
     tests: Path | None = None,
+    plugins: list | tuple = (),
 ) -> Outcome:
     """Run the tests of `modules` (default: every kata) against `target`, in this process.
 
     The tests are `project/tests/test_<module>.py`, with the project's conftest; or, where there
-    is no checkout (a notebook), `tests/test_<module>.py` run with the plugin loaded by name."""
+    is no checkout (a notebook), `tests/test_<module>.py` run with the plugin loaded by name.
+    `plugins`: objects registered for this run only (pytest.main's `plugins`)."""
     project = Path(project).resolve()
     plugin = [] if tests is None else ["-p", "dojo.pytest_plugin"]
     tests = project / "tests" if tests is None else Path(tests).resolve()
@@ -69,9 +71,9 @@ def run_tests(
         buffer = io.StringIO()
         if quiet:
             with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
-                code = pytest.main(args)
+                code = pytest.main(args, plugins=list(plugins))
         else:
-            code = pytest.main(args)
+            code = pytest.main(args, plugins=list(plugins))
         data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
     return Outcome(
         exitcode=int(code),

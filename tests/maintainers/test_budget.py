@@ -68,6 +68,7 @@ def test_an_endless_loop_fails_with_its_line_and_the_katas_other_tests_at_once(t
     assert outcome.steps == {KATA: "timeout", "inplace_update": "solved"}, outcome.steps
 
 
+@pytest.mark.slow  # waits out a real budget
 def test_the_message_is_in_chinese_too(tmp_path):
     """(pytest-timeout's `--timeout`, given on the command line, sets the budget too.)"""
     target = looping(tmp_path / "target")
@@ -79,6 +80,7 @@ def test_the_message_is_in_chinese_too(tmp_path):
     assert "未运行" in outcome.tests[1]["message"]
 
 
+@pytest.mark.slow  # waits out a real budget
 def test_code_that_swallows_the_interruption_and_returns_still_fails(tmp_path):
     body = "try:\n        while True:\n            pass\n    except BaseException:\n        pass"
     target = looping(tmp_path / "target", body=body)
@@ -87,6 +89,7 @@ def test_code_that_swallows_the_interruption_and_returns_still_fails(tmp_path):
     assert "did not finish within 1 s" in outcome.tests[0]["message"]
 
 
+@pytest.mark.slow  # waits out a real budget
 def test_a_top_level_loop_times_out_at_import_once(tmp_path):
     target = tmp_path / "target"
     target.mkdir()
@@ -108,13 +111,13 @@ def test_budgets_come_from_the_catalog_and_scale(tmp_path, monkeypatch):
     assert catalog.get("mnist").budget_slow > catalog.get("mnist").budget > catalog.budget
     monkeypatch.setenv(budget.SCALE_ENV, "2")
     stream = tmp_path / "events.jsonl"
-    outcome = run_tests(ROOT, ROOT / "solutions", ["inplace_update", "zero_grad"], lang="en",
+    outcome = run_tests(ROOT, ROOT / "solutions", ["inplace_update", "freed_graph"], lang="en",
                         extra=["--dojo-stream", str(stream)])
     assert set(outcome.steps.values()) == {"solved"}
     events = [json.loads(line) for line in stream.read_text(encoding="utf-8").splitlines()]
     armed = {(e["step"], e["budget"]) for e in events if e["event"] == "phase"}
     assert armed == {("inplace_update", 2 * catalog.get("inplace_update").budget),
-                     ("zero_grad", 2 * catalog.get("zero_grad").budget)}, armed
+                     ("freed_graph", 2 * catalog.get("freed_graph").budget)}, armed
     assert {e["when"] for e in events if e["event"] == "phase"} == {"setup", "call"}
 
 
@@ -141,6 +144,7 @@ def test_the_timer_works_without_signals_too(tmp_path):
     sys.modules.pop("spin", None)
 
 
+@pytest.mark.slow  # waits out a real budget
 def test_notebooks_are_bounded_too(tmp_path, capsys, monkeypatch):
     from dojo import notebook
 

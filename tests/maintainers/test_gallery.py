@@ -10,14 +10,19 @@ from hypothesis import settings
 
 from dojo import gallery
 from dojo.catalog import load
+from dojo.pytest_plugin import _message
 from dojo.runner import run_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRIES = gallery.entries(ROOT)
-# Each entry only needs to be rejected: fewer hypothesis examples, no slow training, and no
-# unraisable-exception plugin (its forced garbage collections were 40% of an entry's time).
+# Each entry only needs to be rejected: fewer hypothesis examples, no slow training, no
+# unraisable-exception plugin (its forced garbage collections were 40% of an entry's time), and
+# only the plugins the kata tests use (loading every installed one was 15% of an entry's time).
+# (pytest-benchmark, needed by the ini's addopts, ran `git` at every start: addopts is cleared.)
 GALLERY_RUN = [
-    "--hypothesis-profile=dojo-gallery", "-m", "not slow", "-p", "no:unraisableexception"
+    "--disable-plugin-autoload", "-p", "_hypothesis_pytestplugin", "-o", "addopts=",
+    "--strict-markers", "--hypothesis-profile=dojo-gallery", "-m", "not slow",
+    "-p", "no:unraisableexception", "--tb=native",
 ]
 
 
@@ -33,12 +38,34 @@ def test_each_entry_says_what_it_is(entry):
     assert entry.kata in load().modules(), f"{entry.path}: gallery/{entry.kata} is no kata"
 
 
+class StopOnceSaid:
+    """Runs no more of the kata's tests once the failures so far say every promised phrase: the
+    rest could only say more (most entries are told at their first failing test). The tests left
+    are passed over without a report, not interrupted: an interrupted session formats the whole
+    stack of the interruption, which cost more than the tests it saved."""
+
+    def __init__(self, phrases):
+        self.phrases = phrases
+        self.said = ""
+        self.done = False
+
+    def pytest_runtest_logreport(self, report):
+        if report.failed and not self.done:
+            self.said += "\n" + (_message(report) or "")
+            self.done = all(phrase in self.said for phrase in self.phrases)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        return True if self.done else None
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.id for e in ENTRIES])
 def test_each_wrong_answer_is_rejected_with_its_phrase(entry, tmp_path):
     if "gpu" in entry.marks and not torch.cuda.is_available():
         pytest.skip("a pitfall that only shows on a GPU")
     target = entry.as_target(tmp_path / "target")
-    outcome = run_tests(ROOT, target, [entry.kata], lang="en", extra=GALLERY_RUN)
+    outcome = run_tests(ROOT, target, [entry.kata], lang="en", extra=GALLERY_RUN,
+                        plugins=[StopOnceSaid(entry.expect)])
     settings.load_profile("dojo")  # the inner run loaded the gallery's profile
     failed = outcome.failed()
     assert failed, (

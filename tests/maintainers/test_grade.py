@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 PY = sys.executable
 KATAS = ["inplace_update"]  # the hostile class: the attacked kata
-TIMEOUT = 10  # the hostile jobs that hang cost this; an honest job takes 1-2 s on a busy machine
+TIMEOUT = 7  # the hostile jobs that hang cost this; an honest job takes 1-2 s on a busy machine
 
 needs_root = pytest.mark.skipif(
     not sandbox.is_root(),

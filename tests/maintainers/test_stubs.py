@@ -12,10 +12,18 @@ from dojo.runner import run_tests
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# one pytest-xdist worker runs this module's tests: they share the one run of `outcome`
+pytestmark = pytest.mark.xdist_group("stubs")
+
+
 @pytest.fixture(scope="module")
 def outcome(tmp_path_factory):
+    from tests.maintainers.test_gallery import GALLERY_RUN  # a stub fails at its first example
+
     target = stubs.write_all(tmp_path_factory.mktemp("stubs"))
-    return run_tests(ROOT, target, load().modules(), lang="en")
+    # the states come from the plugin; pytest's own traceback of each failure is not needed
+    extra = [a for a in GALLERY_RUN if a not in ("-m", "not slow", "--tb=native")] + ["--tb=no"]
+    return run_tests(ROOT, target, load().modules(), lang="en", extra=extra)
 
 
 def test_no_kata_test_passes_against_the_stubs(outcome):
