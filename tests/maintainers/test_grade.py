@@ -445,7 +445,7 @@ def test_report_html_in_a_real_headless_browser(hostile, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     page = dom.stdout
     for text in ("Students by katas", "Pitfalls the class hit most", "Ada Lovelace", "张 伟",
-                 "timeout", "flagged", "refused", "hostile infinite_loop", "inplace_update",
+                 "timeout", "flagged", "refused", "hostile signal_ignoring_loop", "inplace_update",
                  "Submissions that look copied", "verbatim", "same code"):
         assert text in page, f"the rendered page lacks {text!r}"
     assert "<img src=x" not in page and "&lt;img src=x" in page, "a name was not escaped"
