@@ -57,8 +57,9 @@ def scale() -> float:
 
 
 def grace(budget: float) -> float:
-    """How long after the budget a run that could not be interrupted is given up on."""
-    return max(3.0, budget / 4)
+    """How long after the budget a run that could not be interrupted is given up on: a quarter
+    of the budget, at least 3 s (scaled like every budget, never under 1 s)."""
+    return max(max(1.0, 3.0 * scale()), budget / 4)
 
 
 def hard_limit(budget: float) -> float:
