@@ -747,9 +747,11 @@ class Cgroups:
                     found[name] = parts[2]
         return found
 
+    V2 = "/sys/fs/cgroup"  # where cgroup v2's unified hierarchy is mounted
+
     def _setup(self) -> None:
         own = self._own()
-        v2 = "/sys/fs/cgroup"
+        v2 = self.V2
         if os.path.isfile(f"{v2}/cgroup.controllers") and "" in own:
             base = v2 + own[""].rstrip("/")
             enabled = Path(f"{base}/cgroup.subtree_control").read_text().split()
@@ -763,7 +765,8 @@ class Cgroups:
             have = [n for n in self.CONTROLLERS if n in enabled]
             if have:
                 run = f"{base}/dojo-grade-{self.token}"
-                os.mkdir(run)
+                if not os.path.isdir(run):  # a restarted server, or the sweep, finds it there
+                    os.mkdir(run)
                 Path(f"{run}/cgroup.subtree_control").write_text(
                     " ".join(f"+{n}" for n in have))
                 self.version = 2

@@ -54,7 +54,8 @@ CTL_FD, REC_FD, MARK_FD = 3, 4, 5  # in the job process
 LINE_CAP = 64 * 1024  # one record
 RECORD_BYTES = 4 * 2**20  # all records of a job
 CTL_BYTES = 4 * 2**20
-STATES = ("passed", "failing", "not started", "broken", "skipped")
+# a test's states, as dojo.pytest_plugin.classify gives them
+STATES = ("passed", "failing", "not started", "broken", "skipped", "timeout")
 
 
 def _text(value, cap: int) -> str | None:

@@ -242,10 +242,31 @@ def test_calibration_stops_when_the_reference_fails_and_a_disagreeing_probe_turn
 def test_records_of_the_wrong_shape_are_refused():
     ok = {"k": "test", "n": "t::a", "s": "passed", "m": None, "st": None, "c": [], "u": ["f"]}
     assert server.check_record(ok)["s"] == "passed"
+    # every state the plugin can give a test is a state, not a malformed record
+    for state in ("failing", "not started", "broken", "skipped", "timeout"):
+        assert server.check_record({**ok, "s": state})["s"] == state
     for bad in ({**ok, "n": ["x"]}, {**ok, "s": 7}, {**ok, "s": "won"}, {**ok, "m": {"a": 1}},
                 {**ok, "k": "verdict"}, [ok], "passed", None, {**ok, "n": "x" * 3000}):
         assert server.check_record(bad) is None, bad
     assert server.check_record({**ok, "c": [[1], "x" * 999] * 80})["c"] == ["x" * 300] * 25
+
+
+def test_a_second_look_at_a_runs_cgroup_v2_folder_keeps_it(tmp_path, monkeypatch):
+    """The sweep, or a server restarted with the run's token, builds Cgroups again while the
+    run's folder is still there: it must take the folder over (and so be able to remove it),
+    not lose every controller to "File exists". A cgroup v2 tree faked in a folder."""
+    (tmp_path / "cgroup.controllers").write_text("cpu pids memory\n")
+    (tmp_path / "grader").mkdir()
+    (tmp_path / "grader" / "cgroup.subtree_control").write_text("cpu pids memory\n")
+    monkeypatch.setattr(sandbox, "is_root", lambda: True)
+    monkeypatch.delenv("DOJO_GRADE_NO_CGROUPS", raising=False)
+    monkeypatch.setattr(sandbox.Cgroups, "V2", str(tmp_path))
+    monkeypatch.setattr(sandbox.Cgroups, "_own", lambda self: {"": "/grader"})
+    first = sandbox.Cgroups("tok")
+    run = str(tmp_path / "grader" / "dojo-grade-tok")
+    assert first.version == 2 and set(first.roots.values()) == {run}, vars(first)
+    again = sandbox.Cgroups("tok")
+    assert again.version == 2 and again.roots == first.roots and not again.missing, vars(again)
 
 
 def test_the_pipes_keep_caps_whatever_arrives():
