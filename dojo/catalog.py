@@ -53,6 +53,7 @@ class Step:
     pitfalls: tuple[str, ...] = ()  # the gallery entries' names, in order
     pitfall_text: dict = field(default_factory=dict)  # name -> {"en": ..., "zh": ...}
     functions: tuple[str, ...] = ()  # a group's functions in its shared module (the koans)
+    why_solution: dict = field(default_factory=dict)  # why the reference is right (dojo solution)
 
     def text(self, field: str, language: str | None = None) -> str:
         value = getattr(self, field)
@@ -160,6 +161,7 @@ def parse(data: dict) -> Catalog:
                 pitfalls=tuple(raw.get("pitfalls", [])),
                 pitfall_text={name: _pair(texts, name, step_id) for name in texts},
                 functions=tuple(raw.get("functions", [])),
+                why_solution=_pair(raw, "why_solution", step_id),
             )
         )
     return Catalog(steps=tuple(steps), articles=data.get("articles", {}), budget=default_budget)

@@ -274,6 +274,12 @@ def next_step(cat: Catalog, states_: dict[str, str], after: str | None = None) -
     return None
 
 
+def first_open(steps: list[Step], known: dict[str, str]) -> Step:
+    """Of a module's steps (a koans file holds several), the first not yet solved; else the
+    first."""
+    return next((s for s in steps if known.get(s.id) != "solved"), steps[0])
+
+
 def guess_current(project: Path, cat: Catalog, progress: Progress) -> Step | None:
     """The kata the learner is on, from what was last seen (no test is run)."""
     if progress.current:

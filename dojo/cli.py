@@ -153,7 +153,7 @@ def _one_step(cat, project, progress, name):
         steps = ck.resolve(cat, name)
         if len(steps) > 1:  # a module of several steps: the first one not solved
             known = _known_states(project, cat, progress)
-            return next((s for s in steps if known.get(s.id) != "solved"), steps[0])
+            return ck.first_open(steps, known)
         return steps[0]
     step = ck.guess_current(project, cat, progress)
     if step is None:

@@ -42,11 +42,14 @@ NEEDS = ("torch", "pytest", "hypothesis")
 # --- running inside the notebook -------------------------------------------------------------
 
 
+HINT_CELL = ("run the hint cell below", "运行下面的提示单元格")  # what `dojo hint` is, here
+
+
 def for_notebook(message: str) -> str:
     """A teaching message in a notebook's words: the `dojo` commands it names become the cells
     that do the same (there is no command line in a notebook)."""
     words = {
-        "hint": t("run the hint cell below", "运行下面的提示单元格"),
+        "hint": t(*HINT_CELL),
         "explain": t("the introduction at the top of this notebook", "本笔记本开头的介绍"),
         "reset": t("running the code cell above", "运行上面的代码单元格"),
         "check": t("the test cell", "测试单元格"),
@@ -82,7 +85,7 @@ def run(kata: str, tests_source: str, work: str = WORK, lang: str | None = None)
     if message:
         print()
         print(message)
-    hint_cell = t("run the hint cell below", "运行下面的提示单元格")
+    hint_cell = t(*HINT_CELL)
     if hint_cell not in message:
         print()
         print(t(f"Stuck? {hint_cell[0].upper()}{hint_cell[1:]}.", f"卡住了?{hint_cell}。"))

@@ -755,10 +755,9 @@ def _message(report) -> str | None:
     if isinstance(longrepr, str):
         return longrepr
     try:
-        crash = longrepr.reprcrash.message
+        return longrepr.reprcrash.message
     except AttributeError:
-        crash = str(longrepr)
-    return crash
+        return str(longrepr)
 
 
 def step_states(records: list[dict]) -> dict[str, str]:

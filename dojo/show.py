@@ -695,15 +695,30 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _save(fig, project: Path, kata: str, out: str | None, chinese: bool, *,
+          grid: bool = False) -> Path:
+    """Lay the figure out, write it where `dojo show` puts pictures, close it; the path shown.
+    A grid of a dozen panels gets fixed margins: tight_layout measures every tick label
+    (seconds)."""
+    import matplotlib.pyplot as plt
+
+    if grid:
+        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.06, top=0.9, wspace=0.28,
+                            hspace=0.55)
+    else:
+        fig.tight_layout()
+    path = _out_path(project, kata, out, chinese)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100 if grid else 110)
+    plt.close(fig)
+    return Path(_shown(path))
+
+
 def make(project: Path, kata: str, out: str | None = None) -> Picture:
     """Draw the picture of `kata` (a module name); raises NothingToShow."""
     project = Path(project).resolve()
-    if kata == "no_grad":
-        return _make_no_grad(project, out)
-    if kata == "view_vs_permute":
-        return _make_view_vs_permute(project, out)
-    if kata in ISSUE14_B:
-        return ISSUE14_B[kata](project, out)
+    if kata in DRAWN_APART:
+        return DRAWN_APART[kata](project, out)
     recipe = RECIPES.get(kata)
     if recipe is None:
         why = NOTHING.get(kata, ("it has no picture yet", "它还没有图示"))
@@ -748,12 +763,8 @@ def make(project: Path, kata: str, out: str | None = None) -> Picture:
               x_label[0] if english else x_label[1], log, english)
     about = recipe.about[0] if english else recipe.about[1]
     fig.suptitle(f"{_title(project, kata, english)}\n{about}", fontsize=11)
-    fig.tight_layout()
-    path = _out_path(project, kata, out, chinese)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Picture(path=Path(_shown(path)), summary=_summary(drawn), notes=notes)
+    path = _save(fig, project, kata, out, chinese)
+    return Picture(path=path, summary=_summary(drawn), notes=notes)
 
 
 def _summary(drawn: list[list[Curve]]) -> str:
@@ -861,11 +872,7 @@ def _make_no_grad(project: Path, out: str | None) -> Picture:
         ax2.set_title("evaluate() of the reference, each wrong answer and yours" if english
                       else "参考答案、各错误答案与你的 evaluate()", fontsize=9)
     fig.suptitle(_title(project, "no_grad", english), fontsize=11)
-    fig.tight_layout()
-    path = _out_path(project, "no_grad", out, chinese)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    path = _save(fig, project, "no_grad", out, chinese)
     lines = [t(f"  with grad: {total_grad:,} bytes saved for backward; under no_grad: "
                f"{sum(none_bytes):,}",
                f"  记录梯度:为反向传播保存 {total_grad:,} 字节;no_grad 下:{sum(none_bytes):,}")]
@@ -874,7 +881,7 @@ def _make_no_grad(project: Path, out: str | None) -> Picture:
             lines.append(f"    {name}: {b:,}")
     for name, b, raised in evaluated:
         lines.append(f"  evaluate · {name}: {b:,}" + (f" ({raised})" if raised else ""))
-    return Picture(path=Path(_shown(path)), summary="\n".join(lines), notes=notes)
+    return Picture(path=path, summary="\n".join(lines), notes=notes)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -968,12 +975,8 @@ def _make_view_vs_permute(project: Path, out: str | None) -> Picture:
     fig.suptitle(f"{_title(project, 'view_vs_permute', english)}\n" + (
         "a red disc, a green bar, a blue diagonal: each in its own channel" if english else
         "红色圆盘、绿色横条、蓝色对角线:各在一个通道里"), fontsize=10)
-    fig.tight_layout()
-    path = _out_path(project, "view_vs_permute", out, chinese)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Picture(path=Path(_shown(path)), summary="\n".join(lines), notes=notes)
+    path = _save(fig, project, "view_vs_permute", out, chinese)
+    return Picture(path=path, summary="\n".join(lines), notes=notes)
 
 
 # --- overfit_one_batch and worker_seeds (issue 14, part B) -----------------------------------
@@ -983,16 +986,6 @@ def _reference_and_yours(project: Path, kata: str, notes: list[str]) -> list[Var
     return [v for v in variants(project, kata, notes=notes) if v.kind in ("reference", "yours")]
 
 
-def _save(fig, project: Path, kata: str, out: str | None, chinese: bool) -> Path:
-    import matplotlib.pyplot as plt
-
-    # fixed margins: tight_layout measures every tick label of a dozen panels (seconds)
-    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.06, top=0.9, wspace=0.28, hspace=0.55)
-    path = _out_path(project, kata, out, chinese)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return Path(_shown(path))
 
 
 def _verdict(variant: Variant, build) -> str | None:
@@ -1107,7 +1100,7 @@ def _make_overfit_one_batch(project: Path, out: str | None) -> Picture:
     fig.suptitle(_title(project, "overfit_one_batch", english) + "\n" + (
         "the loss of each pipeline on its one batch, and what the checks say about it"
         if english else "每条流水线在它那一批数据上的损失,以及检查给出的结论"), fontsize=11)
-    path = _save(fig, project, "overfit_one_batch", out, chinese)
+    path = _save(fig, project, "overfit_one_batch", out, chinese, grid=True)
     return Picture(path=path, summary="\n".join(lines + yours), notes=notes)
 
 
@@ -1219,8 +1212,10 @@ def _make_worker_seeds(project: Path, out: str | None) -> Picture:
         "the noise drawn by worker 0 and worker 1, epoch 1, epoch 2, and epoch 1 again"
         if english else "worker 0 和 worker 1 抽到的噪声:第 1 轮、第 2 轮,以及重跑的第 1 轮"),
         fontsize=11)
-    path = _save(fig, project, "worker_seeds", out, chinese)
+    path = _save(fig, project, "worker_seeds", out, chinese, grid=True)
     return Picture(path=path, summary="\n".join(lines), notes=notes)
 
 
-ISSUE14_B = {"overfit_one_batch": _make_overfit_one_batch, "worker_seeds": _make_worker_seeds}
+# the katas whose picture is not a recipe's curves: each draws its own
+DRAWN_APART = {"no_grad": _make_no_grad, "view_vs_permute": _make_view_vs_permute,
+               "overfit_one_batch": _make_overfit_one_batch, "worker_seeds": _make_worker_seeds}

@@ -384,7 +384,7 @@ class Watcher:
         if module is not None and not gone:
             known = _known(self.project, self.cat, self.progress())
             steps = self.cat.steps_of(module)
-            self.focus = next((s for s in steps if known.get(s.id) != "solved"), steps[0])
+            self.focus = ck.first_open(steps, known)
             self.start(module, t(f"katas/{module}.py saved", f"katas/{module}.py 已保存"))
         elif self.focus is not None:
             self.start(self.focus.module, t(f"checking {self.focus.id}", f"检查 {self.focus.id}"))
@@ -542,7 +542,7 @@ def main(args) -> int:
     if getattr(args, "kata", None):
         steps = ck.resolve(cat, args.kata)
         known = _known(project, cat, progress)
-        watcher.focus = next((s for s in steps if known.get(s.id) != "solved"), steps[0])
+        watcher.focus = ck.first_open(steps, known)
     else:
         watcher.focus = ck.guess_current(project, cat, progress)
     watcher.seen = _signatures(watcher.katas)  # a save while torch loads is checked after

@@ -196,13 +196,11 @@ def section(source: str, step_id: str) -> str | None:
 def why_solution(step_id: str) -> str:
     """The catalog's line on why the reference is right (`why_solution`), in the learner's
     language; the concept where an entry has none yet."""
-    from dojo.catalog import load, read
+    from dojo.catalog import load
     from dojo.i18n import lang
 
-    entry = read().get("kata", {}).get(step_id, {})
-    value = entry.get("why_solution") or {}
-    text = str(value.get(lang()) or value.get("en") or "").strip()
-    return text or load().get(step_id).text("concept")
+    step = load().get(step_id)
+    return step.why_solution.get(lang()) or step.why_solution.get("en") or step.text("concept")
 
 
 def cmd_init(args) -> int:

@@ -15,10 +15,14 @@ KATA = "logits_not_probabilities"
 # --- what the test computes itself (in float64, with the log-sum-exp) ----------------------------
 
 
+def cross_entropy_of(z, targets):
+    """Mean of logsumexp(z) - z[target]: the cross-entropy of raw scores, written out."""
+    return (torch.logsumexp(z, 1) - z.gather(1, targets[:, None]).squeeze(1)).mean()
+
+
 def true_cross_entropy(logits, targets):
-    """Mean of logsumexp(z) - z[target]: the cross-entropy of raw scores, exactly."""
-    z = logits.detach().double()
-    return (torch.logsumexp(z, 1) - z.gather(1, targets[:, None]).squeeze(1)).mean().item()
+    """The cross-entropy of raw scores, exactly (in float64), as a number."""
+    return cross_entropy_of(logits.detach().double(), targets).item()
 
 
 def true_ce_grad(logits, targets):
@@ -256,10 +260,7 @@ def test_training_with_classification_loss_learns_at_the_speed_of_cross_entropy(
                 curve.append(true_cross_entropy(X @ W, targets))
         return curve
 
-    def exact(z, t):
-        return (torch.logsumexp(z, 1) - z.gather(1, t[:, None]).squeeze(1)).mean()
-
-    want = train(exact)
+    want = train(cross_entropy_of)
     got = train(kata.classification_loss)
     call = (f"{steps} SGD steps (lr {lr}) of a linear classifier on 90 points in 3 classes, "
             f"loss = classification_loss(X @ W, targets)")

@@ -27,9 +27,10 @@ import operator
 import os
 import random
 import sys
-from pathlib import Path
 
 import pytest
+
+from dojo.pytest_plugin import _message  # a failed report's one-line message (watched below)
 
 PLAN: dict | None = None  # set by the server in the job process, before pytest starts
 
@@ -52,18 +53,6 @@ def _static(cls, name: str):
         if name in vars(klass):
             return vars(klass)[name]
     return None
-
-
-def _message(report) -> str | None:
-    if not report.failed:
-        return None
-    longrepr = report.longrepr
-    if isinstance(longrepr, str):
-        return longrepr
-    try:
-        return longrepr.reprcrash.message
-    except AttributeError:
-        return str(longrepr)
 
 
 class _Guard:
@@ -152,7 +141,7 @@ class _Guard:
             found[f"BaseReport.{name}"] = _pytest.reports.BaseReport.__dict__.get(name)
         found["_pytest.python.pytest_pyfunc_call"] = _pytest.python.pytest_pyfunc_call
         for name in ("classify", "step_of", "_load", "_import_file", "pytest_runtest_makereport",
-                     "KataModule", "_frame_in_target", "kata", "_seed_everything"):
+                     "KataModule", "_frame_in_target", "kata", "_seed_everything", "_message"):
             found[f"dojo.pytest_plugin.{name}"] = getattr(plugin, name, None)
         for name in ("fail", "expect", "close", "show"):
             found[f"dojo.testing.{name}"] = getattr(testing, name, None)

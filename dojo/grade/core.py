@@ -35,6 +35,7 @@ import dojo
 from dojo.catalog import Catalog, Step, load
 from dojo.grade import canary, probes, sandbox
 from dojo.grade.sandbox import Limits
+from dojo.grade.server import REC_FD
 from dojo.grade.submissions import Submission
 
 GRADER_VERSION = "2"
@@ -249,7 +250,6 @@ class _DojoTraced(_dojo_types.ModuleType):
 _dojo_sys.modules[__name__].__class__ = _DojoTraced
 """
 
-CHANNEL_FD = 4  # the record pipe's descriptor in the job (dojo.grade.server.REC_FD)
 
 
 class Grader:
@@ -348,7 +348,7 @@ class Grader:
                 "module": job.module,
                 "canaries": [c.name for c in job.canaries],
                 "order_seed": self.rng.randrange(2**31),
-                "channel": CHANNEL_FD,
+                "channel": REC_FD,  # the record pipe's descriptor in the job
                 "probes": job.probes,
                 "probe_seed": job.probe_seed,
                 "trace": job.student is None,

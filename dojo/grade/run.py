@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -112,8 +111,13 @@ def grade(settings: Settings) -> dict:
     os.chmod(tmp / "jobs", 0o711)
     versions: dict = {}
     calibration_s = 0.0
+
+    def handed_in(sub: Submission) -> list[str]:
+        """The kata modules that get a job: a kata not handed in scores 0 without one."""
+        return [] if sub.refused else [m for m in grader.modules if m in sub.files]
+
     try:
-        need_jobs = [s for s in todo if not s.refused and set(s.files) & set(grader.modules)]
+        need_jobs = [s for s in todo if handed_in(s)]
         if need_jobs:
             t0 = time.monotonic()
             grader.start_server()
@@ -153,10 +157,6 @@ def grade(settings: Settings) -> dict:
                     finalize(by_dir[key])
                 except Exception as err:  # noqa: BLE001 - one submission, never the run
                     _log(settings, f"  {by_dir[key].name}: could not be written: {err}")
-
-        def handed_in(sub: Submission) -> list[str]:
-            """The kata modules that get a job: a kata not handed in scores 0 without one."""
-            return [] if sub.refused else [m for m in grader.modules if m in sub.files]
 
         for sub in todo:
             if not handed_in(sub):

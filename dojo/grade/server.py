@@ -26,7 +26,6 @@ marker) and reaps orphans (it is their subreaper).
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import gc
 import json

@@ -19,16 +19,9 @@ from dojo.catalog import load
 from dojo.explain import describe
 from dojo.runner import run_tests
 from dojo.testing import fail, show, show_pair
+from tests.maintainers.test_cli import _language_restored  # noqa: F401 (autouse)
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def _language_restored():
-    from dojo import i18n
-
-    yield
-    i18n.set_lang(None)
 
 
 # --- values ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dojo import backups, stubs
 from dojo.catalog import load
 from dojo.cli import main
 from dojo.runner import run_tests
+from tests.maintainers.test_cli import _language_restored  # noqa: F401 (autouse)
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUP = "koans_autograd"
@@ -24,14 +25,6 @@ def project(tmp_path, monkeypatch):
     (tmp_path / "tests").mkdir()
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def _language_restored():
-    from dojo import i18n
-
-    yield
-    i18n.set_lang(None)
 
 
 def functions(source: str) -> dict[str, str]:

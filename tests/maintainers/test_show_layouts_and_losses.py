@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from dojo import show
+from tests.maintainers.test_show_checks_and_workers import is_png
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,10 +25,6 @@ def one_torch_thread():
         yield
     finally:
         torch.set_num_threads(threads)
-
-
-def is_png(path: Path) -> bool:
-    return path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.mark.slow
