@@ -246,6 +246,9 @@ def _preload() -> dict:
             __import__(extra)
         except Exception:  # noqa: BLE001
             pass
+    from dojo.runner import mine_hypothesis_constants
+
+    mine_hypothesis_constants()  # after every import: each job would parse them all again
     return {
         "torch": torch.__version__,
         "torchvision": vision,
