@@ -48,6 +48,7 @@ TIMED_OUT = pytest.StashKey[dict]()  # step -> (seconds, Where or None, its file
 STREAM = pytest.StashKey[object]()
 STACKS = pytest.StashKey[object]()  # where faulthandler writes the stacks of a stuck test
 PHASES = pytest.StashKey[dict]()  # on an item: when -> its Budget
+CLASSIFIED = pytest.StashKey[tuple]()  # on an item: (excinfo, state, message) of its failure
 OWN_SUITES = ("maintainers", "benchmarks")
 OUTPUT_LINES = 40  # of what the learner's code printed, kept in a record (the last lines)
 
@@ -230,6 +231,9 @@ def pytest_collection_modifyitems(session, config, items):
             config.hook.pytest_deselected(items=dropped)
         items[:] = keep
     _teaching_order(items)
+    for item in items:
+        if step_of(item):
+            _classify_before_formatting(item)
     if any(i.get_closest_marker("gpu") for i in items):
         import torch
 
@@ -626,6 +630,31 @@ def _notes(exc: BaseException) -> str:
     return ("\n" + "\n".join(notes)) if notes else ""
 
 
+class _Failed:
+    """What `classify` reads of a CallInfo: the exception and the phase."""
+
+    def __init__(self, excinfo, when: str):
+        self.excinfo, self.when = excinfo, when
+
+
+def _classify_before_formatting(item) -> None:
+    """pytest formats a failed test's whole traceback (every frame's source, found by parsing
+    its file) before the report reaches `pytest_runtest_makereport`; where the dojo shows its
+    own message instead, that work was thrown away: more than half of `dojo`'s time on a
+    fresh workspace, whose every test fails in a stub. The kata's tests classify their failure
+    first and keep pytest's text only where the dojo has nothing better to say."""
+    original = item.repr_failure
+
+    def repr_failure(excinfo, *args, **kwargs):
+        state, message = classify(item, _Failed(excinfo, "call"))
+        if message is None:
+            return original(excinfo, *args, **kwargs)
+        item.stash[CLASSIFIED] = (excinfo, state, message)
+        return message
+
+    item.repr_failure = repr_failure
+
+
 def classify(item, call):
     """(state, message or None): the dojo state of a failed phase and the text to show."""
     excinfo = call.excinfo
@@ -697,7 +726,11 @@ def pytest_runtest_makereport(item, call):
     elif report.skipped:
         state = "skipped"
     elif report.failed and call.excinfo is not None:
-        state, message = classify(item, call)
+        known = item.stash.get(CLASSIFIED, None)
+        if known is not None and known[0] is call.excinfo:
+            state, message = known[1:]
+        else:
+            state, message = classify(item, call)
         if message is not None:
             report.longrepr = message
     if state is not None:
