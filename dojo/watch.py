@@ -47,6 +47,7 @@ PRELOAD = (
     "torch.nn",
     "torch.nn.functional",
     "torch.optim",
+    "torch._dynamo",  # the first optimizer step of a process imports it: a second per check
     "torch.utils.data",
     "numpy",
     "pytest",
@@ -83,16 +84,9 @@ def preload() -> None:
                 pass
     except Exception:  # noqa: BLE001
         pass
-    try:  # hypothesis mines the loaded modules for constants once; the children inherit it
-        import warnings
+    from dojo.runner import mine_hypothesis_constants
 
-        from hypothesis.internal.conjecture.providers import _get_local_constants
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            _get_local_constants()
-    except Exception:  # noqa: BLE001 - a private helper that may move
-        pass
+    mine_hypothesis_constants()
     # Everything imported so far lives as long as the process: take it out of the garbage
     # collector's sight, so that the full collections pytest runs at the end of every session
     # (about 0.2 s each with torch loaded) skip it. (Also spares copy-on-write in the children.)
