@@ -82,3 +82,17 @@ def pytest_collection_modifyitems(config, items):
         current = getattr(item, "_id", None)
         if groups and isinstance(current, NodeId) and "@" not in item.nodeid:
             item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
+
+
+def pytest_collection_finish(session):
+    """The maintainers' run: what is loaded once collection is done (torch, the test modules)
+    lives as long as the process, so it leaves the garbage collector's sight. pytest collects
+    all generations twice at the end of every session, and the suite runs hundreds of sessions
+    inside its tests (the gallery, the messages, `dojo` in process): each collection walked
+    the whole of torch again. Objects made later are collected as before."""
+    if "PYTEST_CURRENT_TEST" in os.environ or not _maintainers_run(session.config):
+        return
+    import gc
+
+    gc.collect()
+    gc.freeze()
