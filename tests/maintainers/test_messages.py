@@ -192,3 +192,37 @@ def test_python_m_dojo_without_its_dependencies_says_how_to_install_them(tmp_pat
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "pip install -e ." in lines[0] and "is not installed" in lines[0]
+
+
+def test_a_failure_the_dojo_explains_is_not_formatted_by_pytest_first(tmp_path, monkeypatch):
+    """pytest formats a failed test's traceback before the dojo replaces it with its own message;
+    a stub's "not started" skips that work (most of `dojo`'s time on a fresh workspace), and a
+    failure the dojo has no words for keeps pytest's text."""
+    from _pytest.python import Function
+
+    formatted = []
+    original = Function.repr_failure
+
+    def counting(self, excinfo, *args, **kwargs):
+        formatted.append(self.name)
+        return original(self, excinfo, *args, **kwargs)
+
+    monkeypatch.setattr(Function, "repr_failure", counting)
+    stubs.write_all(tmp_path / "stubs")
+    outcome = run_tests(ROOT, tmp_path / "stubs", ["inplace_update"], lang="en")
+    states = {t["state"] for t in outcome.failed()}
+    assert states == {"not started"}, outcome.tests
+    assert all(t["message"].startswith("not started: `") for t in outcome.failed())
+    assert formatted == [], f"pytest formatted {formatted} before the dojo's message replaced it"
+
+    target = tmp_path / "target"
+    shutil.copytree(ROOT / "solutions", target)
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "test_inplace_update.py").write_text(
+        "KATA = 'inplace_update'\n\n"
+        "def test_own_assertion():\n    assert 1 + 1 == 3, 'the test itself'\n",
+        encoding="utf-8")
+    outcome = run_tests(ROOT, target, ["inplace_update"], lang="en", tests=tests)
+    [failed] = outcome.failed()
+    assert formatted == ["test_own_assertion"] and "the test itself" in failed["message"], failed
