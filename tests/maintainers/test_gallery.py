@@ -19,10 +19,15 @@ ENTRIES = gallery.entries(ROOT)
 # unraisable-exception plugin (its forced garbage collections were 40% of an entry's time), and
 # only the plugins the kata tests use (loading every installed one was 15% of an entry's time).
 # (pytest-benchmark, needed by the ini's addopts, ran `git` at every start: addopts is cleared.)
+# pytest's own plugins that a kata test never uses are left out too: registering a plugin parses
+# it for fixtures, about a tenth of an entry's time for the eleven below.
+UNUSED = ("legacypath", "pastebin", "doctest", "setuponly", "setupplan", "stepwise",
+          "threadexception", "logging", "faulthandler", "subtests", "unittest")
 GALLERY_RUN = [
     "--disable-plugin-autoload", "-p", "_hypothesis_pytestplugin", "-o", "addopts=",
     "--strict-markers", "--hypothesis-profile=dojo-gallery", "-m", "not slow",
     "-p", "no:unraisableexception", "--tb=native",
+    *[arg for name in UNUSED for arg in ("-p", f"no:{name}")],
 ]
 
 
