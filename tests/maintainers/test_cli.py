@@ -1,6 +1,7 @@
 """The learner's `dojo` command, end to end: the real command (`python -m dojo`) in a copy of the
-project, as a learner would run it. Each subprocess pays torch's import, so the steps that
-belong together share one test."""
+project, as a learner would run it. Each subprocess pays torch's import (two seconds of CPU), so
+the steps that belong together share one test, and each command is run for real at least once:
+the steps after that call the same `main` in this process (`here`), with the same environment."""
 
 from __future__ import annotations
 
@@ -68,6 +69,38 @@ def dojo(project: Path, *args: str, lang: str = "en", timeout: float = 240, **ex
     return result
 
 
+@pytest.fixture
+def here(project, capsys, monkeypatch):
+    """`dojo ARGS` in this process: `main(ARGS)` as `python -m dojo` calls it, in the project,
+    with the variables `dojo()` gives a subprocess; its exit code and what it printed, read the
+    same way. A check still runs the kata's tests in a child process (forked from this one,
+    which has torch already)."""
+    from types import SimpleNamespace
+
+    from dojo import i18n
+    from dojo.cli import main
+
+    monkeypatch.chdir(project)
+
+    def run(*args: str, lang: str = "en", **extra):
+        for name, value in {"DOJO_LANG": lang, "NO_COLOR": "1", "COLUMNS": "200", **extra}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("DOJO_DEBUG", raising=False)
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code
+        finally:
+            i18n.set_lang(None)
+        out, err = capsys.readouterr()
+        result = SimpleNamespace(returncode=code, stdout=out, stderr=err, all=out + err)
+        assert "Traceback" not in result.all, result.all
+        return result
+
+    return run
+
+
 def solve(project: Path, kata: str = KATA) -> None:
     shutil.copyfile(project / "solutions" / f"{kata}.py", project / "katas" / f"{kata}.py")
 
@@ -97,7 +130,7 @@ def _language_restored():
 # --- list and check ---------------------------------------------------------------------------
 
 
-def test_list_then_check_before_and_after_solving(project):
+def test_list_then_check_before_and_after_solving(project, here):
     from dojo.catalog import load
 
     steps = [s.id for s in load().steps]
@@ -115,14 +148,14 @@ def test_list_then_check_before_and_after_solving(project):
     assert "not started" in listed.stdout
     assert "Next: " in listed.stdout and "dojo check " in listed.stdout
 
-    before = dojo(project, "check", KATA)
+    before = here("check", KATA)
     assert before.returncode == 1, before.all
     assert "not started" in before.stdout
     assert f"katas/{KATA}.py" in before.stdout
     assert f"dojo hint {KATA}" in before.stdout
 
     wrong(project, "rebinding")
-    failing = dojo(project, "check", KATA)
+    failing = here("check", KATA)
     assert failing.returncode == 1, failing.all
     assert "failing" in failing.stdout
     assert "did not change" in failing.stdout  # the first failure's teaching message ...
@@ -135,18 +168,18 @@ def test_list_then_check_before_and_after_solving(project):
     assert "solved" in after.stdout
     assert "Next: " in after.stdout
 
-    relisted = dojo(project, "list")
+    relisted = here("list")
     assert f"1/{len(steps)} solved" in relisted.stdout, relisted.stdout
     line = next(ln for ln in relisted.stdout.splitlines() if re.search(rf"\b{KATA}\b", ln))
     assert "solved" in line
     assert progress(project)["states"][KATA]["state"] == "solved"
 
 
-def test_check_without_a_name_checks_the_next_unsolved_kata(project):
+def test_check_without_a_name_checks_the_next_unsolved_kata(project, here):
     from dojo.catalog import load
 
     first = next(s for s in load().steps if (project / "tests" / f"test_{s.module}.py").exists())
-    result = dojo(project, "check")
+    result = here("check")
     assert result.returncode == 1, result.all
     assert first.id in result.stdout
 
@@ -251,8 +284,8 @@ def test_show_draws_a_real_png_of_the_pitfall(project):
 # --- Chinese ----------------------------------------------------------------------------------
 
 
-def test_chinese_everywhere(project):
-    checked = dojo(project, "check", KATA, lang="zh")
+def test_chinese_everywhere(project, here):
+    checked = here("check", KATA, lang="zh")
     assert checked.returncode == 1
     assert "尚未开始" in checked.stdout
     assert "提示" in checked.stdout or "卡住了" in checked.stdout
@@ -260,7 +293,7 @@ def test_chinese_everywhere(project):
     hinted = dojo(project, "hint", KATA, "--lang", "zh", lang="en")  # --lang beats DOJO_LANG
     assert "提示 1/" in hinted.stdout
 
-    shown = dojo(project, "show", KATA, lang="zh")
+    shown = here("show", KATA, lang="zh")
     assert shown.returncode == 0, shown.all
     path = re.search(r"图片:(\S+\.png)", shown.stdout)
     assert path, shown.stdout
@@ -292,8 +325,8 @@ def test_chinese_comes_from_the_locale(project, capsys, monkeypatch):
         i18n.set_lang(None)
 
 
-def test_show_falls_back_to_english_labels_without_a_cjk_font(project):
-    shown = dojo(project, "show", KATA, lang="zh", DOJO_NO_CJK_FONT="1")
+def test_show_falls_back_to_english_labels_without_a_cjk_font(project, here):
+    shown = here("show", KATA, lang="zh", DOJO_NO_CJK_FONT="1")
     assert shown.returncode == 0, shown.all
     assert "fonts-noto-cjk" in shown.all
     _png(project / ".dojo" / "show" / f"{KATA}.png")
