@@ -652,10 +652,14 @@ def _draw(ax, curves: list[Curve], y_label: str, x_label: str, log: bool, englis
 
 
 def _setup_fonts(notes: list[str]) -> bool:
-    """Configure matplotlib; True when the labels can be Chinese."""
+    """Configure matplotlib; True when the labels can be Chinese. Each picture starts from
+    matplotlib's own fonts: an English picture drawn after a Chinese one in the same process (a
+    notebook, a test) is not drawn with the Chinese font."""
     import matplotlib
 
     matplotlib.use("Agg")
+    for key in ("font.sans-serif", "font.family", "axes.unicode_minus"):
+        matplotlib.rcParams[key] = matplotlib.rcParamsDefault[key]
     if lang() != "zh":
         return False
     font = cjk_font()

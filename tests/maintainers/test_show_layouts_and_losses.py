@@ -64,3 +64,25 @@ def test_logits_not_probabilities_draws_the_curves_of_each_loss(tmp_path):
     assert "same as the reference" in classifier["sigmoid_then_bce"]
     assert binary["bce_on_logits"].startswith("—  (raised RuntimeError")
     assert ends(binary["sigmoid_then_bce"])[1] > ends(binary["reference"])[1]  # saturated
+
+
+def test_an_english_picture_after_a_chinese_one_uses_matplotlibs_own_fonts():
+    """In one process (a notebook, dojo in process) the Chinese picture's font is not kept for
+    the next one: an English label drawn with a CJK font loses glyphs such as ✕."""
+    import matplotlib
+
+    from dojo import i18n
+
+    try:
+        i18n.set_lang("zh")
+        notes: list[str] = []
+        chinese = show._setup_fonts(notes)
+        if chinese:
+            assert matplotlib.rcParams["font.sans-serif"][0] == show.cjk_font()
+        i18n.set_lang("en")
+        assert show._setup_fonts([]) is False
+        for key in ("font.sans-serif", "font.family", "axes.unicode_minus"):
+            assert matplotlib.rcParams[key] == matplotlib.rcParamsDefault[key], key
+    finally:
+        i18n.set_lang(None)
+        matplotlib.rcdefaults()
