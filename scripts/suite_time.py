@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = {
-    "quick": ["--target", "solutions", "-q", "-m", "not slow and not gpu"],
-    "whole": ["--target", "solutions", "-q"],
+RUNS = {  # -rfE: a failure or an error is named in the summary, so that it can be shown here
+    "quick": ["--target", "solutions", "-q", "-rfE", "-m", "not slow and not gpu"],
+    "whole": ["--target", "solutions", "-q", "-rfE"],
 }
 
 
@@ -44,9 +44,10 @@ def main() -> int:
     results = {}
     for name in ("quick",) if args.quick else ("quick", "whole"):
         seconds, done = timed([sys.executable, "-m", "pytest", *RUNS[name]])
-        summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
+        lines = done.stdout.strip().splitlines() or ["(no output)"]
         results[name] = {"seconds": round(seconds, 1), "exit": done.returncode,
-                         "summary": summary}
+                         "summary": lines[-1],
+                         "failed": [ln for ln in lines if ln.startswith(("FAILED ", "ERROR "))]}
     after = imports()
     median = statistics.median(before + after)
     print(f"import torch, torchvision: median {median:.2f} s "
@@ -54,6 +55,8 @@ def main() -> int:
     for name, r in results.items():
         r["ratio"] = round(r["seconds"] / median, 1)
         print(f"{name:>5}: {r['seconds']:.1f} s = {r['ratio']}x the import   ({r['summary']})")
+        for line in r["failed"]:
+            print(f"       {line}")
     print(json.dumps({"import_s": round(median, 2), **results}))
     return max(r["exit"] for r in results.values())
 
