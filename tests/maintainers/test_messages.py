@@ -197,7 +197,7 @@ def test_python_m_dojo_without_its_dependencies_says_how_to_install_them(tmp_pat
 def test_a_failure_the_dojo_explains_is_not_formatted_by_pytest_first(tmp_path, monkeypatch):
     """pytest formats a failed test's traceback before the dojo replaces it with its own message;
     a stub's "not started" skips that work (most of `dojo`'s time on a fresh workspace), and a
-    failure the dojo has no words for keeps pytest's text."""
+    failure the dojo does not reword (a test's own `fail`) keeps pytest's text."""
     from _pytest.python import Function
 
     formatted = []
@@ -215,14 +215,11 @@ def test_a_failure_the_dojo_explains_is_not_formatted_by_pytest_first(tmp_path, 
     assert all(t["message"].startswith("not started: `") for t in outcome.failed())
     assert formatted == [], f"pytest formatted {formatted} before the dojo's message replaced it"
 
-    target = tmp_path / "target"
-    shutil.copytree(ROOT / "solutions", target)
-    tests = tmp_path / "tests"
-    tests.mkdir()
-    (tests / "test_inplace_update.py").write_text(
-        "KATA = 'inplace_update'\n\n"
-        "def test_own_assertion():\n    assert 1 + 1 == 3, 'the test itself'\n",
-        encoding="utf-8")
-    outcome = run_tests(ROOT, target, ["inplace_update"], lang="en", tests=tests)
-    [failed] = outcome.failed()
-    assert formatted == ["test_own_assertion"] and "the test itself" in failed["message"], failed
+    # a wrong answer: the tests fail through pytest.fail (the dojo's words are pytest's text)
+    from dojo import gallery
+
+    entry = next(e for e in gallery.entries(ROOT) if e.id == "inplace_update/rebinding")
+    outcome = run_tests(ROOT, entry.as_target(tmp_path / "wrong"), ["inplace_update"], lang="en")
+    failed = {t["nodeid"].split("::")[-1] for t in outcome.failed()}
+    assert failed and set(formatted) == failed, (formatted, outcome.tests)
+    assert any("did not change" in t["message"] for t in outcome.failed()), outcome.tests
