@@ -23,17 +23,26 @@ def mine_hypothesis_constants() -> None:
     run tests (the grader's fork server, `dojo watch`) calls this once after its imports: the
     children inherit what was mined and parse only the modules that are new to them (the test
     file, the kata). About 0.2 s of CPU per child otherwise. The set mined is the same either
-    way, so the examples drawn are too."""
+    way, so the examples drawn are too.
+
+    Mining reads hypothesis's cache, which fixes the process's storage folder as it stands; it
+    is let go again afterwards, so that each child keeps the folder of its own environment
+    (a grading job's HYPOTHESIS_STORAGE_DIRECTORY), not the parent's."""
     try:
         import warnings
 
+        from hypothesis.configuration import set_hypothesis_home_dir
         from hypothesis.internal.conjecture.providers import _get_local_constants
-
+    except Exception:  # noqa: BLE001 - a private helper of hypothesis's, which may move
+        return
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             _get_local_constants()
-    except Exception:  # noqa: BLE001 - a private helper of hypothesis's, which may move
+    except Exception:  # noqa: BLE001
         pass
+    finally:
+        set_hypothesis_home_dir(None)
 
 
 @dataclass

@@ -504,3 +504,23 @@ def test_copies_of_the_reference_and_of_each_other_are_listed():
     assert any(p["students"] == ["renamed"] and p["like"] == "the reference"
                for p in found["pairs"]), found
     assert not [p for p in found["pairs"] if "stub" in p["students"]]
+
+
+def test_mining_hypothesis_constants_leaves_each_job_its_own_storage(tmp_path, monkeypatch):
+    """The fork server mines hypothesis's constants once (runner.mine_hypothesis_constants);
+    the storage folder hypothesis had fixed by then is let go, so that a job forked afterwards
+    keeps the one its environment names (HYPOTHESIS_STORAGE_DIRECTORY, in its own home), not
+    the server's, which every job would otherwise share."""
+    from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+
+    from dojo.runner import mine_hypothesis_constants
+
+    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path / "server"))
+    set_hypothesis_home_dir(None)
+    try:
+        storage_directory("constants")  # fixed, as mining's reading of the cache fixes it
+        mine_hypothesis_constants()
+        monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path / "job"))
+        assert Path(storage_directory("constants").path) == tmp_path / "job" / "constants"
+    finally:
+        set_hypothesis_home_dir(None)
