@@ -49,6 +49,7 @@ STREAM = pytest.StashKey[object]()
 STACKS = pytest.StashKey[object]()  # where faulthandler writes the stacks of a stuck test
 PHASES = pytest.StashKey[dict]()  # on an item: when -> its Budget
 CLASSIFIED = pytest.StashKey[tuple]()  # on an item: (excinfo, state, message) of its failure
+FAILED_STATES = ("failing", "not started", "broken", "timeout")  # what classify can say
 OWN_SUITES = ("maintainers", "benchmarks")
 OUTPUT_LINES = 40  # of what the learner's code printed, kept in a record (the last lines)
 
@@ -726,16 +727,26 @@ def pytest_runtest_makereport(item, call):
     elif report.skipped:
         state = "skipped"
     elif report.failed and call.excinfo is not None:
-        known = item.stash.get(CLASSIFIED, None)
-        if known is not None and known[0] is call.excinfo:
+        known = _classified(item)
+        if known is not None and known[0] is call.excinfo and known[1] in FAILED_STATES:
             state, message = known[1:]
         else:
             state, message = classify(item, call)
         if message is not None:
             report.longrepr = message
+    _classified(item)  # whatever the outcome: the stash must not keep the traceback alive
     if state is not None:
         report.user_properties = [*report.user_properties, ("dojo_state", state)]
     return report
+
+
+def _classified(item) -> tuple | None:
+    """What `_classify_before_formatting` found for this item's failure, taken out of the
+    stash (it holds the exception, and through it every frame and its tensors)."""
+    known = item.stash.get(CLASSIFIED, None)
+    if known is not None:
+        del item.stash[CLASSIFIED]
+    return known
 
 
 # --- progress --------------------------------------------------------------------------------

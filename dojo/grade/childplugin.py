@@ -141,7 +141,8 @@ class _Guard:
             found[f"BaseReport.{name}"] = _pytest.reports.BaseReport.__dict__.get(name)
         found["_pytest.python.pytest_pyfunc_call"] = _pytest.python.pytest_pyfunc_call
         for name in ("classify", "step_of", "_load", "_import_file", "pytest_runtest_makereport",
-                     "KataModule", "_frame_in_target", "kata", "_seed_everything", "_message"):
+                     "KataModule", "_frame_in_target", "kata", "_seed_everything", "_message",
+                     "_classified", "_classify_before_formatting", "FAILED_STATES"):
             found[f"dojo.pytest_plugin.{name}"] = getattr(plugin, name, None)
         for name in ("fail", "expect", "close", "show"):
             found[f"dojo.testing.{name}"] = getattr(testing, name, None)
@@ -150,6 +151,8 @@ class _Guard:
             found[f"sys.modules[{key}]"] = sys.modules.get(key)
         for item in getattr(self, "items", []):
             found[f"test {item.nodeid}"] = getattr(item, "obj", None)
+            # the plugin's own wrapper (dojo.pytest_plugin._classify_before_formatting)
+            found[f"repr_failure {item.nodeid}"] = vars(item).get("repr_failure")
             module = getattr(item, "module", None)
             if module is not None:
                 for name, value in vars(module).items():

@@ -208,12 +208,23 @@ def test_a_failure_the_dojo_explains_is_not_formatted_by_pytest_first(tmp_path, 
         return original(self, excinfo, *args, **kwargs)
 
     monkeypatch.setattr(Function, "repr_failure", counting)
+
+    class Kept:  # what the items still hold once the session is over
+        held: list = []
+
+        def pytest_sessionfinish(self, session):
+            from dojo.pytest_plugin import CLASSIFIED
+
+            self.held = [i.name for i in session.items if CLASSIFIED in i.stash]
+
+    kept = Kept()
     stubs.write_all(tmp_path / "stubs")
-    outcome = run_tests(ROOT, tmp_path / "stubs", ["inplace_update"], lang="en")
+    outcome = run_tests(ROOT, tmp_path / "stubs", ["inplace_update"], lang="en", plugins=[kept])
     states = {t["state"] for t in outcome.failed()}
     assert states == {"not started"}, outcome.tests
     assert all(t["message"].startswith("not started: `") for t in outcome.failed())
     assert formatted == [], f"pytest formatted {formatted} before the dojo's message replaced it"
+    assert kept.held == [], f"{kept.held} still hold their failure (and every frame's tensors)"
 
     # a wrong answer: the tests fail through pytest.fail (the dojo's words are pytest's text)
     from dojo import gallery
@@ -223,3 +234,17 @@ def test_a_failure_the_dojo_explains_is_not_formatted_by_pytest_first(tmp_path, 
     failed = {t["nodeid"].split("::")[-1] for t in outcome.failed()}
     assert failed and set(formatted) == failed, (formatted, outcome.tests)
     assert any("did not change" in t["message"] for t in outcome.failed()), outcome.tests
+
+
+def test_a_forged_classification_is_not_taken_for_a_pass(tmp_path):
+    """The state the plugin stashes for a failure is taken only if its classifier could have
+    given it: a kata file that swaps the wrapper for one that says "passed" changes nothing
+    (the grader also flags it: tests/maintainers/hostile/forge_classified_state.py)."""
+    target = tmp_path / "target"
+    shutil.copytree(ROOT / "solutions", target)
+    shutil.copyfile(ROOT / "tests" / "maintainers" / "hostile" / "forge_classified_state.py",
+                    target / "inplace_update.py")
+    outcome = run_tests(ROOT, target, ["inplace_update"], lang="en")
+    states = {t["state"] for t in outcome.tests}
+    assert states == {"not started"}, outcome.tests
+    assert outcome.steps == {"inplace_update": "not started"}, outcome.steps
