@@ -652,14 +652,10 @@ def _draw(ax, curves: list[Curve], y_label: str, x_label: str, log: bool, englis
 
 
 def _setup_fonts(notes: list[str]) -> bool:
-    """Configure matplotlib; True when the labels can be Chinese. Each picture starts from
-    matplotlib's own fonts: an English picture drawn after a Chinese one in the same process (a
-    notebook, a test) is not drawn with the Chinese font."""
+    """Configure matplotlib (inside `make`'s rc_context); True when the labels can be Chinese."""
     import matplotlib
 
     matplotlib.use("Agg")
-    for key in ("font.sans-serif", "font.family", "axes.unicode_minus"):
-        matplotlib.rcParams[key] = matplotlib.rcParamsDefault[key]
     if lang() != "zh":
         return False
     font = cjk_font()
@@ -719,8 +715,16 @@ def _save(fig, project: Path, kata: str, out: str | None, chinese: bool, *,
 
 
 def make(project: Path, kata: str, out: str | None = None) -> Picture:
-    """Draw the picture of `kata` (a module name); raises NothingToShow."""
-    project = Path(project).resolve()
+    """Draw the picture of `kata` (a module name); raises NothingToShow. matplotlib's settings
+    are as they were before, afterwards: in one process (a notebook, dojo in process) a Chinese
+    picture's font does not stay for the next English one, and the learner's own stay theirs."""
+    import matplotlib
+
+    with matplotlib.rc_context():
+        return _make(Path(project).resolve(), kata, out)
+
+
+def _make(project: Path, kata: str, out: str | None) -> Picture:
     if kata in DRAWN_APART:
         return DRAWN_APART[kata](project, out)
     recipe = RECIPES.get(kata)

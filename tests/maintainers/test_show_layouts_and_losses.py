@@ -66,23 +66,26 @@ def test_logits_not_probabilities_draws_the_curves_of_each_loss(tmp_path):
     assert ends(binary["sigmoid_then_bce"])[1] > ends(binary["reference"])[1]  # saturated
 
 
-def test_an_english_picture_after_a_chinese_one_uses_matplotlibs_own_fonts():
-    """In one process (a notebook, dojo in process) the Chinese picture's font is not kept for
-    the next one: an English label drawn with a CJK font loses glyphs such as ✕."""
+def test_a_picture_leaves_matplotlibs_settings_as_it_found_them(monkeypatch):
+    """In one process (a notebook, dojo in process) a Chinese picture's font does not stay for
+    the next English one (whose labels lost glyphs such as ✕), and the learner's own settings
+    stay theirs, in either language."""
     import matplotlib
 
     from dojo import i18n
 
+    def fonts_only(project, kata, out):  # what make does to matplotlib, without the drawing
+        return show._setup_fonts([])
+
+    monkeypatch.setattr(show, "_make", fonts_only)
+    mine = ["Marker Sans", "DejaVu Sans"]
     try:
-        i18n.set_lang("zh")
-        notes: list[str] = []
-        chinese = show._setup_fonts(notes)
-        if chinese:
-            assert matplotlib.rcParams["font.sans-serif"][0] == show.cjk_font()
-        i18n.set_lang("en")
-        assert show._setup_fonts([]) is False
-        for key in ("font.sans-serif", "font.family", "axes.unicode_minus"):
-            assert matplotlib.rcParams[key] == matplotlib.rcParamsDefault[key], key
+        with matplotlib.rc_context({"font.sans-serif": mine, "font.family": "serif"}):
+            for lang in ("zh", "en", "zh"):
+                i18n.set_lang(lang)
+                chinese = show.make(ROOT, "inplace_update")
+                assert chinese == (lang == "zh" and show.cjk_font() is not None)
+                assert matplotlib.rcParams["font.sans-serif"] == mine, lang
+                assert matplotlib.rcParams["font.family"] == ["serif"], lang
     finally:
         i18n.set_lang(None)
-        matplotlib.rcdefaults()
