@@ -81,6 +81,8 @@ def here(project, capsys, monkeypatch):
     from dojo.cli import main
 
     monkeypatch.chdir(project)
+    # `dojo show` imports this copy's solutions as `solutions.*`: this process's own come back
+    mine = {n: m for n, m in sys.modules.items() if n == "solutions" or n.startswith("solutions.")}
 
     def run(*args: str, lang: str = "en", **extra):
         for name, value in {"DOJO_LANG": lang, "NO_COLOR": "1", "COLUMNS": "200", **extra}.items():
@@ -98,7 +100,10 @@ def here(project, capsys, monkeypatch):
         assert "Traceback" not in result.all, result.all
         return result
 
-    return run
+    yield run
+    for name in [n for n in sys.modules if n == "solutions" or n.startswith("solutions.")]:
+        del sys.modules[name]
+    sys.modules.update(mine)
 
 
 def solve(project: Path, kata: str = KATA) -> None:
