@@ -715,9 +715,10 @@ def _save(fig, project: Path, kata: str, out: str | None, chinese: bool, *,
 
 
 def make(project: Path, kata: str, out: str | None = None) -> Picture:
-    """Draw the picture of `kata` (a module name); raises NothingToShow. matplotlib's settings
-    are as they were before, afterwards: in one process (a notebook, dojo in process) a Chinese
-    picture's font does not stay for the next English one, and the learner's own stay theirs."""
+    """Draw the picture of `kata` (a module name); raises NothingToShow. matplotlib's rc
+    settings are as they were before, afterwards (all but the backend, which is Agg from the
+    first picture on): in one process (a notebook, dojo in process) a Chinese picture's font
+    does not stay for the next English one, and the learner's own fonts stay theirs."""
     import matplotlib
 
     with matplotlib.rc_context():
