@@ -164,13 +164,14 @@ def parse(argv, prog: str = PROG):
     return parser.parse_args(argv)
 
 
-def missing_data_line(root: Path, gpu: bool) -> str:
-    """What to do without the full set, in one line of command-line terms."""
+def missing_data_line(root: Path, gpu: bool, prog: str = PROG) -> str:
+    """What to do without the full set, in one line of command-line terms (those of `prog`, the
+    command the learner typed)."""
     line = t(
-        f"{PROG}: the full MNIST is not in {root}. Train on the small set that ships with the "
-        f"package: {PROG} --subset; or fetch the full set there: --download (needs the "
+        f"{prog}: the full MNIST is not in {root}. Train on the small set that ships with the "
+        f"package: {prog} --subset; or fetch the full set there: --download (needs the "
         f"internet); or point at a folder holding its four *-ubyte.gz files: --data DIR.",
-        f"{PROG}:{root} 中没有完整的 MNIST。可以用随包附带的小数据集训练:{PROG} --subset;"
+        f"{prog}:{root} 中没有完整的 MNIST。可以用随包附带的小数据集训练:{prog} --subset;"
         f"或者下载完整数据集到那里:--download(需要联网);或者指向存放四个 *-ubyte.gz 文件的"
         f"文件夹:--data DIR。",
     )
@@ -209,7 +210,7 @@ def main(argv=None, prog: str = PROG) -> int:
             **({"num_workers": 2, "pin_memory": True} if device.type == "cuda" else {}),
         )
     except mnist_data.MnistNotFound as err:
-        print(missing_data_line(err.root, device.type == "cuda"), file=sys.stderr)
+        print(missing_data_line(err.root, device.type == "cuda", prog), file=sys.stderr)
         return 2
     if device.type == "cpu" and not args.subset:
         print(t("note: ", "提示:") + cpu_note(), file=sys.stderr)

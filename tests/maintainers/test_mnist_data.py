@@ -133,6 +133,10 @@ def test_train_mnist_without_the_full_set_says_what_to_do_in_one_command_line(
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert train_mnist.main(["--target", str(tmp_path)]) == 2
     assert "No GPU" not in capsys.readouterr().err
+    # run as a module, it names the command that was typed, not `dojo train mnist`
+    assert train_mnist.main(["--target", str(tmp_path)], prog="python -m dojo.train_mnist") == 2
+    err = capsys.readouterr().err
+    assert "python -m dojo.train_mnist --subset" in err and "dojo train mnist" not in err, err
 
 
 def test_train_mnist_help_names_the_dojo_command(capsys):
