@@ -131,13 +131,13 @@ def check_against_torch(step, ours, theirs, before, grads, *, lr, momentum, call
         if step == 1 and momentum and close(p, before[i] - lr * (1 - momentum) * grads[i],
                                             rtol=1e-4, atol=1e-6):
             fail(
-                f"the first step with momentum differs from torch.optim.SGD's: it moved only "
-                f"(1 - momentum) * lr * grad. torch starts the buffer as a copy of the first "
-                f"gradient (`buf = grad.clone()`), so the first step is a plain `lr * grad`; "
-                f"after that `buf = momentum * buf + grad`, with no (1 - momentum) factor.",
-                f"带动量的第一步与 torch.optim.SGD 不同:只走了 (1 - momentum) * lr * grad。torch "
-                f"把缓冲区初始化为第一个梯度的副本(`buf = grad.clone()`),所以第一步就是普通的 "
-                f"`lr * grad`;之后是 `buf = momentum * buf + grad`,没有 (1 - momentum) 因子。",
+                "the first step with momentum differs from torch.optim.SGD's: it moved only "
+                "(1 - momentum) * lr * grad. torch starts the buffer as a copy of the first "
+                "gradient (`buf = grad.clone()`), so the first step is a plain `lr * grad`; "
+                "after that `buf = momentum * buf + grad`, with no (1 - momentum) factor.",
+                "带动量的第一步与 torch.optim.SGD 不同:只走了 (1 - momentum) * lr * grad。torch "
+                "把缓冲区初始化为第一个梯度的副本(`buf = grad.clone()`),所以第一步就是普通的 "
+                "`lr * grad`;之后是 `buf = momentum * buf + grad`,没有 (1 - momentum) 因子。",
                 call=call,
                 got=got,
                 expected=want,
@@ -145,10 +145,10 @@ def check_against_torch(step, ours, theirs, before, grads, *, lr, momentum, call
             )
         if step == 1:
             fail(
-                f"the first step differs from torch.optim.SGD's: with a fresh optimizer it "
-                f"must be `param - lr * grad`"
+                "the first step differs from torch.optim.SGD's: with a fresh optimizer it "
+                "must be `param - lr * grad`"
                 + (" (the first momentum buffer is a copy of the gradient)." if momentum else "."),
-                f"第一步与 torch.optim.SGD 不同:新建的优化器第一步必须是 `param - lr * grad`"
+                "第一步与 torch.optim.SGD 不同:新建的优化器第一步必须是 `param - lr * grad`"
                 + ("(第一个动量缓冲区是梯度的副本)。" if momentum else "。"),
                 call=call,
                 got=got,

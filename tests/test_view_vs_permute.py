@@ -225,13 +225,13 @@ def test_flatten_channels_last_feeds_a_linear_layer_trained_on_that_order(kata):
     if torch.allclose(got, want, atol=1e-4):
         return
     fail(
-        f"the layer's outputs are wrong: it was trained on rows with the channels innermost and "
-        f"returns each channel's mean, about [10, 20, 30] for these images; fed rows in another "
-        f"order it mixes the channels. The right number of inputs in the wrong places raises no "
-        f"error: only the order of the flattening tells them apart.",
-        f"这个层的输出不对:它是在通道在最内层的行上训练的,返回每个通道的均值,对这些图像约为 "
-        f"[10, 20, 30];按别的顺序展平的行会让它把通道混在一起。输入个数对、位置错,不会报任何错:"
-        f"只有展平的顺序能区分它们。",
+        "the layer's outputs are wrong: it was trained on rows with the channels innermost and "
+        "returns each channel's mean, about [10, 20, 30] for these images; fed rows in another "
+        "order it mixes the channels. The right number of inputs in the wrong places raises no "
+        "error: only the order of the flattening tells them apart.",
+        "这个层的输出不对:它是在通道在最内层的行上训练的,返回每个通道的均值,对这些图像约为 "
+        "[10, 20, 30];按别的顺序展平的行会让它把通道混在一起。输入个数对、位置错,不会报任何错:"
+        "只有展平的顺序能区分它们。",
         call=call, got=got[0], expected=want[0], kata=KATA,
     )
 
