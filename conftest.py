@@ -92,7 +92,6 @@ def pytest_collection_finish(session):
     the whole of torch again. Objects made later are collected as before."""
     if "PYTEST_CURRENT_TEST" in os.environ or not _maintainers_run(session.config):
         return
-    import gc
+    from dojo.checking import warm
 
-    gc.collect()
-    gc.freeze()
+    warm()  # what `dojo check` does before its tests: the imports, then gc.freeze

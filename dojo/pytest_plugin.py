@@ -715,6 +715,7 @@ def classify(item, call):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
+    known = _classified(item)  # taken out whatever the outcome: it keeps the traceback alive
     state = None
     phase = item.stash.get(PHASES, {}).get(call.when)
     if phase is not None and phase.fired and report.passed:
@@ -727,14 +728,12 @@ def pytest_runtest_makereport(item, call):
     elif report.skipped:
         state = "skipped"
     elif report.failed and call.excinfo is not None:
-        known = _classified(item)
         if known is not None and known[0] is call.excinfo and known[1] in FAILED_STATES:
             state, message = known[1:]
         else:
             state, message = classify(item, call)
         if message is not None:
             report.longrepr = message
-    _classified(item)  # whatever the outcome: the stash must not keep the traceback alive
     if state is not None:
         report.user_properties = [*report.user_properties, ("dojo_state", state)]
     return report

@@ -40,14 +40,16 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+PLAIN = {"NO_COLOR": "1", "COLUMNS": "200"}  # output a test can read: no colours, long lines
+
+
 def env(lang: str = "en", **extra) -> dict:
     out = dict(os.environ)
     out.update(
         PYTHONPATH=os.pathsep.join([str(ROOT), out.get("PYTHONPATH", "")]).rstrip(os.pathsep),
         DOJO_LANG=lang,
         PYTHONIOENCODING="utf-8",
-        NO_COLOR="1",
-        COLUMNS="200",
+        **PLAIN,
     )
     out.pop("DOJO_DEBUG", None)
     out.update(extra)
@@ -81,11 +83,15 @@ def here(project, capsys, monkeypatch):
     from dojo.cli import main
 
     monkeypatch.chdir(project)
+
+    def solutions() -> list[str]:
+        return [n for n in sys.modules if n == "solutions" or n.startswith("solutions.")]
+
     # `dojo show` imports this copy's solutions as `solutions.*`: this process's own come back
-    mine = {n: m for n, m in sys.modules.items() if n == "solutions" or n.startswith("solutions.")}
+    mine = {n: sys.modules[n] for n in solutions()}
 
     def run(*args: str, lang: str = "en", **extra):
-        for name, value in {"DOJO_LANG": lang, "NO_COLOR": "1", "COLUMNS": "200", **extra}.items():
+        for name, value in {"DOJO_LANG": lang, **PLAIN, **extra}.items():
             monkeypatch.setenv(name, value)
         monkeypatch.delenv("DOJO_DEBUG", raising=False)
         capsys.readouterr()
@@ -101,7 +107,7 @@ def here(project, capsys, monkeypatch):
         return result
 
     yield run
-    for name in [n for n in sys.modules if n == "solutions" or n.startswith("solutions.")]:
+    for name in solutions():
         del sys.modules[name]
     sys.modules.update(mine)
 
