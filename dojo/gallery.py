@@ -1,5 +1,11 @@
 """The pitfall gallery: `gallery/<kata>/<pitfall>.py`, one wrong answer per file.
 
+`gallery/<kata>/<pitfall>.py` are the pitfalls the catalog lists (`dojo explain` names them);
+`gallery/<kata>/irregular/<name>.py` are wrong answers aimed at irregular inputs (another dtype,
+a non-contiguous tensor, a second call, a generator ...), many written by outside examiners from
+the contract alone (issue 19): the maintainers' suite proves every one rejected with its phrase,
+and the catalog does not list them. An irregular entry may be a whole module of its own.
+
 Each entry's docstring says which pitfall it is and which phrase its failure must contain:
 
     Pitfall: the parameter is rebound, not updated: `param = param - lr * param.grad`.
@@ -28,10 +34,11 @@ class Entry:
     source: str
     expect: tuple[str, ...]
     marks: tuple[str, ...]
+    irregular: bool = False
 
     @property
     def id(self) -> str:
-        return f"{self.kata}/{self.name}"
+        return f"{self.kata}/{'irregular/' if self.irregular else ''}{self.name}"
 
     def as_target(self, folder: Path) -> Path:
         """Lay the entry out as a target folder: `folder/<kata>.py`."""
@@ -47,17 +54,19 @@ def parse(path: Path) -> Entry:
         key, sep, value = line.partition(":")
         if sep and key.strip().lower() in ("pitfall", "source", "expect", "marks"):
             fields.setdefault(key.strip().lower(), []).append(value.strip())
+    irregular = path.parent.name == "irregular"
     return Entry(
-        kata=path.parent.name,
+        kata=path.parent.parent.name if irregular else path.parent.name,
         name=path.stem,
         path=path,
         pitfall=" ".join(fields.get("pitfall", [])),
         source=" ".join(fields.get("source", [])),
         expect=tuple(fields.get("expect", [])),
         marks=tuple(m.strip() for v in fields.get("marks", []) for m in v.split(",") if m.strip()),
+        irregular=irregular,
     )
 
 
 def entries(project: Path) -> list[Entry]:
     root = Path(project) / "gallery"
-    return [parse(p) for p in sorted(root.glob("*/*.py"))]
+    return [parse(p) for p in sorted(root.glob("*/*.py")) + sorted(root.glob("*/irregular/*.py"))]

@@ -447,16 +447,10 @@ def seed_torch(torch, seed: int) -> None:
 # --- time budgets ----------------------------------------------------------------------------
 
 
-def _graded(config) -> bool:
-    """A job of `dojo grade`: its grader's plugin is loaded beside this one."""
-    return config.pluginmanager.has_plugin("dojo.grade.childplugin")
-
-
 def budget_of(item) -> float | None:
-    """Seconds each phase of this kata test may run (None: no budget: not a kata test, or a
-    job of the grader, whose own wall clock decides; its reports say "timeout" for the kata)."""
+    """Seconds each phase of this kata test may run (None: no budget: not a kata test)."""
     step = step_of(item)
-    if step is None or _graded(item.config):
+    if step is None:
         return None
     # --budget, or pytest-timeout's --timeout when given on the command line (its ini setting
     # times every other test)
@@ -491,9 +485,8 @@ def _emit(config, **event) -> None:
 
 
 def _supervised(config) -> bool:
-    """Whether a supervising process ends a stuck run: a dojo command's child says so; the
-    grader's job has its own wall clock (its plugin is loaded beside this one)."""
-    return bool(config.getoption("dojo_supervised", False)) or _graded(config)
+    """Whether a supervising process ends a stuck run: a dojo command's child says so."""
+    return bool(config.getoption("dojo_supervised", False))
 
 
 def _real_stderr_fd(config) -> int:

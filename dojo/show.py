@@ -128,7 +128,7 @@ def variants(project: Path, kata: str, *, notes: list[str]) -> list[Variant]:
         reference = importlib.import_module(f"solutions.{kata}")
         found.append(Variant("reference", "reference", reference))
         for entry in gallery.entries(project):
-            if entry.kata != kata:
+            if entry.kata != kata or entry.irregular:
                 continue
             if "gpu" in entry.marks and not torch.cuda.is_available():
                 continue

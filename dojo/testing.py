@@ -26,6 +26,7 @@ def show(value: Any, digits: int = 4, *, like: Any = None) -> str:
 
     `like`: the value this one is shown beside (`got` beside `expected`): both then say the
     same things, e.g. `requires_grad` on both or on neither."""
+    value, like = _plain(value), _plain(like)
     torch = _torch()
     if torch is not None and isinstance(value, torch.Tensor):
         flat = value.detach().flatten()
@@ -68,7 +69,21 @@ def show_pair(got: Any, expected: Any, digits: int = 4) -> tuple[str, str]:
     return a, b
 
 
+def _plain(value: Any) -> Any:
+    """A tensor the grader observed (`dojo.spec.Seen`) shown as the tensor it was."""
+    from dojo.spec import Seen
+
+    if isinstance(value, Seen):
+        if value.complete and value.error is None:
+            return value.tensor
+        if value.error is not None:
+            return f"a tensor that could not be read ({value.error})"
+        return f"a {value.dtype_name} tensor of shape {tuple(value.shape)}"
+    return value
+
+
 def _differ(a: Any, b: Any) -> bool:
+    a, b = _plain(a), _plain(b)
     torch = _torch()
     try:
         if torch is not None and isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
@@ -143,7 +158,10 @@ def close(a, b, *, rtol: float = 1e-5, atol: float = 1e-6) -> bool:
     """Whether two tensors (or numbers) agree, shapes included."""
     import torch
 
-    a = torch.as_tensor(a).detach()
+    from dojo.spec import unwrap
+
+    a = torch.as_tensor(unwrap(a)).detach()
+    b = unwrap(b)
     b = torch.as_tensor(b).detach()
     if a.shape != b.shape:
         return False

@@ -49,7 +49,7 @@ def add_grade_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the folder whose tests/ are the pristine tests (default: this "
                         "checkout, or the bundle's copy)")
     parser.add_argument("--seed", type=int, default=None,
-                        help="seed of the canary tests (default: a new one each run)")
+                        help="seed of the cases the observers run on (default: a new one each run; the same seed gives the same scores)")
     parser.add_argument("--one", action="store_true",
                         help="SUBMISSIONS is one student's submission (Gradescope, Classroom)")
     parser.add_argument("--results-json", metavar="FILE",
@@ -134,7 +134,7 @@ def run_export(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     """Add `grade` and `export-student` to the `dojo` command line."""
     grade = subparsers.add_parser(
-        "grade", help="grade a class of submissions (safely: sandboxed, with canaries)",
+        "grade", help="grade a class of submissions (safely: sandboxed, judged outside the student's process)",
         description="Grade every submission (subfolder or .zip) of SUBMISSIONS into OUT: "
         "grades.csv, report.html, OUT/<student>/results.json (Gradescope) and feedback.md.",
     )

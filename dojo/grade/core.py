@@ -1,17 +1,17 @@
 """`dojo grade`: the grading process. It never imports a submission's code.
 
 1. Find the submissions and read their allow-listed kata files (bytes only).
-2. Start the fork server (`python -I`, scrubbed environment) that imports torch once.
-3. Calibrate: run every kata module's pristine tests against the reference (or an empty target
-   where the grading machine has no reference), which gives the test ids the grader expects of
-   every step (a GPU test that skips here is left out), which kata functions each test uses,
-   and proves that the tests, the channel, the canaries and the probes work in the sandbox.
-4. For each submission and kata module: a fresh job folder that receives only the pristine tests
-   (plus this job's canaries) and the one kata file; the server forks a job process for it.
-5. Judge each job from the records that left it on the server's pipes as each test ended
-   (checked against the expected ids and the canaries; what came after the last expected test
-   is ignored), and from its probes, compared here with the reference run in this process on
-   the same per-job seed. Never from its output, never from a file it could write. Write OUT.
+2. Import every kata module's pristine tests here: each test is a claim (dojo/spec.py), an
+   observer and a judge. Draw this run's cases for every observer from the run's seed.
+3. Start the fork server (`python -I`, scrubbed environment) that imports torch once.
+4. Calibrate: the observers run on the reference (where this machine has it) in the sandbox,
+   and every claim must pass here on what they saw.
+5. For each submission and kata module: a fresh job folder that receives only the pristine test
+   module and the one kata file; the server forks a job process, which runs the observers on
+   the submission and sends what they saw, case by case, on a pipe the server owns.
+6. Judge every claim here, in this process, from those observations alone: no verdict of the
+   job is ever read (a job's records carry data, not outcomes). Never from its output, never
+   from a file it could write. Write OUT.
 """
 
 from __future__ import annotations
@@ -32,13 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dojo
+import pytest
+
+from dojo import budget as budgets
+from dojo import diagnose, i18n, irregular, spec, testing
 from dojo.catalog import Catalog, Step, load
-from dojo.grade import canary, probes, sandbox
+from dojo.grade import sandbox
 from dojo.grade.sandbox import Limits
-from dojo.grade.server import REC_FD
 from dojo.grade.submissions import Submission
 
-GRADER_VERSION = "2"
+GRADER_VERSION = "3"
 STATE_FILE = "grade.json"
 
 
@@ -57,7 +60,6 @@ class Settings:
     only: str | None = None
     lang: str = "en"
     katas: list[str] | None = None  # modules or steps to grade (default: the whole catalog)
-    canaries: int = 4
     seed: int | None = None
     single: bool = False  # SUBMISSIONS is itself one submission
     quiet: bool = False
@@ -205,9 +207,6 @@ class Job:
     module: str
     student: Submission | None  # None: calibration
     dir: Path
-    canaries: list[canary.Canary]
-    probe_seed: int
-    probes: bool  # whether this job runs the kata's probes
     attempt: int = 0
     event: dict | None = None
 
@@ -219,8 +218,8 @@ def tests_hash(project: Path, modules: list[str], catalog: Catalog) -> str:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for step in catalog.steps:
         digest.update(f"{step.id}:{step.module}:{step.points}".encode())
-    probes_file = Path(probes.__file__)
-    digest.update(probes_file.read_bytes())
+    for helper in (spec, irregular, diagnose, testing):  # what the judges run
+        digest.update(Path(helper.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -233,23 +232,52 @@ def support_files(project: Path) -> list[Path]:
     )
 
 
-# Appended to the reference when the grader calibrates: every attribute a test takes from the
-# kata module is recorded, so that the grader knows which tests each function's probes speak for.
-TRACE = """
+def reference_source(project: Path, module: str, packaged: Path | None = None) -> str | None:
+    """The reference answer of a kata module: `solutions/<module>.py` of the project, else the
+    package's `dojo/data/reference-answers/solutions.json` ({module: source}), else None."""
+    path = Path(project) / "solutions" / f"{module}.py"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    try:
+        found = json.loads((packaged or PACKAGED_ANSWERS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = found.get(module) if isinstance(found, dict) else None
+    return value if isinstance(value, str) else None
 
-import sys as _dojo_sys, types as _dojo_types
-from dojo.grade import childplugin as _dojo_childplugin
+
+class References:
+    """The reference answers' sources, for calibration and the copying section."""
+
+    def __init__(self, project: Path, packaged: Path | None = None):
+        self.project, self.packaged = Path(project), packaged
+        self._found: dict[str, str | None] = {}
+
+    def source(self, module: str) -> str | None:
+        if module not in self._found:
+            self._found[module] = reference_source(self.project, module, self.packaged)
+        return self._found[module]
 
 
-class _DojoTraced(_dojo_types.ModuleType):
-    def __getattribute__(self, name):
-        _dojo_childplugin.touch(name)
-        return _dojo_types.ModuleType.__getattribute__(self, name)
+PACKAGED_ANSWERS = Path(dojo.__file__).resolve().parent / "data" / "reference-answers" / \
+    "solutions.json"
 
 
-_dojo_sys.modules[__name__].__class__ = _DojoTraced
-"""
-
+def draw_cases(obs: spec.Observer, rng: random.Random) -> list[dict]:
+    """The cases a run gives an observer: its examples as written, each example that has a
+    seed once more with a seed of the run's own, and `obs.draws` cases drawn from its strategy
+    with the run's seed (none of which a submission can know before the run)."""
+    cases = [dict(c) for c in obs.examples]
+    cases += [{**c, "seed": rng.randrange(2**31)} for c in obs.examples if "seed" in c]
+    if obs.draw is not None and obs.draws:
+        cases += spec.draw_from(obs.draw, rng.randrange(2**31), obs.draws)
+    unique, seen = [], set()
+    for case in cases:
+        key = spec.dumps(case)
+        if key not in seen:
+            seen.add(key)
+            unique.append(case)
+    return unique
 
 
 class Grader:
@@ -273,34 +301,60 @@ class Grader:
             )
         self.steps = steps
         self.modules = list(dict.fromkeys(s.module for s in steps))
+        # the seed of this run's cases (recorded in grading.json; --seed repeats a run)
         self.seed = settings.seed if settings.seed is not None else secrets.randbits(32)
-        self.rng = random.Random(self.seed)
-        # probe inputs: drawn per job from a source the submission cannot predict (not the
-        # canary seed, which may be fixed with --seed)
-        self.probe_rng = random.SystemRandom()
         self.run_token = secrets.token_hex(6)
         self.tests_hash = tests_hash(self.project, self.modules, self.catalog)
+        self.refs = References(self.project)
+        self.gpu = _has_cuda()
+        self.specs: dict[str, object] = {}  # module -> its test module, imported here
+        self.claims: dict[str, list[spec.Claim]] = {}  # module -> the claims that count
         self.expected: dict[str, dict[str, str]] = {}  # module -> {nodeid: step}
-        self.expected_skips: dict[str, set[str]] = {}
-        self.uses: dict[str, dict[str, list[str]]] = {}  # module -> {nodeid: probed functions}
-        self.refs = probes.References(self.project)
-        self.rechecked: dict[str, str] = {}  # module -> "yes" or why not
+        self.plans: dict[str, list[dict]] = {}  # module -> [{id, cases}] of this run
+        for module in self.modules:
+            self._load_spec(module)
         self.calibration: dict[str, dict] = {}
         self.counter = 0
         self.walls: dict[str, list[float]] = {}  # module -> wall times of its jobs so far
         self.server: ServerProcess | None = None
         self.tmp: Path | None = None
         self.env = scrubbed_env(settings.lang)
-        for module in self.modules:
-            if not probes.PROBES.get(module):
-                self.rechecked[module] = "no probes for this kata"
-            elif self.refs.source(module) is None:
-                self.rechecked[module] = "no reference answer on this machine"
-            else:
-                self.rechecked[module] = "yes"
 
-    def probed(self, module: str) -> bool:
-        return self.rechecked.get(module) == "yes"
+    def _load_spec(self, module: str) -> None:
+        """The module's claims, imported in this process from the project's pristine tests, and
+        this run's cases for each of its observers."""
+        path = self.project / "tests" / f"test_{module}.py"
+        try:
+            loaded = import_spec(path, f"_dojo_grading_spec_{module}")
+        except Exception as err:  # noqa: BLE001
+            raise GradingError(f"{path} does not import in the grading process: "
+                               f"{type(err).__name__}: {err}") from None
+        claims = spec.claims_of(loaded)
+        plain = [name for name, value in vars(loaded).items()
+                 if name.startswith("test") and callable(value)
+                 and getattr(value, "dojo_claim", None) is None]
+        if plain or not claims:
+            raise GradingError(
+                f"{path}: every kata test must be a claim (dojo/spec.py) for the grader to judge "
+                f"it in its own process; not claims: {', '.join(plain) or 'no test at all'}")
+        step_of = {s.id for s in self.catalog.steps_of(module)}
+        counted = []
+        for c in claims:
+            marks = set(c.marks)
+            if "gpu" in marks and not self.gpu:
+                continue  # a GPU test on a machine without one is left out of the count
+            step = next((m.split(":", 1)[1] for m in c.marks if m.startswith("step:")), module)
+            if step not in step_of:
+                raise GradingError(f"{path}::{c.name} is marked for step {step!r}, which is "
+                                   f"not a step of {module}")
+            counted.append(c)
+            self.expected.setdefault(module, {})[f"tests/test_{module}.py::{c.name}"] = step
+        self.specs[module] = loaded
+        self.claims[module] = counted
+        rng = random.Random(f"{self.seed}:{module}")
+        observers = list(dict.fromkeys(c.observer.id for c in counted))
+        by_id = {c.observer.id: c.observer for c in counted}
+        self.plans[module] = [{"id": o, "cases": draw_cases(by_id[o], rng)} for o in observers]
 
     # -- job folders --
 
@@ -311,28 +365,25 @@ class Grader:
         (folder / "tests").mkdir(parents=True)
         (folder / "katas").mkdir()
         test_file = self.project / "tests" / f"test_{module}.py"
-        groups = [s.id for s in self.catalog.steps_of(module) if s.is_group]
-        canaries = canary.make(test_file, module, self.rng, self.s.canaries, groups or None)
-        source = canary.append_to(test_file.read_text(encoding="utf-8"), canaries)
-        (folder / "tests" / test_file.name).write_text(source, encoding="utf-8")
+        shutil.copyfile(test_file, folder / "tests" / test_file.name)
         for path in support_files(self.project):
             shutil.copyfile(path, folder / "tests" / path.name)
         if not (folder / "tests" / "__init__.py").exists():
             (folder / "tests" / "__init__.py").write_text("")
-        (folder / "pytest.ini").write_text(
-            "[pytest]\naddopts =\nfilterwarnings =\n    ignore::DeprecationWarning\n"
-            "    ignore::pytest.PytestAssertRewriteWarning\n",
-            encoding="utf-8",
-        )
         kata_file = folder / "katas" / f"{module}.py"
         if student is not None and module in student.files:
             kata_file.write_bytes(student.files[module])
         elif student is None and self.refs.source(module) is not None:
-            kata_file.write_text(self.refs.source(module) + TRACE, encoding="utf-8")
+            kata_file.write_text(self.refs.source(module), encoding="utf-8")
         for path in [folder, *folder.rglob("*")]:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        return Job(job_id, module, student, folder, canaries,
-                   probe_seed=self.probe_rng.randrange(2**31), probes=self.probed(module))
+        return Job(job_id, module, student, folder)
+
+    def budget(self, module: str) -> float:
+        """Seconds each case may run in a job: the slowest budget of the module's steps."""
+        slow = any("slow" in c.marks for c in self.claims[module])
+        found = [s.budget_for(slow=slow) for s in self.catalog.steps_of(module)]
+        return float(max([f for f in found if f] or [10.0])) * budgets.scale()
 
     def request(self, job: Job) -> dict:
         token = f"{self.run_token}-{job.id}-{job.attempt}"
@@ -346,26 +397,10 @@ class Grader:
             "env": self.env,
             "plan": {
                 "module": job.module,
-                "canaries": [c.name for c in job.canaries],
-                "order_seed": self.rng.randrange(2**31),
-                "channel": REC_FD,  # the record pipe's descriptor in the job
-                "probes": job.probes,
-                "probe_seed": job.probe_seed,
-                "trace": job.student is None,
+                "observations": self.plans[job.module],
+                "budget": self.budget(job.module),
+                "lang": self.s.lang,
             },
-            "pytest_args": [
-                f"tests/test_{job.module}.py",
-                "-c", "pytest.ini",
-                "--rootdir", ".",
-                "--confcutdir", ".",
-                "-p", "no:cacheprovider",
-                "-p", "no:unraisableexception",
-                "-p", "dojo.pytest_plugin",
-                "-p", "dojo.grade.childplugin",
-                "--target", "katas",
-                "--lang", self.s.lang,
-                "-q", "--color=no", "--tb=short", "-rN",
-            ],
         }
 
     # -- running --
@@ -445,8 +480,8 @@ class Grader:
     # -- judging one job --
 
     def judge(self, job: Job) -> dict:
-        """{status, reason, tests: {nodeid: [state, message]}, probes, ...} of one job. An
-        error here costs this job (crashed), never the run."""
+        """{status, reason, tests: {nodeid: [state, message]}, ...} of one job. An error here
+        costs this job (crashed), never the run."""
         try:
             return self._judge(job)
         except Exception as err:  # noqa: BLE001
@@ -454,15 +489,17 @@ class Grader:
             return {"module": job.module, "status": "crashed",
                     "reason": f"the grader could not judge it ({type(err).__name__}: {err})"[:500],
                     "tests": {}, "wall": None, "cpu": None, "peak_rss_mb": None,
-                    "leftovers": 0, "last_test": None, "log": _text(event.get("log"), 70000),
-                    "probes": None}
+                    "leftovers": 0, "last_test": None, "log": _text(event.get("log"), 70000)}
 
     def _judge(self, job: Job) -> dict:
         event = job.event if isinstance(job.event, dict) else {}
         records = event.get("records")
         records = [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
-        starts = [r["n"] for r in records if r.get("k") == "start" and isinstance(r.get("n"), str)]
-        last = starts[-1] if starts else None
+        plan = self.plans[job.module]
+        starts = [r for r in records if r.get("k") == "start"]
+        last = None
+        if starts and isinstance(starts[-1].get("o"), str):
+            last = f"{starts[-1]['o']}, case {starts[-1].get('i')}"
         number = (lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool) else None)
         result = {
             "module": job.module,
@@ -475,10 +512,9 @@ class Grader:
             "leftovers": number(event.get("leftovers")) or 0,
             "last_test": last,
             "log": _text(event.get("log"), 70000),
-            "probes": None,
         }
         status = event.get("status")
-        where = f" (in {last})" if last else ""
+        where = f" (observing {last})" if last else ""
         lim = self.s.limits
         if status == "timeout":
             return {**result, "status": "timeout",
@@ -501,96 +537,71 @@ class Grader:
                 "SIGSEGV": ": a segmentation fault",
             }.get(name, "")
             return {**result, "status": "crashed", "reason": f"killed by {name}{extra}{where}"}
-        if code not in (0, 1):
+        if code != 0:
             return {**result, "status": "crashed",
-                    "reason": f"the tests did not finish (exit code {code}){where}"}
+                    "reason": f"the observations did not finish (exit code {code}){where}"}
         if not any(r.get("k") == "end" for r in records):
             return {**result, "status": "crashed",
-                    "reason": f"the tests did not finish: the process exited with code {code} "
-                              f"before the end of the session{where}"}
-        calibrating = job.student is None
-        canary_ids = {f"tests/test_{job.module}.py::{c.name}": c for c in job.canaries}
-        want = None
-        if not calibrating:
-            want = set(self.expected[job.module]) | self.expected_skips[job.module] | set(canary_ids)
-        tests: dict[str, list] = {}
-        uses: dict[str, list[str]] = {}
+                    "reason": f"the observations did not finish: the process exited before "
+                              f"the end{where}"}
+        wanted = {(entry["id"], i) for entry in plan for i in range(len(entry["cases"]))}
+        seen: dict[tuple[str, int], dict] = {}
         changed: list[str] = []
         duplicates, unknown = [], []
         for record in records:
-            if want is not None and not (want - tests.keys()):
-                break  # every expected test has its result: whatever comes after is ignored
-            kind = record.get("k")
-            if kind == "end":
-                changed += [c for c in record.get("c") or [] if isinstance(c, str)]
-            if kind != "test":
-                continue
-            nodeid = record.get("n")
-            if nodeid in tests:
-                duplicates.append(nodeid)
-                continue
-            if want is not None and nodeid not in want:
-                unknown.append(nodeid)
-                continue
-            tests[nodeid] = [record.get("s"), record.get("m")]
-            uses[nodeid] = [u for u in record.get("u") or [] if isinstance(u, str)]
             changed += [c for c in record.get("c") or [] if isinstance(c, str)]
-        result["tests"] = tests
-        if calibrating:
-            result["uses"] = uses
+            if record.get("k") not in ("obs", "raised"):
+                continue
+            key = (record.get("o"), record.get("i"))
+            if key not in wanted:
+                unknown.append(f"{key[0]}[{key[1]}]")
+            elif key in seen:
+                duplicates.append(f"{key[0]}[{key[1]}]")
+            else:
+                seen[key] = record
+        result["tests"] = self.verdicts(job.module, seen)
         flags = []
         if changed:
-            flags.append("the testing machinery changed while the tests ran: "
+            flags.append("the observing machinery changed while the submission ran: "
                          + ", ".join(list(dict.fromkeys(changed))[:6]))
-        for nodeid, c in canary_ids.items():
-            got = tests.get(nodeid, ["missing"])[0]
-            if got != c.expect:
-                flags.append("a check whose outcome the grader knows came out wrong")
-                break
         if unknown:
-            flags.append(f"tests the grader did not expect: {', '.join(unknown[:3])}")
+            flags.append(f"observations the grader did not ask for: {', '.join(unknown[:3])}")
         if duplicates:
-            flags.append(f"two results for one test: {', '.join(duplicates[:3])}")
+            flags.append(f"two observations of one case: {', '.join(duplicates[:3])}")
         channel = event.get("channel") if isinstance(event.get("channel"), dict) else {}
         if channel.get("malformed") or channel.get("overflow"):
             flags.append("the job wrote data of the wrong shape or size to the grader's channel")
         if not isinstance(event.get("sandbox"), dict):
             flags.append("the job's sandbox did not report")
-        if code == 0:
-            flags.append("pytest reported success although some checks must fail")
         if result["leftovers"]:
-            flags.append(f"{result['leftovers']} process(es) still ran after the tests "
-                         f"(they could have sent results for it)")
-        if job.probes:
-            result["probes"] = self.recheck(job, event.get("probes"))
-            if result["probes"].get("problem"):
-                flags.append(result["probes"]["problem"])
+            flags.append(f"{result['leftovers']} process(es) still ran after the observations "
+                         f"(they could have sent observations for it)")
         if flags:
             return {**result, "status": "flagged", "reason": "; ".join(dict.fromkeys(flags))}
-        for nodeid in canary_ids:
-            tests.pop(nodeid, None)
         return result
 
-    def recheck(self, job: Job, sent) -> dict:
-        """The job's probe observations against the reference's, computed here, on the job's
-        seed: {seed, verdicts: {function: right|wrong|broken}, differs: {probe: [names]}}."""
-        if not isinstance(sent, dict) or sent.get("seed") != job.probe_seed \
-                or not isinstance(sent.get("results"), dict):
-            return {"seed": job.probe_seed, "verdicts": {}, "differs": {},
-                    "problem": "the re-check of the kata's values did not report"}
-        want = self.refs.observe(job.module, job.probe_seed)
-        compared = {p.name: probes.compare(p, sent["results"].get(p.name), want[p.name])
-                    for p in probes.PROBES[job.module]}
-        return {
-            "seed": job.probe_seed,
-            "verdicts": probes.verdicts(job.module, compared),
-            "differs": {k: v["differs"] for k, v in compared.items() if v["differs"]},
-            "timed_out": bool(sent.get("timed_out")),
-        }
+    def verdicts(self, module: str, seen: dict) -> dict[str, list]:
+        """Every claim of the module judged here, in this process, from the observations:
+        {nodeid: [state, message]}. A claim passes when its judge accepts every case."""
+        i18n.set_lang(self.s.lang)
+        plan = {entry["id"]: entry["cases"] for entry in self.plans[module]}
+        out: dict[str, list] = {}
+        for c in self.claims[module]:
+            nodeid = f"tests/test_{module}.py::{c.name}"
+            state, message = "passed", None
+            for index, case in enumerate(plan[c.observer.id]):
+                record = seen.get((c.observer.id, index))
+                state, message = judge_case(c, case, record)
+                if state != "passed":
+                    break
+            out[nodeid] = [state, message]
+        return out
 
     # -- calibration --
 
     def calibrate(self) -> None:
+        """Every kata module's claims against the reference (where this machine has it) in the
+        sandbox, with this run's cases: each must pass, or nobody is graded."""
         jobs = [self.make_job(m, None) for m in self.modules]
         problems = []
 
@@ -600,30 +611,13 @@ class Grader:
             if res["status"] != "ok":
                 problems.append(f"{job.module}: {res['status']}: {res['reason']}\n"
                                 f"{(res['log'] or '')[-3000:]}")
+            elif self.refs.source(job.module) is not None:
+                for nodeid, (state, message) in res["tests"].items():
+                    if state != "passed":
+                        problems.append(f"{job.module}: the reference fails {nodeid} in the "
+                                        f"sandbox: {message}")
+                        break
             event = job.event or {}
-            steps = {r["n"]: r.get("st") for r in event.get("records", []) if r.get("k") == "test"}
-            expected, skips = {}, set()
-            traced = self.refs.source(job.module) is not None
-            for nodeid, (state, message) in res["tests"].items():
-                if state == "skipped":
-                    skips.add(nodeid)
-                    continue
-                expected[nodeid] = steps.get(nodeid) or job.module
-                if traced and state != "passed" and not problems:
-                    problems.append(f"{job.module}: the reference fails {nodeid} in the "
-                                    f"sandbox: {message}")
-            self.expected[job.module] = expected
-            self.expected_skips[job.module] = skips
-            fns = set(probes.functions(job.module))
-            self.uses[job.module] = {n: sorted(set(u) & fns)
-                                     for n, u in (res.get("uses") or {}).items()}
-            if job.probes and res["status"] == "ok":
-                verdicts = (res.get("probes") or {}).get("verdicts", {})
-                off = {f: v for f, v in verdicts.items() if v != "right"}
-                if off or not verdicts:
-                    self.rechecked[job.module] = (
-                        f"the probes disagree with the reference in the sandbox: {off} "
-                        f"{(res.get('probes') or {}).get('differs')}")
             sandbox_used = event.get("sandbox")
             if isinstance(sandbox_used, dict):
                 self.calibration["_sandbox"] = {"root": sandbox.is_root(), **sandbox_used,
@@ -632,12 +626,6 @@ class Grader:
                 shutil.rmtree(job.dir, ignore_errors=True)
 
         self.run_jobs(jobs, done)
-        wanted = {s.id for s in self.steps}
-        for module in self.modules:
-            have = set(self.expected.get(module, {}).values())
-            for step in self.catalog.steps_of(module):
-                if step.id in wanted and step.id not in have and not problems:
-                    problems.append(f"{step.id}: no test of this step ran in calibration")
         if problems:
             raise GradingError("the pristine tests do not run as expected:\n" + "\n".join(problems))
 
@@ -646,35 +634,6 @@ class Grader:
 
     # -- scores --
 
-    def contradicted(self, module: str, res: dict, ids: list[str]) -> dict[str, str]:
-        """Tests whose reported pass the probes contradict: {nodeid: why}. A test that uses a
-        broken function cannot pass; the tests that use a wrong function cannot all pass."""
-        verdicts = ((res.get("probes") or {}).get("verdicts")) or {}
-        if not verdicts:
-            return {}
-        uses = self.uses.get(module, {})
-        passed = {n for n in ids if res["tests"].get(n, ["failing"])[0] == "passed"}
-        found: dict[str, str] = {}
-        for fn, verdict in verdicts.items():
-            users = [n for n in ids if fn in uses.get(n, ())]
-            if not users:
-                continue
-            if verdict == "broken":
-                why = (f"`{fn}` raised on every input the grader tried (or is missing), yet "
-                       f"tests that call it reported passing")
-                for n in users:
-                    if n in passed:
-                        found.setdefault(n, why)
-            elif verdict == "wrong" and all(n in passed for n in users):
-                differs = [d for p, ds in (res["probes"].get("differs") or {}).items()
-                           if p.split(":")[0] == fn for d in ds]
-                why = (f"`{fn}` gives other values than the reference on the grader's own "
-                       f"inputs ({', '.join(dict.fromkeys(differs))}), yet every test that "
-                       f"uses it reported passing")
-                for n in users:
-                    found.setdefault(n, why)
-        return found
-
     def score(self, sub: Submission, results: dict[str, dict]) -> dict:
         """The grade record of one submission (what OUT/<student>/grade.json holds)."""
         steps = {}
@@ -682,8 +641,7 @@ class Grader:
         problems = []
         for step in self.steps:
             res = results.get(step.module)
-            ids = [n for n, s in self.expected[step.module].items() if s == step.id] \
-                if step.module in self.expected else []
+            ids = [n for n, s in self.expected.get(step.module, {}).items() if s == step.id]
             tests = []
             passed = 0
             handed_in = step.module in sub.files
@@ -695,8 +653,6 @@ class Grader:
                 status, reason = "crashed", "not graded"
             else:
                 status, reason = res["status"], res["reason"]
-            against = self.contradicted(step.module, res, ids) \
-                if status == "ok" and res is not None else {}
             for nodeid in ids:
                 if status != "ok":
                     state, message = "failing", reason
@@ -704,31 +660,14 @@ class Grader:
                     state, message = "failing", f"katas/{step.module}.py was not handed in"
                 else:
                     state, message = res["tests"].get(
-                        nodeid, ["failing", "this test did not report a result (a missing "
-                                 "result counts as a failure)"])
-                    if state == "skipped":
-                        state, message = "failing", (
-                            "the test skipped itself: tests skip only where the grader "
-                            "expects it (a GPU test on a machine without one)")
-                    if nodeid in against:
-                        state, message = "failing", (
-                            "the grader re-checked this kata's values on inputs of its own: "
-                            + against[nodeid] + ". This test's pass does not count.")
+                        nodeid, ["failing", "this claim was not judged (a missing judgement "
+                                 "counts as a failure)"])
                 if state == "passed":
                     passed += 1
                 tests.append({"nodeid": nodeid, "name": nodeid.split("::", 1)[-1],
                               "state": state, "message": message})
             points = round(step.points * passed / len(ids), 4) if ids else 0.0
             total += points
-            rechecked = None
-            if res is not None and res.get("probes"):
-                mine = {f for n in ids for f in self.uses.get(step.module, {}).get(n, ())}
-                rechecked = {f: v for f, v in res["probes"].get("verdicts", {}).items()
-                             if f in mine}
-            if status == "ok" and against:
-                status = "flagged"
-                reason = ("re-checked values contradict the tests: "
-                          + "; ".join(dict.fromkeys(against.values())))
             if status == "ok":
                 states = {t["state"] for t in tests}
                 if not handed_in:
@@ -755,8 +694,7 @@ class Grader:
                 "status": status,
                 "state": kata_state,
                 "reason": reason,
-                "rechecked": rechecked,
-                "flag": "recheck" if against else ("integrity" if status == "flagged" else None),
+                "flag": "integrity" if status == "flagged" else None,
                 "tests": tests,
             }
         if sub.refused:
@@ -775,6 +713,60 @@ class Grader:
             "modules": {m: {k: v for k, v in r.items() if k not in ("tests", "log")}
                         for m, r in results.items()},
         }
+
+
+def judge_case(c: spec.Claim, case: dict, record: dict | None) -> tuple[str, str | None]:
+    """(state, message) of one case of one claim, from the job's record of it, judged here."""
+    if record is None:
+        return "failing", ("no observation of this case came back (the job ended before it, "
+                           "or its code was stopped)")
+    if record.get("k") == "raised":
+        state = record.get("s")
+        state = state if state in ("failing", "not started", "broken", "timeout") else "failing"
+        return state, _text(record.get("m"), 4000) or "the code raised an exception"
+    try:
+        seen = spec.decode(record.get("d"))
+    except (spec.Malformed, RecursionError, TypeError, ValueError) as err:
+        return "failing", f"what the code produced could not be read ({err})"[:500]
+    try:
+        c.judge(spec.Case(case), seen)
+    except pytest.fail.Exception as err:
+        return "failing", str(err.msg)[:4000]
+    except pytest.skip.Exception:
+        return "failing", "the claim skipped itself on this machine"
+    except MemoryError:
+        return "failing", "what the code produced was too large to judge"
+    except Exception as err:  # noqa: BLE001 - data no right answer produces: a failure
+        return "failing", (f"what the code produced is not what this check can read "
+                           f"({type(err).__name__}: {err})")[:1000]
+    return "passed", None
+
+
+def import_spec(path: Path, name: str):
+    """A test module imported in the grading process (the project's own, pristine code)."""
+    import importlib.util
+
+    name = f"{name}_{hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]}"
+    if name in sys.modules:
+        return sys.modules[name]
+    loader = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(loader)
+    sys.modules[name] = module
+    try:
+        loader.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def _has_cuda() -> bool:
+    try:
+        import torch
+
+        return bool(torch.cuda.is_available())
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def remove_tree(path: Path) -> None:

@@ -211,14 +211,17 @@ def grade(settings: Settings) -> dict:
             "platform": platform.platform(),
         },
         "seed": grader.seed,
-        "seeds": "canaries drawn from `seed` (they change from run to run and never count); "
-                 "every kata test seeds random, numpy and torch to 0 before it runs and "
-                 "hypothesis runs derandomized; PYTHONHASHSEED=0; one torch thread per job",
+        "seeds": "every observer's cases are drawn from `seed` (its examples as written, each "
+                 "example again with a seed of the run's own, and cases from its strategy); "
+                 "random, numpy and torch are seeded from each case before it runs; "
+                 "PYTHONHASHSEED=0; one torch thread per job; the same seed gives the same "
+                 "cases and the same scores",
         "limits": settings.limits.as_dict(),
         "jobs": settings.jobs,
         "lang": settings.lang,
         "sandbox": sandbox_used,
-        "rechecked": {m: grader.rechecked.get(m) for m in grader.modules},
+        "cases": {m: sum(len(e["cases"]) for e in grader.plans.get(m, []))
+                  for m in grader.modules},
         "steps": [{"id": s.id, "module": s.module, "points": s.points,
                    "tests": sum(1 for v in grader.expected.get(s.module, {}).values() if v == s.id)}
                   for s in grader.steps],

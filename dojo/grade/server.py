@@ -9,11 +9,11 @@ forked after torch ran multithreaded work can hang). Each job process:
   enters a minimal root of its own (`sandbox.enter_sandbox`: the Python runtime read-only, its
   folder read-only, one size-limited tmpfs for every write, no network),
 - sets its rlimits and drops to the user id of its slot,
-- runs the kata's probes in a child of its own (`dojo.grade.probes`: values the grader checks
-  against the reference in its own process) and sends what they saw on the control pipe, which
-  it closes before any test runs,
-- runs pytest on the pristine tests with `-p dojo.pytest_plugin -p dojo.grade.childplugin`; the
-  child plugin sends one record per test, as each ends, on the record pipe.
+- reports the sandbox it got on the control pipe, which it closes before the submission's code
+  runs in it,
+- runs the kata's observers on the submission (`dojo.grade.observe_job`), which send one record
+  per case, as each ends, on the record pipe: what the submission's code did, as plain data;
+  never a verdict (the grading process judges every case itself).
 
 Nothing of a job comes back through a file. The server owns the other end of every pipe: the
 control pipe (written only before the submission's code runs in the job process), the record
@@ -50,11 +50,11 @@ SANDBOX: dict = {}  # what the server could set up: {"root": ..., "error": ...}
 WATCH_EVERY = 0.5
 
 CTL_FD, REC_FD, MARK_FD = 3, 4, 5  # in the job process
-LINE_CAP = 64 * 1024  # one record
-RECORD_BYTES = 4 * 2**20  # all records of a job
-CTL_BYTES = 4 * 2**20
-# a test's states, as dojo.pytest_plugin.classify gives them
-STATES = ("passed", "failing", "not started", "broken", "skipped", "timeout")
+LINE_CAP = 320 * 1024  # one record (a case's data is at most dojo.spec.MAX_BYTES)
+RECORD_BYTES = 16 * 2**20  # all records of a job
+CTL_BYTES = 1 * 2**20
+# the states of a case whose code raised, as dojo.grade.observe_job gives them
+RAISED = ("failing", "not started", "broken", "timeout")
 
 
 def _text(value, cap: int) -> str | None:
@@ -67,23 +67,38 @@ def _strings(value, count: int, cap: int) -> list[str]:
     return [v[:cap] for v in value[:count] if isinstance(v, str)]
 
 
+def _depth_ok(value, depth: int = 0) -> bool:
+    if depth > 14:
+        return False
+    if isinstance(value, list):
+        return len(value) <= 5000 and all(_depth_ok(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return len(value) <= 64 and all(isinstance(k, str) and _depth_ok(v, depth + 1)
+                                        for k, v in value.items())
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
 def check_record(obj) -> dict | None:
-    """A record from a job's record pipe, reduced to its known shape; None if it has another."""
-    if not isinstance(obj, dict) or not isinstance(obj.get("n"), str) or len(obj["n"]) > 2000:
+    """A record from a job's record pipe, reduced to its known shape; None if it has another.
+    (The data of an observation is checked again, in full, by `dojo.spec.decode` where it is
+    judged.)"""
+    if not isinstance(obj, dict):
         return None
     kind = obj.get("k")
-    if kind == "start":
-        return {"k": "start", "n": obj["n"]}
-    if kind == "test" and obj.get("s") in STATES:
-        message = obj.get("m")
-        if message is not None and not isinstance(message, str):
-            return None
-        step = obj.get("st")
-        return {"k": "test", "n": obj["n"], "s": obj["s"], "m": _text(message, 4000),
-                "st": _text(step, 200), "c": _strings(obj.get("c"), 50, 300),
-                "u": _strings(obj.get("u"), 200, 200)}
     if kind == "end":
-        return {"k": "end", "n": obj["n"], "c": _strings(obj.get("c"), 50, 300)}
+        return {"k": "end", "c": _strings(obj.get("c"), 50, 300)}
+    observer, index = obj.get("o"), obj.get("i")
+    if not isinstance(observer, str) or len(observer) > 200 or type(index) is not int \
+            or not 0 <= index < 10000:
+        return None
+    if kind == "start":
+        return {"k": "start", "o": observer, "i": index}
+    if kind == "obs" and _depth_ok(obj.get("d")):
+        return {"k": "obs", "o": observer, "i": index, "d": obj.get("d"),
+                "c": _strings(obj.get("c"), 50, 300)}
+    if kind == "raised" and obj.get("s") in RAISED and isinstance(obj.get("m"), str):
+        return {"k": "raised", "o": observer, "i": index, "s": obj["s"],
+                "m": _text(obj["m"], 4000), "c": _strings(obj.get("c"), 50, 300)}
     return None
 
 
@@ -224,9 +239,11 @@ def _preload() -> dict:
     import torch
 
     import dojo
+    import dojo.irregular  # noqa: F401
     import dojo.pytest_plugin  # noqa: F401
+    import dojo.spec  # noqa: F401
     import dojo.testing  # noqa: F401
-    from dojo.grade import childplugin, probes  # noqa: F401
+    from dojo.grade import observe_job  # noqa: F401
 
     try:
         import _hypothesis_pytestplugin  # noqa: F401
@@ -280,113 +297,6 @@ def _fds_to(wanted: dict[int, int]) -> None:
     for target in (CTL_FD, REC_FD):
         if target in wanted:
             fcntl.fcntl(target, fcntl.F_SETFD, fcntl.FD_CLOEXEC)
-
-
-def _probe_processes(child: int, uid: int | None, marker: bytes) -> set[int]:
-    """The processes of the probe phase still alive (zombies are dead): as the job's own user,
-    every other process of that user; otherwise the probes' process group, this process's
-    descendants and whatever carries the job's marker."""
-    me = os.getpid()
-    table = sandbox.processes()
-    if uid is not None:
-        found = {p.pid for p in table.values() if p.uid == uid}
-    else:
-        found = sandbox.job_processes(me, None, marker, table)
-        found |= {p for p in table if sandbox.process_group(p) == child}
-    found.discard(me)
-    return {p for p in found if sandbox._state(p) not in ("Z", "X", "")}
-
-
-def _end_probes(child: int, uid: int | None, marker: bytes, patience: float = 5.0) -> None:
-    """Kill the probes' process and everything it started, and wait until they are dead: a
-    killed process takes a while to die (a torch process unmaps a lot), and one the server saw
-    alive after the control pipe closed would count against the tests as a leftover."""
-    reaped, deadline = False, time.monotonic() + patience
-    while True:
-        try:
-            if uid is not None:
-                os.kill(-1, signal.SIGKILL)  # every other process of this user, never the caller
-            else:
-                os.killpg(child, signal.SIGKILL)
-        except OSError:
-            pass  # nothing left to signal
-        if not reaped:
-            try:
-                reaped = os.waitpid(child, os.WNOHANG)[0] == child
-            except ChildProcessError:
-                reaped = True
-        alive = _probe_processes(child, uid, marker)
-        for pid in alive:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if (reaped and not alive) or time.monotonic() > deadline:
-            return
-        time.sleep(0.005)
-
-
-def _probe_phase(job: Job, used: dict) -> dict:
-    """In the job process, before any test (and before the submission's code ran in it): the
-    kata's probes run in a child of their own; what they saw comes back here, is checked, and
-    goes to the server on the control pipe. Everything the probes' process started is dead
-    before this returns (`_end_probes`), so that the server, once the control pipe closes,
-    counts only what the tests leave."""
-    from dojo.grade import probes
-
-    plan = job.spec["plan"]
-    module, seed = plan["module"], int(plan["probe_seed"])
-    budget = min(max(5.0, job.limits.timeout * 0.25), 30.0)
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:
-        code = 0
-        try:
-            os.close(read_end)
-            os.close(CTL_FD)
-            os.close(REC_FD)
-            os.setpgid(0, 0)
-            probes.run_all(module, Path("katas") / f"{module}.py", seed,
-                           lambda text: _write_all(write_end, text.encode("utf-8")))
-        except BaseException:  # noqa: BLE001
-            code = 1
-        os._exit(code)
-    os.close(write_end)
-    os.set_blocking(read_end, False)
-    wanted = {p.name for p in probes.PROBES.get(module, [])}
-    results: dict = {}
-    buffer, got, deadline, timed_out = b"", 0, time.monotonic() + budget, False
-    # until every probe has its result (not until EOF: a process the submission started at
-    # import may hold the pipe open), the pipe closes, 1 MiB came, or the budget is spent
-    while len(results) < len(wanted) and got <= 2**20:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            timed_out = True
-            break
-        ready, _, _ = select.select([read_end], [], [], min(left, 0.5))
-        if not ready:
-            continue
-        try:
-            chunk = os.read(read_end, 65536)
-        except BlockingIOError:
-            continue
-        if not chunk:
-            break
-        got += len(chunk)
-        *lines, buffer = (buffer + chunk).split(b"\n")
-        for line in lines:
-            try:
-                obj = json.loads(line.decode("utf-8"))
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                continue
-            if isinstance(obj, dict) and obj.get("p") in wanted and obj["p"] not in results \
-                    and probes.valid(obj.get("o")):
-                results[obj["p"]] = obj["o"]
-    os.close(read_end)
-    _end_probes(child, used.get("uid"), job.marker)
-    for name in wanted - set(results):
-        results[name] = {"error": "timed out" if timed_out else "no result"}
-    return {"k": "probes", "seed": seed, "results": results, "timed_out": timed_out}
 
 
 def _job_process(job: Job, proto_fds: tuple[int, ...], ends: dict[int, int]) -> None:
@@ -447,24 +357,15 @@ def _job_process(job: Job, proto_fds: tuple[int, ...], ends: dict[int, int]) -> 
         except RuntimeError:
             pass
         plan = job.spec["plan"]
-        if plan.get("probes"):
-            _write_all(CTL_FD, (json.dumps(_probe_phase(job, used)) + "\n").encode())
         # from here on the submission's code runs in this process: the control pipe closes
         os.close(CTL_FD)
 
-        import pytest
+        from dojo import i18n
+        from dojo.grade import observe_job
 
-        from dojo.grade import childplugin
-
-        childplugin.PLAN = plan
-        args = list(job.spec["pytest_args"])
-        try:
-            import _hypothesis_pytestplugin  # noqa: F401
-
-            args += ["-p", "_hypothesis_pytestplugin"]
-        except ImportError:
-            pass
-        code = int(pytest.main(args))
+        i18n.set_lang(plan.get("lang") or "en")
+        observe_job.run(plan, REC_FD, Path("."))
+        code = 0
         sys.stdout.flush()
         sys.stderr.flush()
     except BaseException:  # noqa: BLE001 - whatever happens, the server must not go on here
@@ -551,8 +452,7 @@ class Server:
                 obj = json.loads(line.decode("utf-8"))
             except (ValueError, UnicodeDecodeError, RecursionError):
                 continue
-            if isinstance(obj, dict) and obj.get("k") in ("sandbox", "probes") \
-                    and obj["k"] not in ctl:
+            if isinstance(obj, dict) and obj.get("k") == "sandbox" and obj["k"] not in ctl:
                 ctl[obj["k"]] = obj
         records, malformed = [], 0
         rec = job.rec
@@ -570,7 +470,6 @@ class Server:
             "channel": {"malformed": malformed + (rec.long_lines if rec else 0),
                         "overflow": bool(rec and rec.overflow), "bytes": rec.got if rec else 0},
             "sandbox": ctl.get("sandbox"),
-            "probes": ctl.get("probes"),
             "log": job.out.text() if job.out else "",
         }
 
@@ -705,7 +604,7 @@ class Server:
                     owners = list(self.jobs.values())
                 if any(j.ctl is not None and j.ctl.open for j in owners[:1]) \
                         or sandbox._state(proc.pid) in ("Z", "X", ""):
-                    continue  # the job's probes still run, or a process already dead
+                    continue  # the job is still setting up, or a process already dead
                 for job in owners[:1]:
                     job.orphans += 1
                 try:

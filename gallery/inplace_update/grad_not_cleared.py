@@ -1,6 +1,6 @@
 """Pitfall: the gradient is left uncleared after the update.
 Source: 000, 最简单的深度学习训练代码 (`param.grad.zero_()`, 梯度清零).
-Expect: the gradient was left uncleared
+Expect: was left uncleared
 """
 
 import torch

@@ -1,0 +1,262 @@
+"""The job side of `dojo grade`: run a kata's observers on the submission, send what they saw.
+
+In the job process (sandboxed, after the control pipe closed), `run(plan)`:
+
+1. imports the pristine test module `tests/test_<module>.py` of the job folder (the kata's
+   spec: its observers, builders and judges) and takes a snapshot of what observing relies on;
+2. for every observer of the plan and every case the grading process drew for it: seeds the
+   generators from the case, calls the observer on the submission's module (loaded lazily from
+   `katas/<module>.py`, so that a file that does not import is one failure per case, with its
+   message), and sends one record on the record pipe: the observer's data, encoded as plain
+   capped JSON (`dojo.spec.encode`), or what the submission's code raised, or that it ran out
+   of its time budget;
+3. sends an `end` record with what the snapshot saw change.
+
+No record says whether anything passed: the grading process judges every case itself, with the
+judges of its own copy of the spec (`dojo.grade.core`). A record's shape is checked by the
+server (`dojo.grade.server.check_record`), its data by `dojo.spec.decode`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+
+from dojo import budget as budgets
+from dojo import spec
+
+# bound when the server imports this module, before any submission exists
+_write = os.write
+_encode = json.JSONEncoder(ensure_ascii=True, allow_nan=True, separators=(",", ":")).encode
+_getpid = os.getpid
+
+TEST_MODULE = "_dojo_spec_under_test"
+
+
+class KataBroken(Exception):
+    pass
+
+
+class JobKata:
+    """The submission's module as observers see it (like the plugin's `kata` fixture): loaded
+    on first use; a missing file, a file that does not import or a missing name raise
+    `KataBroken` with the words the learner's run would show."""
+
+    def __init__(self, module: str, path: Path):
+        self._name = module
+        self._path = path
+        self._loaded = None
+        self._error: str | None = None
+
+    def _load(self):
+        if self._error is not None:
+            raise KataBroken(self._error)
+        if self._loaded is None:
+            from dojo.pytest_plugin import KataBroken as PluginBroken
+            from dojo.pytest_plugin import _import_file
+
+            try:
+                self._loaded = _import_file(self._path, f"katas/{self._name}.py", self._name)
+            except PluginBroken as err:
+                self._error = str(err)
+                raise KataBroken(self._error) from None
+        return self._loaded
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        module = self._load()
+        try:
+            return getattr(module, attr)
+        except AttributeError:
+            raise KataBroken(
+                f"katas/{self._name}.py has no `{attr}`: the kata asks for a function or class "
+                f"of that name (see the docstring of the shipped stub).") from None
+
+    @property
+    def module(self):
+        return self._load()
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+
+def import_spec(path: Path, name: str = TEST_MODULE):
+    """A test module imported from its file (the grader's pristine copy)."""
+    loader_spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(loader_spec)
+    sys.modules[name] = module
+    loader_spec.loader.exec_module(module)
+    return module
+
+
+class Sender:
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.pid = _getpid()
+
+    def __call__(self, record: dict) -> None:
+        if self.fd < 0 or _getpid() != self.pid:
+            return
+        try:
+            data = (_encode(record) + "\n").encode("ascii")
+        except (TypeError, ValueError, RecursionError) as err:
+            data = (_encode({"k": "bad", "why": f"{type(err).__name__}"[:100]}) + "\n").encode()
+        try:
+            while data:
+                data = data[_write(self.fd, data):]
+        except OSError:
+            self.fd = -1
+
+
+# --- what observing relies on: a snapshot, compared after every case -------------------------
+
+
+def _static(cls, name: str):
+    for klass in getattr(cls, "__mro__", (cls,)):
+        if name in vars(klass):
+            return vars(klass)[name]
+    return None
+
+
+def watched(test_module) -> dict[str, object]:
+    import torch
+
+    found: dict[str, object] = {}
+    for name in dir(builtins):
+        found[f"builtins.{name}"] = getattr(builtins, name)
+    for name in ("encode", "_encode_tensor", "run_observer", "seed_all", "Case", "dumps"):
+        found[f"dojo.spec.{name}"] = getattr(spec, name)
+    for name in ("__eq__", "__ne__", "__bool__", "__float__", "__int__", "__index__", "item",
+                 "tolist", "data_ptr", "detach", "reshape", "cpu", "double", "long",
+                 "is_contiguous", "numel", "is_leaf", "requires_grad", "grad_fn", "grad",
+                 "_version", "dtype", "shape", "device", "clone", "is_complex"):
+        found[f"torch.Tensor.{name}"] = _static(torch.Tensor, name)
+    for name in ("Generator", "manual_seed", "no_grad", "is_grad_enabled", "randn", "tensor"):
+        found[f"torch.{name}"] = getattr(torch, name, None)
+    found["json.JSONEncoder.encode"] = json.JSONEncoder.encode
+    for key in ("torch", "json", "builtins", "dojo.spec", TEST_MODULE):
+        found[f"sys.modules[{key}]"] = sys.modules.get(key)
+    for name, value in vars(test_module).items():
+        if callable(value) and getattr(value, "__module__", None) == test_module.__name__:
+            found[f"tests.{name}"] = value
+            obs = getattr(value, "dojo_observer", None)
+            if obs is not None:
+                found[f"tests.{name}.observer"] = obs.fn
+    return found
+
+
+def take(test_module) -> dict[str, tuple]:
+    snap = {}
+    for name, value in watched(test_module).items():
+        code = getattr(value, "__code__", None)
+        snap[name] = (id(value), id(code) if code is not None else None)
+    return snap
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def run(plan: dict, channel: int, job_dir: Path = Path(".")) -> None:
+    send = Sender(channel)
+    module = plan["module"]
+    test_module = import_spec(job_dir / "tests" / f"test_{module}.py")
+    observers = spec.observers_of(test_module)
+    kata = JobKata(module, (job_dir / "katas" / f"{module}.py").resolve())
+    target = kata.path.parent
+    snapshot = take(test_module)
+    changed: list[str] = []
+    seconds = float(plan.get("budget") or 10.0)
+
+    def check() -> list[str]:
+        now = take(test_module)
+        new = sorted(k for k in snapshot if now.get(k) != snapshot[k] and k not in changed)
+        changed.extend(new)
+        return new
+
+    for entry in plan["observations"]:
+        obs = observers.get(entry["id"])
+        out_of_time = None
+        for index, case in enumerate(entry["cases"]):
+            record: dict = {"o": entry["id"], "i": index}
+            if obs is None:
+                send({"k": "raised", **record, "s": "broken", "m": "no such observer"})
+                continue
+            if out_of_time is not None:
+                send({"k": "raised", **record, "s": "timeout", "m": out_of_time})
+                continue
+            send({"k": "start", **record})
+            where = {}
+
+            def on_fire(at, where=where):
+                where["at"] = at
+                return budgets.out_of_time(seconds, at, f"katas/{module}.py")
+
+            try:
+                with budgets.Budget(seconds, target, on_fire=on_fire):
+                    data = spec.run_observer(obs, kata, case)
+                text = spec.dumps(data)
+            except budgets.OutOfTime as err:
+                out_of_time = str(err) or budgets.out_of_time(seconds, where.get("at"),
+                                                             f"katas/{module}.py")
+                send({"k": "raised", **record, "s": "timeout", "m": out_of_time[:4000],
+                      "c": check()})
+                continue
+            except BaseException as err:  # noqa: BLE001 - the submission's, whatever it is
+                state, message = describe_error(err, target, module)
+                send({"k": "raised", **record, "s": state, "m": message[:4000], "c": check()})
+                continue
+            if len(text.encode("utf-8")) > spec.MAX_BYTES:
+                send({"k": "raised", **record, "s": "failing",
+                      "m": "what the code returned was too large to check", "c": check()})
+                continue
+            send({"k": "obs", **record, "d": data, "c": check()})
+    send({"k": "end", "c": check()})
+
+
+def describe_error(err: BaseException, target: Path, module: str) -> tuple[str, str]:
+    """(state, message) for what the submission's code raised, in the words of the learner's
+    run (`dojo.pytest_plugin.classify`)."""
+    from dojo.explain import describe, explain
+    from dojo.i18n import t
+
+    if isinstance(err, KataBroken):
+        return "broken", str(err)
+    entry = None
+    for frame in _frames(err):
+        try:
+            if target in Path(frame.filename).resolve().parents:
+                entry = frame
+        except (OSError, ValueError):
+            continue
+    rel = f"katas/{module}.py"
+    if isinstance(err, NotImplementedError) and entry is not None:
+        return "not started", t(
+            f"not started: `{entry.name}` ({rel}, line {entry.lineno}) still raises "
+            f"NotImplementedError. Replace the TODO with your code.",
+            f"尚未开始:`{entry.name}`({rel} 第 {entry.lineno} 行)仍然抛出 NotImplementedError。"
+            f"用你的代码替换 TODO。")
+    text = describe(err)
+    meaning = explain(text)
+    lines = [t(f"your code raised {text}", f"你的代码抛出了 {text}")]
+    if entry is not None:
+        source = (entry.line or "").strip()
+        lines.append(t(f"  at {rel}, line {entry.lineno}: {source}",
+                       f"  位置:{rel} 第 {entry.lineno} 行:{source}"))
+    if meaning:
+        lines.append(t(f"  what it means: {meaning}", f"  含义:{meaning}"))
+    return "failing", "\n".join(lines)
+
+
+def _frames(err: BaseException):
+    import traceback
+
+    try:
+        return traceback.extract_tb(err.__traceback__)
+    except Exception:  # noqa: BLE001
+        return []

@@ -1,0 +1,120 @@
+"""Irregular inputs, in one place: the hypothesis strategies that kata specs draw cases from,
+and the builders that turn a case's plain description into tensors.
+
+A learner's code meets inputs that a test writer forgets: float64, float16 and bfloat16;
+non-contiguous tensors (transposed, sliced, expanded) and channels-last images; a batch of 1;
+values far from zero or very large; a second call; a generator where a list was expected.
+docs/CONTRIBUTING.md has the checklist; every kata's spec goes through it.
+
+A case describes a tensor in plain data (so that it can cross to the grader and be rebuilt there
+exactly): `{"shape": [3, 2], "dtype": "float64", "layout": "transposed", "seed": 7,
+"scale": 1.0, "offset": 0.0}`. `tensor(desc)` builds it, the same on every machine.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+FLOATS = ("float32", "float64", "float16", "bfloat16")
+LAYOUTS = ("contiguous", "transposed", "sliced", "expanded")
+
+# what a correct float computation in each dtype gives (relative, absolute)
+TOLERANCE = {
+    "float64": (1e-9, 1e-12),
+    "float32": (1e-5, 1e-6),
+    "float16": (2e-3, 1e-3),
+    "bfloat16": (1.6e-2, 1e-2),
+}
+
+WORDS = {
+    "contiguous": ("", ""),
+    "transposed": ("transposed (non-contiguous) ", "转置过的(非连续)"),
+    "sliced": ("sliced (non-contiguous, every other element) ", "切片得到的(非连续,隔一个取一个)"),
+    "expanded": ("expanded (stride 0) ", "expand 出来的(步长为 0)"),
+    "channels_last": ("channels-last ", "channels-last 的"),
+}
+
+
+def seeds():
+    return st.integers(0, 2**31 - 1)
+
+
+def float_dtypes(*, low: bool = True):
+    """float32 and float64, and float16 and bfloat16 unless `low=False`."""
+    return st.sampled_from(FLOATS if low else FLOATS[:2])
+
+
+def shapes(*, min_dims: int = 1, max_dims: int = 3, min_side: int = 1, max_side: int = 5):
+    return st.lists(st.integers(min_side, max_side), min_size=min_dims, max_size=max_dims)
+
+
+def layouts(*, expanded: bool = False):
+    """How a tensor sits in memory. `expanded` ones share memory between elements (stride 0),
+    so nothing may write into them in place: only for inputs that are read."""
+    return st.sampled_from(LAYOUTS if expanded else LAYOUTS[:3])
+
+
+def tensors(*, shape=None, dtype=None, layout=None, scale=None, offset=None):
+    """A strategy of tensor descriptions (plain dicts) for `tensor()`."""
+    return st.fixed_dictionaries({
+        "shape": shape if shape is not None else shapes(),
+        "dtype": dtype if dtype is not None else float_dtypes(),
+        "layout": layout if layout is not None else layouts(),
+        "seed": seeds(),
+        "scale": scale if scale is not None else st.just(1.0),
+        "offset": offset if offset is not None else st.just(0.0),
+    })
+
+
+def dtype(name: str):
+    import torch
+
+    return getattr(torch, name)
+
+
+def tolerance(name: str) -> tuple[float, float]:
+    return TOLERANCE.get(name, TOLERANCE["float32"])
+
+
+def tensor(desc: dict, generator=None):
+    """The tensor a description names: values `randn * scale + offset` drawn in float64 from
+    `desc["seed"]` (or the generator given), then cast to its dtype and laid out as it says.
+    The same description gives the same tensor everywhere."""
+    import torch
+
+    gen = generator if generator is not None else torch.Generator().manual_seed(int(desc["seed"]))
+    shape = [int(s) for s in desc["shape"]]
+    layout = desc.get("layout", "contiguous")
+    kind = dtype(desc.get("dtype", "float32"))
+    scale, offset = float(desc.get("scale", 1.0)), float(desc.get("offset", 0.0))
+
+    def values(*size):
+        return (torch.randn(size, generator=gen, dtype=torch.float64) * scale + offset).to(kind)
+
+    if layout == "transposed" and len(shape) >= 2:
+        return values(*shape[:-2], shape[-1], shape[-2]).transpose(-1, -2)
+    if layout in ("transposed", "sliced"):
+        if not shape:
+            return values()
+        base = values(*shape[:-1], 2 * shape[-1])
+        return base[..., ::2]
+    if layout == "expanded" and shape:
+        return values(*shape[:-1], 1).expand(*shape)
+    if layout == "channels_last" and len(shape) == 4:
+        return values(*shape).contiguous(memory_format=torch.channels_last)
+    return values(*shape)
+
+
+def describe(desc: dict) -> tuple[str, str]:
+    """A tensor description in words, English and 中文: 'a float64 transposed (non-contiguous)
+    tensor of shape (3, 2)'."""
+    shape = tuple(int(s) for s in desc.get("shape", ()))
+    kind = desc.get("dtype", "float32")
+    en_layout, zh_layout = WORDS.get(desc.get("layout", "contiguous"), ("", ""))
+    far = ""
+    zh_far = ""
+    if float(desc.get("offset", 0.0)) or float(desc.get("scale", 1.0)) != 1.0:
+        far = f" (values around {desc.get('offset', 0.0):g}, spread {desc.get('scale', 1.0):g})"
+        zh_far = f"(数值在 {desc.get('offset', 0.0):g} 附近,离散程度 {desc.get('scale', 1.0):g})"
+    return (f"a {kind} {en_layout}tensor of shape {shape}{far}",
+            f"形状为 {shape} 的 {kind} {zh_layout}张量{zh_far}")
