@@ -20,6 +20,7 @@ with the pitfall, so it differs from the reference by the offending line or two 
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,20 @@ class Entry:
     @property
     def id(self) -> str:
         return f"{self.kata}/{'irregular/' if self.irregular else ''}{self.name}"
+
+    def standalone(self, solution: str) -> str:
+        """The entry as a real submission would hand it in: an entry that imports the reference
+        (`from solutions.<kata> import *`, which no submission can) gets the reference's source
+        inlined above its own lines; a whole module stays as it is."""
+        source = self.path.read_text(encoding="utf-8")
+        if not re.search(r"^from solutions\.\w+ import", source, flags=re.M):
+            return source
+        source = re.sub(r"^from solutions\.\w+ import \*.*$", "", source, flags=re.M)
+        # `from solutions.k import SGD as _Reference`: the reference's class, under that name
+        source = re.sub(r"^from solutions\.\w+ import (\w+) as (\w+).*$", r"\2 = \1", source,
+                        flags=re.M)
+        source = re.sub(r"^from solutions\.\w+ import .*$", "", source, flags=re.M)
+        return solution + "\n\n# --- the pitfall ---\n" + source
 
     def as_target(self, folder: Path) -> Path:
         """Lay the entry out as a target folder: `folder/<kata>.py`."""

@@ -169,9 +169,12 @@ def claims_of(module) -> list[Claim]:
 
 
 def observers_of(module) -> dict[str, Observer]:
+    """The observers of a test module (its judges may have been left out: a grading job's)."""
     out: dict[str, Observer] = {}
-    for c in claims_of(module):
-        out.setdefault(c.observer.id, c.observer)
+    for value in list(vars(module).values()):
+        obs = getattr(value, "dojo_observer", None)
+        if isinstance(obs, Observer):
+            out.setdefault(obs.id, obs)
     return out
 
 
@@ -479,3 +482,46 @@ def draw_from(strategy, seed: int, count: int) -> list[dict]:
         _check_case(case, "a drawn case")
         out.append(json.loads(json.dumps(case, allow_nan=True)))
     return out
+
+
+def observers_only(source: str) -> str:
+    """A test module's source with its judges left out: what a grading job gets. Observers,
+    the builders they use, imports and module-level data stay; every `@claim` judge, and every
+    function or class that only judges use, goes. The job never holds the code that decides
+    (nor what it would say), only the code that observes."""
+    import ast
+
+    tree = ast.parse(source)
+
+    def decorated_by(node, name: str) -> bool:
+        for deco in getattr(node, "decorator_list", []):
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            if isinstance(target, ast.Name) and target.id == name:
+                return True
+            if isinstance(target, ast.Attribute) and target.attr == name:
+                return True
+        return False
+
+    defs = {n.name: n for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    needed: set[str] = set()
+    todo = [n for n in tree.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                       ast.ClassDef))]
+    todo += [n for n in defs.values() if decorated_by(n, "observe")]
+    seen_nodes: set[int] = set()
+    while todo:
+        node = todo.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if hasattr(node, "name"):
+            needed.add(node.name)
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and sub.id in defs and sub.id not in needed:
+                needed.add(sub.id)
+                todo.append(defs[sub.id])
+    body = [n for n in tree.body
+            if not (n.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+                    and (decorated_by(n, "claim") or n.name not in needed))]
+    tree.body = body
+    return ast.unparse(tree) + "\n"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import shutil
 import sys
 import zipfile
@@ -27,15 +26,6 @@ NAMES = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "张伟", "王芳", "李
          "Zoë Keating", "José Martí", "Søren Kierkegaard", "Nguyễn Văn An", "Ólafur Arnalds",
          "Amélie Poulain", "Łukasz Nowak", "Μαρία Κάλλας", "Иван Петров", "محمد علي",
          "Yuki Tanaka", "김민준", "Priya Sharma"]
-
-
-def inline_gallery(entry, solution: str) -> str:
-    source = entry.path.read_text(encoding="utf-8")
-    source = re.sub(r"^from solutions\.\w+ import \*.*$", "", source, flags=re.M)
-    # `from solutions.k import SGD as _Reference`: the reference's class, under that name
-    source = re.sub(r"^from solutions\.\w+ import (\w+) as (\w+).*$", r"\2 = \1", source,
-                    flags=re.M)
-    return solution + "\n\n# --- the pitfall ---\n" + source
 
 
 def build(dest: Path, students: int, seed: int) -> Path:
@@ -59,7 +49,7 @@ def build(dest: Path, students: int, seed: int) -> Path:
             if solution is not None and roll < 0.5:
                 files[module] = solution
             elif solution is not None and roll < 0.85 and entries.get(module):
-                files[module] = inline_gallery(rng.choice(entries[module]), solution)
+                files[module] = rng.choice(entries[module]).standalone(solution)
             elif module in pristine:
                 files[module] = pristine[module]
         prefix = "katas/" if i % 3 else ""

@@ -365,7 +365,9 @@ class Grader:
         (folder / "tests").mkdir(parents=True)
         (folder / "katas").mkdir()
         test_file = self.project / "tests" / f"test_{module}.py"
-        shutil.copyfile(test_file, folder / "tests" / test_file.name)
+        # the job gets the observers and what they use, never the judges
+        (folder / "tests" / test_file.name).write_text(
+            spec.observers_only(test_file.read_text(encoding="utf-8")), encoding="utf-8")
         for path in support_files(self.project):
             shutil.copyfile(path, folder / "tests" / path.name)
         if not (folder / "tests" / "__init__.py").exists():

@@ -130,17 +130,33 @@ def watched(test_module) -> dict[str, object]:
     found: dict[str, object] = {}
     for name in dir(builtins):
         found[f"builtins.{name}"] = getattr(builtins, name)
-    for name in ("encode", "_encode_tensor", "run_observer", "seed_all", "Case", "dumps"):
+    for name in ("encode", "_encode_tensor", "run_observer", "seed_all", "Case", "dumps",
+                 "observers_of", "Observer"):
         found[f"dojo.spec.{name}"] = getattr(spec, name)
+    found["os.write"] = os.write
     for name in ("__eq__", "__ne__", "__bool__", "__float__", "__int__", "__index__", "item",
                  "tolist", "data_ptr", "detach", "reshape", "cpu", "double", "long",
                  "is_contiguous", "numel", "is_leaf", "requires_grad", "grad_fn", "grad",
                  "_version", "dtype", "shape", "device", "clone", "is_complex"):
         found[f"torch.Tensor.{name}"] = _static(torch.Tensor, name)
-    for name in ("Generator", "manual_seed", "no_grad", "is_grad_enabled", "randn", "tensor"):
+    for name in ("Generator", "manual_seed", "no_grad", "is_grad_enabled", "randn", "tensor",
+                 "allclose", "equal", "isclose", "eq", "ne", "all", "any", "abs", "sum"):
         found[f"torch.{name}"] = getattr(torch, name, None)
-    found["json.JSONEncoder.encode"] = json.JSONEncoder.encode
-    for key in ("torch", "json", "builtins", "dojo.spec", TEST_MODULE):
+    for name in ("encode", "iterencode", "default"):
+        found[f"json.JSONEncoder.{name}"] = getattr(json.JSONEncoder, name)
+    import json.encoder as encoder
+
+    for name in ("c_make_encoder", "encode_basestring_ascii", "_make_iterencode"):
+        found[f"json.encoder.{name}"] = getattr(encoder, name, None)
+    module = sys.modules[__name__]
+    for name, value in vars(module).items():
+        if callable(value) and not name.startswith("__"):
+            found[f"observe_job.{name}"] = value
+    for cls in (Sender, JobKata):
+        for name in ("__call__", "__init__", "__getattr__", "_load"):
+            found[f"observe_job.{cls.__name__}.{name}"] = _static(cls, name)
+    for key in ("torch", "json", "json.encoder", "builtins", "dojo.spec", __name__, "os",
+                TEST_MODULE):
         found[f"sys.modules[{key}]"] = sys.modules.get(key)
     for name, value in vars(test_module).items():
         if callable(value) and getattr(value, "__module__", None) == test_module.__name__:

@@ -1,5 +1,5 @@
 """`dojo grade` end to end: a class of honest and hostile submissions, graded by the real grader
-(fork server, minimal root, record pipes, probes, canaries), its outputs checked, report.html
+(fork server, minimal root, record pipes, claims judged in the grading process), its outputs checked, report.html
 rendered in a real headless chromium, the Gradescope bundle run as Gradescope would, the
 student edition exported. The pieces are tested one by one, in process, in test_grade_units.py.
 
@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from dojo import stubs
+from dojo import gallery, stubs
 from dojo.catalog import load
-from dojo.grade import probes, sandbox
+from dojo.grade import sandbox
 
 pytestmark = pytest.mark.slow  # end-to-end: real processes, seconds each
 
@@ -116,22 +116,31 @@ def build_class(root: Path) -> dict[str, dict]:
         "syntax_error": "broken",
         "output_flood": "failing",
         "kill_the_grader": "crashed",  # it kills its own job; the run goes on
-        # rewriting the outcome, after the checks or while a test runs
+        # rewriting the outcome, after the checks or while a test runs; forging observations
         "tamper_allclose": "flagged",
-        "tamper_report": "flagged",
+        "tamper_runner": "flagged",
         "forge_after_the_end": None,
-        "forge_records_early": "flagged",
-        "tamper_test_helpers": "flagged",
-        "forge_classified_state": "flagged",
-        "steal_expected": "flagged",
+        "forge_observations": None,
+        "gc_flip_records": None,
+        "tamper_test_helpers": None,  # no more than its twin (see below)
+        "steal_expected": "not started",
         # reading an answer; breaking the run for everyone
         "read_the_solution": "not started",
         "break_the_grader": None,
     }
+    entries = {e.id: e for e in gallery.entries(ROOT)}
     for name, state in outcomes.items():
         student = f"hostile {name}"
-        write(cls / student / "inplace_update.py", (HOSTILE / f"{name}.py").read_bytes())
+        source = (HOSTILE / f"{name}.py").read_text(encoding="utf-8")
+        write(cls / student / "inplace_update.py", source)
         expect[student] = {"inplace_update": 0, "state": state}
+        twin = next((ln.split(":", 1)[1].strip() for ln in source.splitlines()
+                     if ln.startswith("Twin:")), None)
+        if twin is not None:  # a partly right answer: the attack earns nothing beyond it
+            write(cls / f"twin of {name}" / "inplace_update.py",
+                  entries[twin].standalone(solution("inplace_update").decode()))
+            expect[f"twin of {name}"] = {"status": "ok"}
+            expect[student] = {"at_most": f"twin of {name}", "status": "ok"}
 
     # smuggled files: a stub plus everything that would make it pass if it were used
     smug = cls / "smuggler"
@@ -285,6 +294,11 @@ def test_each_submission_gets_what_it_deserves(hostile):
         for kata in KATAS:
             got = float(row[kata])
             wanted = want.get(kata)
+            if want.get("at_most") is not None:
+                twin = float(rows[_cell(want["at_most"])][kata])
+                if got > twin:
+                    problems.append(f"{name}/{kata}: {got}, more than its twin's {twin}")
+                continue
             if wanted == "partial":
                 if not 0 < got < 10:
                     problems.append(f"{name}/{kata}: {got}, expected partial credit")
@@ -383,12 +397,14 @@ def test_gradescope_results_and_feedback(hostile):
     assert "decrement_all" in ada and "not started" in ada.lower()
     flagged = (out / meta["students"]["hostile tamper_allclose"] / "feedback.md").read_text()
     assert "scores 0" in flagged
-    # the canaries never show
+    # every test of Gradescope's results is a claim of the kata, by its name
+    claims = {n for n in (ROOT / "tests" / "test_inplace_update.py").read_text().split("\ndef ")
+              if n.startswith("test_")}
+    names = {n.split("(", 1)[0] for n in claims}
     for folder in meta["students"].values():
         data = json.loads((out / folder / "results.json").read_text())
-        names = {t["name"].split(": ", 1)[1].split("[")[0] for t in data["tests"]}
-        real = {n for n in names if n.startswith("test_")}
-        assert len(real) <= 8 + 20, folder
+        shown = {t["name"].split(": ", 1)[1].split("[")[0] for t in data["tests"]}
+        assert shown <= names, (folder, shown - names)
 
 
 @hostile_test
@@ -410,7 +426,7 @@ def test_out_records_how_it_was_graded(hostile):
     assert meta["sandbox"]["minimal_root"] is True
     # the project has no solutions/: the grader found the package's reference answers
     assert not (hostile["installed"] / "solutions").exists()
-    assert meta["rechecked"] == {"inplace_update": "yes"}
+    assert meta["cases"]["inplace_update"] >= 10
     assert meta["figures"]["duration_s"] > 0
     # one job per kata file handed in: none for a kata not handed in, none for the refused
     handed_in = [n for n, want in hostile["expect"].items()
@@ -467,13 +483,12 @@ def test_report_html_in_a_real_headless_browser(hostile, tmp_path):
 
 
 def test_every_kata_of_the_catalog_is_calibrated_in_the_sandbox(tmp_path):
-    """Calibration runs every kata's tests and probes against the reference in the sandbox, and
-    stops the run if the reference loses a test there (GradingError: a non-zero exit) or turns
-    a kata's re-check off if a probe there disagrees with the one run in the grading process:
-    the proof that a student who hands in the reference gets full marks on every kata, and
-    that a new kata of the catalog is graded with no change to the grader. One student, one
-    stub (the smallest class that calibrates): 0 for it, not flagged, its functions broken; the
-    katas it did not hand in are missing, with no job."""
+    """Calibration observes every kata's claims on the reference in the sandbox and judges them
+    here, and stops the run if the reference fails one (GradingError: a non-zero exit): the
+    proof that a student who hands in the reference gets full marks on every kata, and that a
+    new kata of the catalog is graded with no change to the grader. One student, one stub (the
+    smallest class that calibrates): 0 for it, not flagged, every claim "not started"; the katas
+    it did not hand in are missing, with no job."""
     catalog = load()
     first = catalog.modules()[0]
     cls = tmp_path / "class"
@@ -486,12 +501,11 @@ def test_every_kata_of_the_catalog_is_calibrated_in_the_sandbox(tmp_path):
     meta = json.loads((out / "grading.json").read_text())
     assert [s["id"] for s in meta["steps"]] == [s.id for s in catalog.steps]
     assert all(s["tests"] > 0 for s in meta["steps"])
-    # re-checked where the kata has probes (a new kata is graded by its tests until it has)
-    assert meta["rechecked"] == {m: "yes" if probes.PROBES.get(m) else "no probes for this kata"
-                                 for m in catalog.modules()}, meta["rechecked"]
+    assert set(meta["cases"]) == set(catalog.modules()) and all(meta["cases"].values())
     assert meta["figures"]["jobs_run"] == 1
     rec = json.loads((out / meta["students"]["one stub"] / "grade.json").read_text())
-    assert set(rec["modules"][first]["probes"]["verdicts"].values()) == {"broken"}, rec
+    mine = [s for s in rec["steps"].values() if s["module"] == first]
+    assert {t["state"] for s in mine for t in s["tests"]} == {"not started"}, mine
     assert {s["state"] for s in rec["steps"].values() if s["module"] != first} == {"missing"}
 
 
@@ -522,7 +536,7 @@ def test_the_gradescope_bundle_grades_a_submission_as_gradescope_would(tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     results = json.loads((auto / "results" / "results.json").read_text())
     assert results["score"] == 10, (results.get("output"), run.stderr[-3000:])
-    assert len(results["tests"]) >= 8 and {t["status"] for t in results["tests"]} == {"passed"}
+    assert len(results["tests"]) >= 5 and {t["status"] for t in results["tests"]} == {"passed"}
 
 
 def test_export_student_leaves_out_the_answers_and_works(tmp_path):
@@ -543,10 +557,11 @@ def test_export_student_leaves_out_the_answers_and_works(tmp_path):
 
 def test_without_root_the_fallback_still_times_out_kills_and_flags(tmp_path):
     """What an ordinary user gets (DOJO_GRADE_AS_USER=1: no user per job, no namespaces): the
-    timeout, the subreaper, the descendant tracking and the canaries still hold. Only hostile
-    files that are harmless to the machine run here (the job keeps the grader's user)."""
+    timeout, the subreaper, the descendant tracking and the snapshot still hold, and every claim
+    is still judged in the grading process. Only hostile files that are harmless to the machine
+    run here (the job keeps the grader's user)."""
     cls = tmp_path / "class"
-    for name in ("leftover_processes", "setsid_escape", "infinite_loop", "tamper_report"):
+    for name in ("leftover_processes", "setsid_escape", "infinite_loop", "tamper_runner"):
         write(cls / name / "inplace_update.py", (HOSTILE / f"{name}.py").read_bytes())
     write(cls / "honest" / "inplace_update.py", solution("inplace_update"))
     out = tmp_path / "out"
@@ -556,7 +571,7 @@ def test_without_root_the_fallback_still_times_out_kills_and_flags(tmp_path):
     rows = read_csv(out / "grades.csv")
     assert rows["honest"]["inplace_update"] == "10" and rows["honest"]["status"] == "ok"
     assert rows["infinite_loop"]["status"] == "timeout: inplace_update"
-    for name in ("leftover_processes", "setsid_escape", "tamper_report"):
+    for name in ("leftover_processes", "setsid_escape", "tamper_runner"):
         assert rows[name]["status"] == "flagged: inplace_update", (name, rows[name])
     meta = json.loads((out / "grading.json").read_text())
     assert meta["sandbox"]["namespaces"] is False and meta["sandbox"]["uid"] is None

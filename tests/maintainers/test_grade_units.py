@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dojo import stubs
+from dojo import spec, stubs
 from dojo.catalog import load
 from dojo.grade import core, observe_job, sandbox, server, similarity
 from dojo.grade.submissions import Submission
@@ -44,7 +44,9 @@ def observe_in_process(module: str, source: str, tmp_path: Path, grader: core.Gr
     job = tmp_path / f"job-{module}"
     (job / "tests").mkdir(parents=True)
     (job / "katas").mkdir()
-    shutil.copyfile(ROOT / "tests" / f"test_{module}.py", job / "tests" / f"test_{module}.py")
+    source = (ROOT / "tests" / f"test_{module}.py").read_text(encoding="utf-8")
+    (job / "tests" / f"test_{module}.py").write_text(spec.observers_only(source),
+                                                      encoding="utf-8")
     (job / "katas" / f"{module}.py").write_text(source, encoding="utf-8")
     r, w = os.pipe()
     plan = {"module": module, "observations": grader.plans[module], "budget": 30.0}

@@ -1,9 +1,9 @@
 """A stub that rewrites its outcome after the checks, every way it can: a pytest_unconfigure
-hook and a session-finish hook of its own, an atexit handler, a thread, and a short-lived
-child, each of which writes a "passed" record for every test into every pipe the process
-holds; it also patches the JSON encoder and replaces pytest's record lists. Expect: none of it
-counts: what arrives after the last expected test is ignored, and what its thread sends while
-the tests run only doubles records (flagged) that the probes contradict anyway: 0 points."""
+hook and a session-finish hook of its own (a grading job runs no pytest: they are never
+called), an atexit handler, a thread, and a short-lived child, each of which writes a "passed"
+record into every pipe the process holds; it also patches the JSON encoder. Expect: none of it
+counts: a record that says "passed" is no record the grader reads (of the wrong shape:
+flagged), and the job's own observations are of a stub: 0 points."""
 
 import atexit
 import gc

@@ -1,7 +1,8 @@
 """A correct answer that first tries to kill the grader: its parent, init, and every process
 it may signal (SIGSTOP). Expect: the grader survives and the run completes; all it can reach is
-its own job (the process that imports it first is the job's probes' process, whose parent is
-the job process: it kills its own job), which is crashed: 0 points, nobody else affected."""
+its own job (the job runs as a user of its own: its parent, the root server, and init are out of
+reach; SIGSTOP to every process it may signal stops its own job), which ends at the time limit
+or crashed: 0 points, nobody else affected."""
 
 import os
 import signal

@@ -1,9 +1,8 @@
-"""Kata functions that compute nothing and read the answer out of the test that calls them:
+"""Kata functions that compute nothing and read the answer out of the code that calls them:
 `expected`, `want` or `w_ref` from the caller's frames, written into the parameters (and
-hypothesis cut to one example). Expect: the probes call them from the grader's own code, where
-there is no answer to steal, and they fail on every input; their tests' passes do not count:
-0 points, flagged. (A function that already works in part and steals the rest is the limit
-of this defence: see docs/grading.md, "Not defended".)"""
+hypothesis cut to one example). Expect: the job holds no expected value anywhere (its copy of
+the tests has the observers only; the judges, and what they compute, stay in the grading
+process), so there is nothing to steal: the functions stay stubs, 0 points."""
 
 import sys
 

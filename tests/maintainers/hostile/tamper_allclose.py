@@ -1,5 +1,6 @@
-"""A wrong answer (rebinding) that makes every comparison say "equal". Expect: flagged by the
-canaries and the snapshot; the kata scores 0."""
+"""A wrong answer (rebinding) that makes every comparison say "equal" in its own process.
+Expect: the comparisons that decide are made in the grading process, untouched; the snapshot
+sees torch's comparisons changed: flagged, 0 points."""
 
 import builtins
 

@@ -1,9 +1,10 @@
-"""A wrong answer (rebinding, and a list loop that changes nothing) that, while a real test
-runs, rebinds the test module's own helpers (`expect`, `fail`, `close`) to versions that let
-everything pass, and puts them back as the test function returns, before the grader's
-per-test check; it also pushes a TorchFunctionMode that makes torch's comparisons agree.
-Expect: the probes see both functions give other values than the reference, while every test
-that uses them reports passing: those passes do not count, 0 points, flagged."""
+"""A wrong answer (rebinding) that, while a test runs, rebinds the test module's own helpers
+(`expect`, `fail`, `close`) to versions that let everything pass, and puts them back as the
+test function returns; it also pushes a TorchFunctionMode that makes torch's comparisons agree.
+Twin: inplace_update/rebinding
+Expect: a job's copy of the tests holds no judge and no test function to disarm, and the mode
+reaches no comparison that decides (those are made in the grading process): it scores what the
+same wrong answer scores without the tampering, not a point more."""
 
 import sys
 
@@ -51,5 +52,8 @@ def sgd_step(params, lr):
 
 def decrement_all(values, amount):
     _disarm()
-    for v in values:
-        v -= amount  # noqa: F841 - the pitfall
+    for i, v in enumerate(values):
+        if isinstance(v, torch.Tensor):
+            v -= amount
+        else:
+            values[i] = v - amount
