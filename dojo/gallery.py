@@ -5,6 +5,10 @@
 a non-contiguous tensor, a second call, a generator ...), many written by outside examiners from
 the contract alone (issue 19): the maintainers' suite proves every one rejected with its phrase,
 and the catalog does not list them. An irregular entry may be a whole module of its own.
+`gallery/<kata>/right/<name>.py` are right answers written in unusual styles (another API,
+float64 inside, another seeding style, the articles' own code done right): the maintainers'
+suite proves that every one passes every test of its kata and gets full marks from
+`dojo grade`, unflagged. Their docstring has `Right:` (what is unusual) and `Source:`.
 
 Each entry's docstring says which pitfall it is and which phrase its failure must contain:
 
@@ -80,6 +84,20 @@ def parse(path: Path) -> Entry:
         marks=tuple(m.strip() for v in fields.get("marks", []) for m in v.split(",") if m.strip()),
         irregular=irregular,
     )
+
+
+def right_answers(project: Path) -> list[Entry]:
+    """The unusual right answers: `gallery/<kata>/right/*.py` (whole modules)."""
+    root = Path(project) / "gallery"
+    out = []
+    for path in sorted(root.glob("*/right/*.py")):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        fields = {k.strip().lower(): v.strip() for k, _, v in
+                  (ln.partition(":") for ln in doc.splitlines()) if _}
+        out.append(Entry(kata=path.parent.parent.name, name=path.stem, path=path,
+                         pitfall=fields.get("right", ""), source=fields.get("source", ""),
+                         expect=(), marks=()))
+    return out
 
 
 def entries(project: Path) -> list[Entry]:

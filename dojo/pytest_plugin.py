@@ -663,7 +663,9 @@ def classify(item, call):
         return "broken", str(excinfo.value)
     if excinfo.errisinstance(NotImplementedError):
         entry = _frame_in_target(excinfo, target)
-        if entry is not None:
+        # raised by the learner's file itself (the stub's `raise`), not by PyTorch on its
+        # behalf (an operation torch has no kernel for is an error of the code, not a stub)
+        if entry is not None and entry is excinfo.traceback[-1]:
             rel = _relative(Path(str(entry.path)), config)
             func = entry.name
             return "not started", t(

@@ -209,9 +209,35 @@ def seed_all(seed: int) -> None:
 
 
 def run_observer(obs: Observer, kata, case: dict) -> Any:
-    """The observer's data for one case, encoded (exceptions of the learner's code propagate)."""
+    """The observer's data for one case, encoded (exceptions of the learner's code propagate).
+    The global modes a learner's code may leave changed (grad mode, the default dtype and
+    device) are put back afterwards, so that one case never spoils the next."""
     seed_all(Case(case).get_seed())
-    return encode(obs.fn(kata, Case(case)))
+    torch = sys.modules.get("torch")
+    saved = None
+    if torch is not None:
+        saved = (torch.is_grad_enabled(), torch.get_default_dtype())
+    try:
+        return encode(obs.fn(kata, Case(case)))
+    finally:
+        if saved is not None:
+            torch.set_grad_enabled(saved[0])
+            torch.set_default_dtype(saved[1])
+            try:
+                torch.set_default_device(None)
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def reseeded(case, rng) -> dict:
+    """The case with every "seed" in it, at any depth, drawn anew from `rng` (the grader's
+    copy of an example: nothing of it can be answered from a table)."""
+    if isinstance(case, dict):
+        return {k: (rng.randrange(2**31) if k == "seed" and type(v) is int
+                    else reseeded(v, rng)) for k, v in case.items()}
+    if isinstance(case, list):
+        return [reseeded(v, rng) for v in case]
+    return case
 
 
 def observed(obs: Observer, kata, case: dict):
@@ -252,6 +278,17 @@ def encode(value, depth: int = 0):
         if kind is tuple or len(value) > MAX_ITEMS:
             return {"$": kind.__name__, "items": items, "len": len(value)}
         return items
+    if isinstance(value, tuple) and not _is_tensor(value):  # a namedtuple: a tuple, named
+        try:
+            items = [encode(v, depth + 1) for v in tuple.__iter__(value)][:MAX_ITEMS]
+            fields = getattr(kind, "_fields", None)
+            out = {"$": "tuple", "items": items, "len": tuple.__len__(value),
+                   "type": f"{kind.__module__}.{kind.__qualname__}"[:200]}
+            if isinstance(fields, tuple) and all(isinstance(f, str) for f in fields):
+                out["fields"] = [f[:100] for f in fields[:MAX_ITEMS]]
+            return out
+        except Exception:  # noqa: BLE001
+            pass
     if kind is dict:
         pairs = [[encode(k, depth + 1), encode(v, depth + 1)]
                  for k, v in list(value.items())[:MAX_ITEMS]]
@@ -274,6 +311,11 @@ def encode(value, depth: int = 0):
     return {"$": "object", "type": name[:200]}
 
 
+def _is_tensor(value) -> bool:
+    tensor = _tensor_type()
+    return tensor is not None and isinstance(value, tensor)
+
+
 def _encode_tensor(t) -> dict:
     out: dict = {"$": "tensor", "type": type(t).__name__[:100]}
     try:
@@ -284,10 +326,13 @@ def _encode_tensor(t) -> dict:
             requires_grad=bool(t.requires_grad),
             is_leaf=bool(t.is_leaf),
             grad_fn=type(t.grad_fn).__name__ if t.grad_fn is not None else None,
-            version=int(t._version),
             contiguous=bool(t.is_contiguous()),
+            inference=bool(t.is_inference()),
             numel=int(t.numel()),
         )
+        out["version"] = 0 if out["inference"] else int(t._version)
+        out["stride"] = [int(x) for x in t.stride()]
+        out["offset"] = int(t.storage_offset())
         if t.device.type == "meta" or t.is_complex():
             out["values"] = None
         else:
@@ -319,8 +364,9 @@ class Seen:
         if self.error is not None:
             self.error = _text(self.error, "")
             self.dtype_name, self.shape, self.device = "?", (), "?"
-            self.requires_grad = self.is_leaf = self.contiguous = False
+            self.requires_grad = self.is_leaf = self.contiguous = self.inference = False
             self.grad_fn, self.version, self.numel, self.values = None, 0, 0, None
+            self.stride = self.offset = None
             return
         name = d.get("dtype")
         if name not in DTYPES:
@@ -338,6 +384,11 @@ class Seen:
         self.grad_fn = fn[:100] if isinstance(fn, str) else None
         self.version = d.get("version") if type(d.get("version")) is int else 0
         self.contiguous = d.get("contiguous") is True
+        self.inference = d.get("inference") is True
+        stride = d.get("stride")
+        self.stride = tuple(stride) if isinstance(stride, list) and len(stride) == len(
+            self.shape) and all(type(x) is int for x in stride) else None
+        self.offset = d.get("offset") if type(d.get("offset")) is int else None
         numel = d.get("numel")
         if type(numel) is not int or numel != math.prod(self.shape):
             raise Malformed("numel")
@@ -377,6 +428,22 @@ class Seen:
 
     def __repr__(self) -> str:
         return f"Seen({self.dtype_name}, shape={list(self.shape)})"
+
+
+class Named(tuple):
+    """A tuple of another type (a namedtuple) as it crossed: its items, its type's name and
+    its fields (`seen.ok` reads a field by name)."""
+
+    def __new__(cls, items, type_name: str, fields=None):
+        out = super().__new__(cls, items)
+        out.type = type_name
+        out.fields = list(fields or [])
+        return out
+
+    def __getattr__(self, name: str):
+        if name in self.fields and self.fields.index(name) < len(self):
+            return self[self.fields.index(name)]
+        raise AttributeError(name)
 
 
 class Other:
@@ -425,7 +492,14 @@ def decode(data, depth: int = 0):
         if not isinstance(items, list) or len(items) > MAX_ITEMS:
             raise Malformed(kind)
         values = [decode(v, depth + 1) for v in items]
-        return tuple(values) if kind == "tuple" else values
+        if kind == "list":
+            return values
+        if isinstance(data.get("type"), str):
+            fields = data.get("fields")
+            return Named(values, _text(data["type"], "?"),
+                         [f for f in fields if isinstance(f, str)] if isinstance(fields, list)
+                         else None)
+        return tuple(values)
     if kind == "dict":
         items = data.get("items")
         if not isinstance(items, list) or len(items) > MAX_ITEMS:

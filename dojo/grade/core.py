@@ -266,9 +266,10 @@ PACKAGED_ANSWERS = Path(dojo.__file__).resolve().parent / "data" / "reference-an
 def draw_cases(obs: spec.Observer, rng: random.Random) -> list[dict]:
     """The cases a run gives an observer: its examples as written, each example that has a
     seed once more with a seed of the run's own, and `obs.draws` cases drawn from its strategy
-    with the run's seed (none of which a submission can know before the run)."""
+    with the run's seed (none of which a submission can know before the run). Every "seed" of
+    an example is drawn anew, at any depth (a tensor description's own seed too)."""
     cases = [dict(c) for c in obs.examples]
-    cases += [{**c, "seed": rng.randrange(2**31)} for c in obs.examples if "seed" in c]
+    cases += [spec.reseeded(c, rng) for c in obs.examples if "seed" in c]
     if obs.draw is not None and obs.draws:
         cases += spec.draw_from(obs.draw, rng.randrange(2**31), obs.draws)
     unique, seen = [], set()

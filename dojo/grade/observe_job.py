@@ -244,14 +244,16 @@ def describe_error(err: BaseException, target: Path, module: str) -> tuple[str, 
     if isinstance(err, KataBroken):
         return "broken", str(err)
     entry = None
-    for frame in _frames(err):
+    frames = _frames(err)
+    for frame in frames:  # the deepest frame in the submission's file
         try:
             if target in Path(frame.filename).resolve().parents:
                 entry = frame
         except (OSError, ValueError):
             continue
     rel = f"katas/{module}.py"
-    if isinstance(err, NotImplementedError) and entry is not None:
+    raised_here = entry is not None and frames and frames[-1] is entry
+    if isinstance(err, NotImplementedError) and raised_here:
         return "not started", t(
             f"not started: `{entry.name}` ({rel}, line {entry.lineno}) still raises "
             f"NotImplementedError. Replace the TODO with your code.",

@@ -82,3 +82,22 @@ def test_each_wrong_answer_is_rejected_with_its_phrase(entry, tmp_path):
         assert phrase in text, (
             f"{entry.id} was rejected, but no failure says '{phrase}'. What they said:\n{text}"
         )
+
+
+RIGHT = gallery.right_answers(ROOT)
+
+
+@pytest.mark.parametrize("entry", RIGHT, ids=[f"{e.kata}/right/{e.name}" for e in RIGHT])
+def test_each_unusual_right_answer_passes_every_test(entry, tmp_path):
+    """Right answers in unusual styles (many from the outside examiners of issue 19, and the
+    articles' own code done right): a test that rejects one is stricter than the contract."""
+    assert entry.pitfall, f"{entry.path}: the docstring needs a 'Right: ...' line"
+    target = entry.as_target(tmp_path / "target")
+    outcome = run_tests(ROOT, target, [entry.kata], lang="en", extra=[
+        "--disable-plugin-autoload", "-p", "_hypothesis_pytestplugin", "-o", "addopts=",
+        "--strict-markers", "-m", "not gpu", "-p", "no:unraisableexception"])
+    settings.load_profile("dojo")
+    failed = outcome.failed()
+    assert outcome.tests and not failed, (
+        f"{entry.kata}/right/{entry.name} is right, yet these tests fail it:\n"
+        + "\n".join(f"{t.get('nodeid')}: {t.get('message')}" for t in failed))
