@@ -474,3 +474,45 @@ def mode_mistake(before: dict[str, bool], after: dict[str, bool]) -> Text | None
         "有些模块没有恢复各自的模式:请记下每个模块的模式(`model.modules()`,整棵树,不只是模型"
         "和它的直接子模块),并逐个恢复。",
     )
+
+
+# --- inplace_update ----------------------------------------------------------------------------
+
+
+def within_rounding(got: Any, exact: Any, scale: Any, dtype_name: str, ulps: float = 2.0) -> bool:
+    """Whether `got` is the float64 value `exact` as a computation in `dtype_name` gives it: off
+    by at most `ulps` units of that dtype's rounding of numbers of size `scale` (elementwise: the
+    sizes of the operands, e.g. |param| + |lr * grad|); inf and nan where `exact` has them."""
+    import torch
+
+    finfo = torch.finfo(getattr(torch, dtype_name))
+    g, e = _flat(got), _flat(exact)
+    s = _flat(scale).abs()
+    if g.shape != e.shape or s.shape != e.shape:
+        return False
+    near = (g - e).abs() <= ulps * finfo.eps * s + finfo.tiny
+    same = (g == e) | (g.isnan() & e.isnan())
+    return bool((near | same).all())
+
+
+def coarser_precision(got: Any, exact: Any, scale: Any, dtype_name: str) -> str | None:
+    """The float dtype, coarser than `dtype_name`, whose rounding explains how far `got` is from
+    `exact` (float32, then float16, then bfloat16), or None: a step computed partly in float32
+    moves a float64 tensor by a float32-rounded amount."""
+    order = ["float64", "float32", "float16", "bfloat16"]
+    if dtype_name not in order:
+        return None
+    for coarser in order[order.index(dtype_name) + 1:]:
+        if within_rounding(got, exact, scale, coarser):
+            return coarser
+    return None
+
+
+def written_by_value(values: list, amount: Any) -> list:
+    """The list that `for v in list(values): values[values.index(v)] = v - amount` leaves: each
+    result written at the first position holding an equal value, not at v's own (numbers
+    only). A learner's list equal to this one was written back by value."""
+    out = list(values)
+    for v in list(values):
+        out[out.index(v)] = v - amount
+    return out

@@ -18,22 +18,34 @@ import torch
 def sgd_step(params, lr):
     """One step of gradient descent on every tensor in `params`.
 
-    For each `param` (a leaf tensor that requires grad, with `param.grad` filled by a backward):
+    `params` is any iterable: a list, a tuple, or a generator such as `model.parameters()`
+    (which can be walked only once). Each `param` (at most once) is a leaf tensor that requires
+    grad, of any float dtype (float64, float16 and bfloat16 too) and any layout (transposed,
+    sliced, channels-last), with `param.grad` filled by a backward (inf and nan included):
     - subtract `lr * param.grad` from it *in place* (the caller's tensor must change: same
-      object, same storage), without recording the update in the autograd graph;
-    - then clear its gradient (zeros or None) so the next backward starts from nothing.
-    Afterwards every param is still a leaf that requires grad. Returns None.
+      object, same storage, same dtype), without recording the update in the autograd graph.
+      Rounding may differ from `param - lr * param.grad` by two units of the param's dtype
+      (relative to |param| + |lr * grad|), no more: a step computed in a coarser dtype is wrong;
+    - then clear its gradient: None, or exact zeros (whatever it held), a tensor the next
+      backward can add into.
+    Afterwards every param is still a leaf that requires grad, and autograd is on or off as the
+    caller had it (a call inside `torch.no_grad()` stays inside it). Each call uses only the
+    `params` and `lr` it is given. Returns None.
     """
     # TODO: update each param in place, outside the graph, then clear its gradient.
     raise NotImplementedError("sgd_step")
 
 
 def decrement_all(values, amount):
-    """Subtract `amount` from every element of the list `values`, so the caller's list sees it.
+    """Subtract `amount` (an int or a float) from every element of the list `values`, so the
+    caller's list sees it.
 
-    Tensor elements are changed in place (the same objects: any other reference to them sees
-    the change too). Python numbers are immutable, so those are replaced in the list.
-    Returns None.
+    Tensor elements (each at most once; any float dtype, or an integer dtype when `amount` is an
+    int; 0-dim, non-contiguous, a view such as a row of a matrix, a leaf that requires grad) are
+    changed in place: the same objects and the same storage, so any other reference to them, and
+    the tensor they view, sees the change too; a leaf stays a leaf. Every other element is a
+    Python number (int, float, Fraction, Decimal, complex ...), immutable, so it is replaced in
+    the list by `v - amount`, of the type that subtraction gives. Returns None.
     """
     # TODO: tensors in place; numbers replaced by index.
     raise NotImplementedError("decrement_all")

@@ -13,8 +13,9 @@ def sgd_step(params, lr):
 
 def decrement_all(values, amount):
     """Subtract `amount` from every element so that the caller's list sees it."""
-    for i, value in enumerate(values):
-        if isinstance(value, torch.Tensor):
-            value -= amount  # in place: every other reference to this tensor sees it
-        else:
-            values[i] = value - amount  # numbers are immutable: replace the list's element
+    with torch.no_grad():  # a tensor may be a leaf that requires grad, like a parameter
+        for i, value in enumerate(values):
+            if isinstance(value, torch.Tensor):
+                value -= amount  # in place: every other reference to this tensor sees it
+            else:
+                values[i] = value - amount  # numbers are immutable: replace the list's element
