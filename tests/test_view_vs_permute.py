@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from dojo import irregular as irr
+from dojo.i18n import t
 from dojo.spec import Other, Seen, claim, observe
 from dojo.testing import expect, fail, show
 
@@ -66,6 +67,13 @@ VALUE_WORDS = {
 def images(case):
     """The batch a case describes: its values (the element [n, c, h, w] of `logical`) laid out in
     memory as `case["layout"]` says, the same everywhere for the same case."""
+    return images_and_leaf(case)[0]
+
+
+def images_and_leaf(case):
+    """The batch, and the leaf its gradient goes to where the case requires grad: the batch
+    itself, or for an expanded batch the (N, C, H, 1) tensor it was expanded from (a leaf whose
+    elements share memory has no gradient of its own per element)."""
     gen = torch.Generator().manual_seed(int(case["seed"]))
     n, c, h, w = (int(s) for s in case["shape"])
     kind, values = case["dtype"], case.get("values", "random")
@@ -78,7 +86,10 @@ def images(case):
 
     layout = case.get("layout", "contiguous")
     if layout == "expanded":
-        x = fill(n, c, h, 1).expand(n, c, h, w)
+        leaf = fill(n, c, h, 1)
+        if case.get("grad"):
+            leaf.requires_grad_()
+        return leaf.expand(n, c, h, w), leaf
     else:
         logical = fill(n, c, h, w)
         if layout == "channels_last":
@@ -103,7 +114,7 @@ def images(case):
                 x = around[where]
     if case.get("grad"):
         x.requires_grad_()
-    return x
+    return x, x
 
 
 def describe(case) -> tuple[str, str]:
@@ -116,8 +127,9 @@ def describe(case) -> tuple[str, str]:
             parts_en.append(words[0])
             parts_zh.append(words[1])
     if case.get("grad"):
-        parts_en.append("that requires grad")
-        parts_zh.append("需要梯度")
+        expanded = case.get("layout") == "expanded"
+        parts_en.append("from a tensor that requires grad" if expanded else "that requires grad")
+        parts_zh.append("由需要梯度的张量得到" if expanded else "需要梯度")
     article = "an" if str(case["dtype"]).startswith("i") else "a"
     en = f"{article} {case['dtype']} batch of shape {shape}" + (", " + ", ".join(parts_en)
                                                         if parts_en else "")
@@ -127,7 +139,7 @@ def describe(case) -> tuple[str, str]:
 
 
 def called(fn, case) -> str:
-    return f"{fn}(images)  # images: {describe(case)[0]}"
+    return f"{fn}(images)  # images: {t(*describe(case))}"
 
 
 def right(fn, x):
@@ -298,10 +310,10 @@ def check_place(fn, case, got, x, call):
         if order is not None:
             unmoved = order == (0, 1, 2, 3)
             fail(
-                (f"the result is the input with its axes as they were, shape (N, C, H, W) = "
+                ("the result is the input with its axes as they were, shape (N, C, H, W) = "
                  f"{shape}: nothing moved. (`x.contiguous(memory_format=torch.channels_last)` "
-                 f"changes how the numbers are stored in memory, not the shape nor what "
-                 f"`x[n, c, h, w]` means.) Move the axis: `images.permute(0, 2, 3, 1)`."
+                 "changes how the numbers are stored in memory, not the shape nor what "
+                 "`x[n, c, h, w]` means.) Move the axis: `images.permute(0, 2, 3, 1)`."
                  if unmoved else
                  f"the axes moved in another order, `permute{order}`: the result's axes are "
                  f"{order_words(order)}, shape {shape}, where channels last is (N, H, W, C) = "
@@ -309,9 +321,9 @@ def check_place(fn, case, got, x, call):
                                     "back to (N, C, H, W))" if order == (0, 3, 1, 2) else "")
                  + ". `permute(dims)` puts axis `dims[i]` at position i: `permute(0, 2, 3, 1)`."),
                 (f"结果就是坐标轴原封不动的输入,形状为 (N, C, H, W) = {shape}:什么都没有移动。"
-                 f"(`x.contiguous(memory_format=torch.channels_last)` 改变的是数在内存里的存放方式,"
-                 f"既不改变形状,也不改变 `x[n, c, h, w]` 的含义。)请移动坐标轴:"
-                 f"`images.permute(0, 2, 3, 1)`。" if unmoved else
+                 "(`x.contiguous(memory_format=torch.channels_last)` 改变的是数在内存里的存放方式,"
+                 "既不改变形状,也不改变 `x[n, c, h, w]` 的含义。)请移动坐标轴:"
+                 "`images.permute(0, 2, 3, 1)`。" if unmoved else
                  f"坐标轴按另一种顺序移动了,`permute{order}`:结果的轴是 {order_words(order)},形状 "
                  f"{shape},而通道在后应是 (N, H, W, C) = {want_shape}"
                  + (",这是逆置换(把 (N, H, W, C) 变回 (N, C, H, W) 的那个)"
@@ -321,18 +333,18 @@ def check_place(fn, case, got, x, call):
         squeezed = tuple(s for s in want_shape if s != 1)
         if shape == squeezed and readable_values and irr.exactly(got, want.reshape(squeezed)):
             fail(f"the result has shape {shape}, not {want_shape}: the axes of size 1 were "
-                 f"dropped (`squeeze()` drops every axis of size 1, so a batch of one image or a "
-                 f"single channel loses its axis). Keep all four axes; squeeze only where you "
-                 f"plot, naming the axis (`squeeze(-1)`).",
+                 "dropped (`squeeze()` drops every axis of size 1, so a batch of one image or a "
+                 "single channel loses its axis). Keep all four axes; squeeze only where you "
+                 "plot, naming the axis (`squeeze(-1)`).",
                  f"结果的形状是 {shape},不是 {want_shape}:大小为 1 的轴被去掉了(`squeeze()` 会去掉"
-                 f"所有大小为 1 的轴,于是只有一张图像的批量或单通道图像会丢掉这个轴)。请保留全部四个轴;"
-                 f"只在画图时按指定的轴 squeeze(`squeeze(-1)`)。",
+                 "所有大小为 1 的轴,于是只有一张图像的批量或单通道图像会丢掉这个轴)。请保留全部四个轴;"
+                 "只在画图时按指定的轴 squeeze(`squeeze(-1)`)。",
                  got=f"shape {shape}", expected=f"shape {want_shape}", **shown)
         if fn != "to_channels_last" and readable_values and irr.exactly(got, right(
                 "to_channels_last", x)):
             fail(f"the result is the images in channels-last order, shape {shape}, not yet rows: "
                  f"flatten each image into one row of H * W * C = {h * w * c} numbers "
-                 f"(`.reshape(N, -1)`).",
+                 "(`.reshape(N, -1)`).",
                  f"结果是通道在后的图像,形状 {shape},还不是行:请把每张图像展平成一行 H * W * C = "
                  f"{h * w * c} 个数(`.reshape(N, -1)`)。",
                  got=f"shape {shape}", expected=f"shape {want_shape}", **shown)
@@ -373,22 +385,22 @@ def check_place(fn, case, got, x, call):
     where = dict(got=got, expected=want, **shown)
     if fn == "to_channels_last" and irr.exactly(gt, x.detach().reshape(n, h, w, c)):
         fail(
-            f"reshaped, not permuted: the numbers are scrambled though the shape is right. "
-            f"`view`/`reshape` keep the numbers in their order and only cut that sequence into a "
+            "reshaped, not permuted: the numbers are scrambled though the shape is right. "
+            "`view`/`reshape` keep the numbers in their order and only cut that sequence into a "
             f"new shape; {where_en}. Moving the channels to the end moves every element: "
             f"`images.permute(0, 2, 3, 1)`.{cl_note[0]}",
-            f"这是重塑(reshape),不是换轴(permute):形状对了,但数被打乱了。`view`/`reshape` 保持数的"
+            "这是重塑(reshape),不是换轴(permute):形状对了,但数被打乱了。`view`/`reshape` 保持数的"
             f"顺序,只是把这个序列切成新形状;{where_zh}。把通道移到最后要移动每一个元素:"
             f"`images.permute(0, 2, 3, 1)`。{cl_note[1]}", **where)
     if order == (0, 1, 2, 3) and fn != "to_channels_last":
         fail(
             f"flattened in the (C, H, W) order, PyTorch's default: {where_en}. A Linear layer "
-            f"trained on channels-last rows learned one weight per position of a row in the "
-            f"(H, W, C) order; fed this row it gets the right number of inputs in the wrong "
-            f"places, and answers nonsense without any error. Move the channels last, then "
+            "trained on channels-last rows learned one weight per position of a row in the "
+            "(H, W, C) order; fed this row it gets the right number of inputs in the wrong "
+            "places, and answers nonsense without any error. Move the channels last, then "
             f"flatten.{cl_note[0]}",
             f"按 (C, H, W) 的顺序展平了,这是 PyTorch 的默认顺序:{where_zh}。在通道在后的行上训练的 "
-            f"Linear 层,为按 (H, W, C) 顺序排列的每个位置学了一个权重;喂给它这样的行,输入个数没错,"
+            "Linear 层,为按 (H, W, C) 顺序排列的每个位置学了一个权重;喂给它这样的行,输入个数没错,"
             f"位置却全错,它给出毫无意义的结果,而且不报错。先把通道移到最后,再展平。{cl_note[1]}",
             **where)
     if order is not None:
@@ -396,34 +408,34 @@ def check_place(fn, case, got, x, call):
             en = (f"the axes moved in another order, `permute{order}`: the result's axes are "
                   f"{order_words(order)}, which has the same shape here because sizes coincide; "
                   f"{where_en}. Channels last keeps the batch first and height before width: "
-                  f"`permute(0, 2, 3, 1)`.")
+                  "`permute(0, 2, 3, 1)`.")
             zh = (f"坐标轴按另一种顺序移动了,`permute{order}`:结果的轴是 {order_words(order)},因为"
                   f"这里几个大小相同,形状碰巧一样;{where_zh}。通道放最后时,批量维仍在最前,高在宽"
-                  f"之前:`permute(0, 2, 3, 1)`。")
+                  "之前:`permute(0, 2, 3, 1)`。")
         else:
             walk = ("each row walks the pixels column by column (w before h)"
                     if order[1:].index(2) > order[1:].index(3) else "")
             zh_walk = "每一行按列遍历像素(先 w 后 h)" if walk else ""
             en = (f"the rows are in the {order_words(order[1:])} order, not (H, W, C): "
                   + (f"{walk}; " if walk else "") + f"{where_en}. Element `images[n, c, h, w]` "
-                  f"goes to `out[n, (h * W + w) * C + c]`: `permute(0, 2, 3, 1)`, then flatten.")
+                  "goes to `out[n, (h * W + w) * C + c]`: `permute(0, 2, 3, 1)`, then flatten.")
             zh = (f"行的顺序是 {order_words(order[1:])},不是 (H, W, C):" + (f"{zh_walk};" if walk
                                                                          else "")
                   + f"{where_zh}。元素 `images[n, c, h, w]` 应放到 `out[n, (h * W + w) * C + c]`:"
-                  f"先 `permute(0, 2, 3, 1)`,再展平。")
+                  "先 `permute(0, 2, 3, 1)`,再展平。")
         fail(en, zh, **where)
     memory = memory_as_contiguous(x)
     if memory is not None and layout not in ("contiguous", "batch_slice") and irr.exactly(
             gt, right(fn, memory)):
         fail(
-            f"the elements were read from the input's memory as if it were a contiguous "
-            f"(N, C, H, W) block (strides C*H*W, H*W, W, 1), but this input is laid out "
+            "the elements were read from the input's memory as if it were a contiguous "
+            "(N, C, H, W) block (strides C*H*W, H*W, W, 1), but this input is laid out "
             f"otherwise ({LAYOUT_WORDS[layout][0]}, strides {tuple(x.stride())}): {where_en}. "
-            f"Strides written by hand (`as_strided`, a flat index into the storage) hold only for "
-            f"one layout; `permute` uses the tensor's own strides.",
-            f"把输入的内存当成连续的 (N, C, H, W) 块来读(步长 C*H*W, H*W, W, 1),但这个输入的排布"
+            "Strides written by hand (`as_strided`, a flat index into the storage) hold only for "
+            "one layout; `permute` uses the tensor's own strides.",
+            "把输入的内存当成连续的 (N, C, H, W) 块来读(步长 C*H*W, H*W, W, 1),但这个输入的排布"
             f"不是这样({LAYOUT_WORDS[layout][1]},步长 {tuple(x.stride())}):{where_zh}。手写的步长"
-            f"(`as_strided`、对存储的扁平下标)只对一种排布成立;`permute` 用的是张量自己的步长。",
+            "(`as_strided`、对存储的扁平下标)只对一种排布成立;`permute` 用的是张量自己的步长。",
             **where)
     xd = x.detach()
     if xd.dtype.is_floating_point and not bool(xd.isfinite().all()):
@@ -434,29 +446,29 @@ def check_place(fn, case, got, x, call):
             fail(
                 f"nan or inf spread: {spread} places that should hold finite numbers hold nan or "
                 f"inf ({where_en}). The input holds {int((~xd.isfinite()).sum())} non-finite "
-                f"values, and each should move to one place only. An element computed from "
-                f"several inputs (a product with a 0/1 permutation matrix, a weighted sum) "
-                f"turns nan wherever a nan or inf meets a 0 (`0 * inf` is nan); move the "
-                f"elements (`permute`, indexing), never compute them.",
+                "values, and each should move to one place only. An element computed from "
+                "several inputs (a product with a 0/1 permutation matrix, a weighted sum) "
+                "turns nan wherever a nan or inf meets a 0 (`0 * inf` is nan); move the "
+                "elements (`permute`, indexing), never compute them.",
                 f"nan 或 inf 扩散了:{spread} 个本应是有限数的位置变成了 nan 或 inf({where_zh})。"
                 f"输入里有 {int((~xd.isfinite()).sum())} 个非有限值,每个都只应移到一个位置。由多个输入"
-                f"算出来的元素(与 0/1 置换矩阵相乘、加权求和)只要 nan 或 inf 碰上 0 就成了 nan"
-                f"(`0 * inf` 是 nan);请移动元素(`permute`、索引),不要计算它们。", **where)
+                "算出来的元素(与 0/1 置换矩阵相乘、加权求和)只要 nan 或 inf 碰上 0 就成了 nan"
+                "(`0 * inf` 是 nan);请移动元素(`permute`、索引),不要计算它们。", **where)
     other = other_shape(fn, gt, x)
     if other is not None:
         fail(f"the numbers are in the order that is right for images of {other[0]} channels of "
              f"{other[1]} pixels, not for these of {c} channels of H * W = {h * w} pixels (shape "
              f"{tuple(x.shape)}): the same C * H * W = {c * h * w}, another C. The order came "
-             f"from another shape (an index kept from an earlier call under a key that both "
+             "from another shape (an index kept from an earlier call under a key that both "
              f"shapes share, such as the row length, or sizes written in by hand): {where_en}. "
-             f"Take C, H and W from this call's `images.shape`, and key a cache by the whole "
-             f"(C, H, W).",
+             "Take C, H and W from this call's `images.shape`, and key a cache by the whole "
+             "(C, H, W).",
              f"这些数的顺序对 {other[0]} 个通道、{other[1]} 个像素的图像是对的,对这些 {c} 个通道、"
              f"H * W = {h * w} 个像素的图像(形状 {tuple(x.shape)})却不对:C * H * W = {c * h * w} "
-             f"相同,C 不同。这个顺序来自另一个形状(之前某次调用留下、存在两个形状共用的键(比如行长)"
+             "相同,C 不同。这个顺序来自另一个形状(之前某次调用留下、存在两个形状共用的键(比如行长)"
              f"下的下标,或者手写的大小):{where_zh}。请从这次调用的 `images.shape` 取 C、H、W,"
-             f"缓存要以完整的 (C, H, W) 为键。", **where)
-    for through in ("float32", "float64"):
+             "缓存要以完整的 (C, H, W) 为键。", **where)
+    for through in ("float32", "float64", "float16", "bfloat16"):
         if through != case["dtype"] and irr.exactly(
                 gt, want.to(irr.dtype(through)).to(want.dtype)) and not irr.exactly(
                 want.to(irr.dtype(through)).to(want.dtype), want):
@@ -464,15 +476,17 @@ def check_place(fn, case, got, x, call):
                 f"every element is in its place, but its value went through {through} and "
                 f"came back rounded: {count} values differ ({where_en}). {case['dtype']} holds "
                 f"numbers that {through} cannot; move the elements in their own dtype (no "
-                f"`.float()`/`.double()`, no NumPy float array on the way).",
+                "`.float()`/`.double()`, no NumPy float array on the way).",
                 f"每个元素的位置都对,但数值经过了 {through} 再转回来,被舍入了:有 {count} 个值不同"
                 f"({where_zh})。{case['dtype']} 能表示的数 {through} 表示不了;请在原来的 dtype 里"
-                f"移动元素(不要 `.float()`/`.double()`,也不要经过 NumPy 的浮点数组)。", **where)
-    what = ("`out[n, h, w, c]` is `images[n, c, h, w]`" if fn == "to_channels_last" else
-            "`images[n, c, h, w]` goes to `out[n, (h * W + w) * C + c]`")
+                "移动元素(不要 `.float()`/`.double()`,也不要经过 NumPy 的浮点数组)。", **where)
+    rule = (("each `out[n, h, w, c]` is `images[n, c, h, w]`",
+             "每个 `out[n, h, w, c]` 都应是 `images[n, c, h, w]`") if fn == "to_channels_last" else
+            ("each `images[n, c, h, w]` goes to `out[n, (h * W + w) * C + c]`",
+             "每个 `images[n, c, h, w]` 都应放到 `out[n, (h * W + w) * C + c]`"))
     fail(f"{count} of {want.numel()} elements are not what they should be: {where_en}. "
-         f"Each {what}.",
-         f"{want.numel()} 个元素中有 {count} 个不对:{where_zh}。每个 {what}。", **where)
+         f"{rule[0][0].upper()}{rule[0][1:]}.",
+         f"{want.numel()} 个元素中有 {count} 个不对:{where_zh}。{rule[1]}。", **where)
 
 
 # --- to_channels_last and flatten_channels_last, one call each -----------------------------------
@@ -512,33 +526,32 @@ EXAMPLES = [
 ]
 
 
-def _sane(case):
-    """Grad only on float32/float64 inputs, special values only on floats."""
-    floats = case["dtype"] in irr.FLOATS
-    return {**case, "grad": case["grad"] and case["dtype"] in ("float32", "float64"),
-            "values": case["values"] if floats else "random"}
+def image_cases(*, grad):
+    """Cases of any dtype and layout; with `grad`, float32 or float64 inputs that require grad."""
+    return st.fixed_dictionaries({
+        "seed": irr.seeds(),
+        "shape": st.tuples(st.integers(1, 3), st.integers(1, 4), st.integers(1, 5),
+                           st.integers(1, 5)).map(list),
+        "dtype": st.sampled_from(["float32", "float64"]) if grad else irr.any_dtypes(),
+        "layout": st.sampled_from(LAYOUTS),
+        "values": st.sampled_from(["random", "specials"]),
+        "grad": st.just(grad),
+    }).map(lambda case: case if case["dtype"] in irr.FLOATS else {**case, "values": "random"})
 
 
-CASES = st.fixed_dictionaries({
-    "seed": irr.seeds(),
-    "shape": st.tuples(st.integers(1, 3), st.integers(1, 4), st.integers(1, 5),
-                       st.integers(1, 5)).map(list),
-    "dtype": irr.any_dtypes(),
-    "layout": st.sampled_from(LAYOUTS),
-    "values": st.sampled_from(["random", "specials"]),
-    "grad": st.booleans(),
-}).map(_sane)
+# two in three drawn cases of any dtype, one in three a float input that requires grad
+CASES = st.one_of(image_cases(grad=False), image_cases(grad=False), image_cases(grad=True))
 
 
 def one_call(fn, kata, case):
-    x = images(case)
+    x, leaf = images_and_leaf(case)
     storage = x.untyped_storage().data_ptr()
     out = getattr(kata, fn)(x)
     graph = None
     if case.get("grad") and isinstance(out, torch.Tensor) and out.requires_grad:
         weights = torch.arange(1, out.numel() + 1, dtype=torch.float64).reshape(out.shape)
         out.backward(weights.to(out.dtype))  # each element of the result its own weight
-        graph = x.grad
+        graph = leaf.grad
     return {
         "out": out,
         "input": x,  # the caller's tensor after the call: values, shape, version
@@ -549,12 +562,12 @@ def one_call(fn, kata, case):
     }
 
 
-@observe(examples=EXAMPLES, draw=CASES)
+@observe(examples=EXAMPLES, draw=CASES, draws=6)
 def channels_last_of(kata, case):
     return one_call("to_channels_last", kata, case)
 
 
-@observe(examples=EXAMPLES, draw=CASES)
+@observe(examples=EXAMPLES, draw=CASES, draws=6)
 def rows_of(kata, case):
     return one_call("flatten_channels_last", kata, case)
 
@@ -589,13 +602,13 @@ def judge_unchanged(fn, case, seen):
     if after.shape != before_shape or after.dtype_name != case["dtype"]:
         fail(f"the caller's images changed: after the call they are {after.dtype_name} of shape "
              f"{after.shape}, before {case['dtype']} of shape {before_shape}. An in-place method "
-             f"(a name ending in `_`: `transpose_`, `t_`, `squeeze_`, `resize_`) or an "
-             f"assignment to `images.data` changes the caller's own tensor; `permute` returns a "
-             f"new one.",
+             "(a name ending in `_`: `transpose_`, `t_`, `squeeze_`, `resize_`) or an "
+             "assignment to `images.data` changes the caller's own tensor; `permute` returns a "
+             "new one.",
              f"调用方的图像被改了:调用之后是形状为 {after.shape} 的 {after.dtype_name},调用之前是"
              f"形状为 {before_shape} 的 {case['dtype']}。原地方法(名字以 `_` 结尾:`transpose_`、"
-             f"`t_`、`squeeze_`、`resize_`)或者给 `images.data` 赋值,会改动调用方自己的张量;"
-             f"`permute` 返回的是一个新张量。",
+             "`t_`、`squeeze_`、`resize_`)或者给 `images.data` 赋值,会改动调用方自己的张量;"
+             "`permute` 返回的是一个新张量。",
              got=f"{after.dtype_name}, shape {after.shape}",
              expected=f"{case['dtype']}, shape {before_shape}", **shown)
     expect(seen["same_storage"] is True,
@@ -613,35 +626,36 @@ def judge_unchanged(fn, case, seen):
            **shown)
     stride, offset = seen["stride"], seen["offset"]
     expect(stride == before_stride and offset == x.storage_offset(),
-           f"the caller's images have other strides now ({safe_show(stride)}, offset {safe_show(offset)}; "
-           f"before {before_stride}, offset {x.storage_offset()}): the same numbers seen "
-           f"through another layout. Something changed the tensor's metadata in place "
-           f"(`as_strided_`, `set_`); leave the input alone.",
+           f"the caller's images have other strides now ({safe_show(stride)}, offset "
+           f"{safe_show(offset)}; before {before_stride}, offset {x.storage_offset()}): the same "
+           "numbers seen "
+           "through another layout. Something changed the tensor's metadata in place "
+           "(`as_strided_`, `set_`); leave the input alone.",
            f"调用方的图像现在的步长不同了({safe_show(stride)},偏移 {safe_show(offset)};之前是 "
            f"{before_stride},偏移 {x.storage_offset()}):同样的数按另一种排布来看。有操作原地改了"
-           f"张量的元数据(`as_strided_`、`set_`);请不要动输入。",
+           "张量的元数据(`as_strided_`、`set_`);请不要动输入。",
            got=f"strides {safe_show(stride)}", expected=f"strides {before_stride}", **shown)
     same_values = irr.exactly(after, x)
     expect(same_values and after.version == x._version,
            ("the caller's images were written in place: their values changed"
             if not same_values else
-            f"the caller's images were written in place (their version counter went from "
+            "the caller's images were written in place (their version counter went from "
             f"{x._version} to {after.version}), even though the values came back the same")
            + ". Both functions only rearrange, and must leave the caller's images as they "
              "were: no in-place operation on them (autograd refuses a backward through a "
              "tensor changed in place after it was used).",
            ("调用方的图像被原地写入了:数值变了" if not same_values else
             f"调用方的图像被原地写入了(版本计数从 {x._version} 变成了 {after.version}),虽然数值又"
-            f"回到了原样")
+            "回到了原样")
            + "。这两个函数只是重新排列,必须让调用方的图像保持原样:不要对它做原地操作(张量用过之后"
              "再被原地修改,autograd 会拒绝反向传播)。",
            got=after if not same_values else f"version {after.version}",
            expected=x.detach() if not same_values else f"version {x._version}", **shown)
     expect(after.requires_grad == bool(case.get("grad")),
            f"the caller's images {'no longer' if case.get('grad') else 'now'} require grad: "
-           f"the function changed the caller's flag (`requires_grad_`); leave the input alone.",
+           "the function changed the caller's flag (`requires_grad_`); leave the input alone.",
            f"调用方的图像{'不再' if case.get('grad') else '变得'}需要梯度:函数改了调用方的标志"
-           f"(`requires_grad_`);请不要动输入。", **shown)
+           "(`requires_grad_`);请不要动输入。", **shown)
 
 
 def judge_gradient(fn, case, seen):
@@ -677,19 +691,24 @@ def judge_gradient(fn, case, seen):
              got="images.grad is None", expected="a gradient for every element", **shown)
     x = images(case)
     want_out = right(fn, x)
-    if tuple(out.shape) != tuple(want_out.shape):
-        return  # the weights followed the wrong shape: the claim on the places says so
+    if not irr.exactly(out, want_out):
+        return  # elements out of place: the claim on the places says so (and where)
     n, c, h, w = x.shape
     weights = torch.arange(1, want_out.numel() + 1, dtype=torch.float64).reshape(n, h, w, c)
-    want = weights.permute(0, 3, 1, 2).to(x.dtype)
+    want = weights.permute(0, 3, 1, 2)
+    if case.get("layout") == "expanded":  # the leaf before the expand: the sum over its copies
+        want = want.sum(dim=3, keepdim=True)
+    want = want.to(x.dtype)
     if not (isinstance(grad, Seen) and tensor_of(grad) is not None):
         grad = repr(grad) if isinstance(grad, Seen) else safe_show(grad)  # shown as it came
     expect(isinstance(grad, Seen) and grad.complete and irr.exactly(grad, want),
            "the gradient did not come back to each element's own place: `backward()` with a "
            "different weight for each element of the result should give `images.grad[n, c, h, "
-           "w]` the weight of the place that element moved to.",
+           "w]` the weight of the place that element moved to (an expanded batch: the tensor "
+           "it was expanded from gets the sum over its copies).",
            "梯度没有回到每个元素自己的位置:对结果的每个元素用不同的权重做 `backward()`,"
-           "`images.grad[n, c, h, w]` 应当得到这个元素所移到的位置上的权重。",
+           "`images.grad[n, c, h, w]` 应当得到这个元素所移到的位置上的权重(expand 得到的批量:"
+           "被 expand 的那个张量得到它各个副本的权重之和)。",
            got=grad, expected=want, **shown)
 
 
@@ -736,11 +755,13 @@ def test_flatten_channels_last_feeds_a_linear_layer_trained_on_that_order(case, 
     pixels. Fed the right rows it returns each image's channel means (about 10, 20, 30)."""
     images_ = layer_images(case.seed)
     n, c, h, w = images_.shape
-    call = ("layer(flatten_channels_last(images (4, 3, 5, 5))), the layer trained on "
-            "channels-last rows (it gives each channel's mean)")
+    call = t("layer(flatten_channels_last(images (4, 3, 5, 5))), the layer trained on "
+             "channels-last rows (it gives each channel's mean)",
+             "layer(flatten_channels_last(images (4, 3, 5, 5))),这个层是在通道在后的行上训练的"
+             "(它给出每个通道的均值)")
     rows = readable(seen, "the result", call)
     expect(rows.shape == (n, h * w * c) and rows.complete and rows.dtype_name == "float32",
-           f"flatten_channels_last must return float32 rows of shape (N, H * W * C) = "
+           "flatten_channels_last must return float32 rows of shape (N, H * W * C) = "
            f"{(n, h * w * c)}.",
            f"flatten_channels_last 应当返回形状为 (N, H * W * C) = {(n, h * w * c)} 的 float32 行。",
            call=call, got=f"{rows.dtype_name}, shape {rows.shape}",
@@ -826,14 +847,17 @@ def judge_again(fn, case, seen):
     xs = [images(c) for c in cases]
     shapes = [tuple(x.shape) for x in xs]
     record = seen
-    call = (f"{fn} called three times: on {describe(cases[0])[0]}, then on one of shape "
-            f"{shapes[1]} (the same C * H * W), then on the first shape with new values")
+    call = t(f"{fn} called three times: on {describe(cases[0])[0]}, then on one of shape "
+             f"{shapes[1]} (the same C * H * W), then on the first shape with new values",
+             f"{fn} 调用了三次:先是{describe(cases[0])[1]},然后是形状为 {shapes[1]} 的批量"
+             "(C * H * W 相同),最后是第一种形状的新数值")
     expect(isinstance(record, dict) and all(k in record for k in ("first_then", "first_now",
                                                                   "second", "third")),
            "the observation of these calls could not be read.", "无法读取这几次调用的观察结果。",
            call=call, got=safe_show(record), kata=KATA)
     first = readable(record["first_then"], "the first call's result", call)
-    check_place(fn, cases[0], first, xs[0], called(fn, cases[0]) + "  (the first call)")
+    check_place(fn, cases[0], first, xs[0], called(fn, cases[0])
+                + t("  (the first call)", "  (第一次调用)"))
     second = readable(record["second"], "the second call's result", call)
     if not irr.exactly(second, right(fn, xs[1])):
         n2 = shapes[1][0]
@@ -841,26 +865,28 @@ def judge_again(fn, case, seen):
         if irr.exactly(second, right(fn, as_first).reshape(right(fn, xs[1]).shape)):
             fail(f"the second call, on images of shape {shapes[1]}, returned their numbers in the "
                  f"order that is right for the first call's shape {shapes[0]}: something computed "
-                 f"for the first call was used again (an index or a permutation cached under a "
-                 f"key that both shapes share, such as the row length C * H * W = "
+                 "for the first call was used again (an index or a permutation cached under a "
+                 "key that both shapes share, such as the row length C * H * W = "
                  f"{xs[1][0].numel()}). Key a cache by the whole (C, H, W), or compute it on "
-                 f"every call.",
+                 "every call.",
                  f"第二次调用的输入形状是 {shapes[1]},返回的却是按第一次调用的形状 {shapes[0]} "
-                 f"排列的顺序:为第一次调用算出的东西被再次使用了(下标或置换被缓存在两个形状共用的键下,"
+                 "排列的顺序:为第一次调用算出的东西被再次使用了(下标或置换被缓存在两个形状共用的键下,"
                  f"比如行长 C * H * W = {xs[1][0].numel()})。缓存要以完整的 (C, H, W) 为键,或者每次"
-                 f"调用都重新计算。",
+                 "调用都重新计算。",
                  call=call, got=second, expected=right(fn, xs[1]), kata=KATA)
-        check_place(fn, cases[1], second, xs[1], called(fn, cases[1]) + "  (the second call)")
+        check_place(fn, cases[1], second, xs[1], called(fn, cases[1])
+                + t("  (the second call)", "  (第二次调用)"))
     third = readable(record["third"], "the third call's result", call)
     if not irr.exactly(third, right(fn, xs[2])) and irr.exactly(third, right(fn, xs[0])):
         fail(f"the third call, on new images of the first shape {shapes[0]}, returned the first "
-             f"call's result again: a result cached by shape answers every later input of that "
-             f"shape with the first one's numbers. Compute the result from the images you are "
-             f"given.",
+             "call's result again: a result cached by shape answers every later input of that "
+             "shape with the first one's numbers. Compute the result from the images you are "
+             "given.",
              f"第三次调用的输入是第一种形状 {shapes[0]} 的新图像,返回的却又是第一次调用的结果:按形状"
-             f"缓存的结果,会用第一次的数回答之后所有同形状的输入。请用传入的图像计算结果。",
+             "缓存的结果,会用第一次的数回答之后所有同形状的输入。请用传入的图像计算结果。",
              call=call, got=third, expected=right(fn, xs[2]), kata=KATA)
-    check_place(fn, cases[2], third, xs[2], called(fn, cases[2]) + "  (the third call)")
+    check_place(fn, cases[2], third, xs[2], called(fn, cases[2])
+                + t("  (the third call)", "  (第三次调用)"))
     now = record["first_now"]
     if not (isinstance(now, Seen) and irr.exactly(now, first)):
         now = readable(now, "the first call's result, looked at again", call)
