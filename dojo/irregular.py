@@ -118,3 +118,74 @@ def describe(desc: dict) -> tuple[str, str]:
         zh_far = f"(数值在 {desc.get('offset', 0.0):g} 附近,离散程度 {desc.get('scale', 1.0):g})"
     return (f"a {kind} {en_layout}tensor of shape {shape}{far}",
             f"形状为 {shape} 的 {kind} {zh_layout}张量{zh_far}")
+
+
+# --- any dtype: integers and bool too, values exactly (view_vs_permute) ------------------------
+#
+# A function that only moves elements (a permute, a gather, a copy) must work for every dtype and
+# give back every value as it was: uint8 images straight from PIL, int64 beyond float32's 2**24
+# (and float64's 2**53), bool masks, nan, inf and -0.0. `filled` makes such values from a
+# generator, `exactly` compares them without a tolerance.
+
+INTEGERS = ("int64", "int32", "int16", "int8", "uint8")
+ALL_DTYPES = FLOATS + INTEGERS + ("bool",)
+
+
+def any_dtypes(*, floats: bool = True, integers: bool = True, bools: bool = True):
+    """Every dtype a move must keep: the floats, the integers, bool."""
+    names = (FLOATS if floats else ()) + (INTEGERS if integers else ()) + (
+        ("bool",) if bools else ())
+    return st.sampled_from(names)
+
+
+def filled(shape, name: str, generator, *, specials: bool = False):
+    """A tensor of dtype `name` and `shape` whose values span what the dtype holds, drawn from
+    `generator`: floats `randn` (with `specials`, some of them nan, inf, -inf, -0.0 and values
+    near the dtype's largest and smallest), integers over the whole range of the dtype (int64
+    beyond 2**53: a round trip through any float loses them), bools at random."""
+    import math
+
+    import torch
+
+    shape = tuple(int(s) for s in shape)
+    kind = dtype(name)
+    if kind == torch.bool:
+        return torch.randint(0, 2, shape, generator=generator).bool()
+    if not kind.is_floating_point:
+        info = torch.iinfo(kind)
+        low, high = (-2**62, 2**62) if kind == torch.int64 else (info.min, info.max + 1)
+        return torch.randint(low, high, shape, generator=generator, dtype=torch.int64).to(kind)
+    out = torch.randn(shape, generator=generator, dtype=torch.float64)
+    if specials and out.numel():
+        info = torch.finfo(kind)
+        odd = [math.nan, math.inf, -math.inf, -0.0, info.max / 2, -info.max / 2, info.tiny]
+        picks = torch.randperm(out.numel(), generator=generator)[:len(odd)]
+        flat = out.view(-1)
+        for i, value in zip(picks.tolist(), odd):
+            flat[i] = value
+    return out.to(kind)
+
+
+def exactly(a, b) -> bool:
+    """Whether two tensors (or `Seen`s) hold the same values: the same dtype and shape, and every
+    value the same, nan where nan, and -0.0 where -0.0."""
+    import torch
+
+    from dojo.spec import Seen
+
+    try:  # a Seen's values may not fit its dtype (sent by anyone): not equal, never a crash
+        a = a.tensor if isinstance(a, Seen) else a
+        b = b.tensor if isinstance(b, Seen) else b
+    except (ValueError, TypeError, RuntimeError, OverflowError):
+        return False
+    if not isinstance(a, torch.Tensor) or not isinstance(b, torch.Tensor):
+        return False
+    a, b = a.detach().cpu(), b.detach().cpu()
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if not a.dtype.is_floating_point:
+        return torch.equal(a, b)
+    a, b = a.double(), b.double()
+    both_nan = a.isnan() & b.isnan()
+    same = (a == b) & (torch.signbit(a) == torch.signbit(b))  # -0.0 is not 0.0 here
+    return bool((same | both_nan).all())

@@ -17,9 +17,21 @@ another order (say, pixel by pixel with the channels innermost, as a model train
 channels-last images sees them) gets the right number of inputs in the wrong places: no error,
 wrong outputs.
 
-What any correct answer does: put every element where the docstrings say, for any sizes and for
-inputs that are not contiguous themselves; leave the input unchanged. Whether the result is a
-view or a copy, contiguous or not, is yours to choose.
+What any correct answer does, for both functions:
+- Inputs: any 4-d tensor (N, C, H, W) whose sizes are all at least 1 (H and W need not be
+  equal); any dtype: float32, float64, float16, bfloat16, integers (uint8 images straight from
+  PIL, int64), bool masks; any memory layout: contiguous, channels-last, transposed, sliced or
+  cropped (with a storage offset), expanded (stride 0). It may require grad (a feature map).
+- The result is a tensor of the input's dtype, on its device, holding every element of the
+  input exactly where the docstrings say: a move, no arithmetic, so every value comes out as
+  it went in (nan, inf and -0.0 included).
+- When the input requires grad, the result is part of its graph: `backward()` through the
+  result brings each element's gradient back to that element's own place in the input.
+- The input is left unchanged: its values, shape, strides and storage (no in-place operation on
+  it, no `images.data = ...`).
+- A call depends only on its own input: a second call (other sizes, other values) leaves
+  earlier results as they were.
+Whether the result is a view or a copy, contiguous or not, is yours to choose.
 
 Why it matters: "thinking view() and permute() are the same thing (& incorrectly using view)"
 is on Karpathy's list of the most common neural-net mistakes.

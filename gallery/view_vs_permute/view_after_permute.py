@@ -2,7 +2,7 @@
 not compatible with input tensor's size and stride").
 Source: Karpathy, "most common neural net mistakes" (2018): "thinking view() and permute() are
 the same thing (& incorrectly using view)".
-Expect: view() on a non-contiguous tensor
+Expect: `.view()` on a tensor that is not contiguous
 """
 
 from solutions.view_vs_permute import *  # noqa: F401,F403 - the reference, but for the line below
