@@ -702,14 +702,24 @@ def ce_mistakes(scores, targets, *, log_probs: bool, want: float) -> list[tuple[
     return [(value, CE_TEXTS[name]) for name, value in out]
 
 
+def explains(got: float, value: float, want: float, limit: float) -> bool:
+    """A candidate's `value` explains `got`: it gives it (within `limit`), and it is far closer
+    to it than the right value `want` is (ten times), so that rounding cannot pass for it."""
+    if not agree(got, value, limit):
+        return False
+    if not (math.isfinite(got) and math.isfinite(value) and math.isfinite(want)):
+        return True
+    return abs(got - value) * 10 <= abs(got - want)
+
+
 def named(got: float, candidates: list[tuple[float, Text]], want: float, tol: float,
           *, tol_of=None) -> list[Text]:
-    """The words of every candidate that gives `got` (within `tol`, or `tol_of(words)`) and
-    not `want`, without repeats."""
+    """The words of every candidate that gives `got` (within `tol`, or `tol_of(words, value)`),
+    far closer than `want` does, without repeats."""
     found: list[Text] = []
     for value, words in candidates:
-        limit = tol_of(words) if tol_of is not None else tol
-        if agree(value, want, tol) or not agree(got, value, limit):
+        limit = tol_of(words, value) if tol_of is not None else tol
+        if agree(value, want, tol) or not explains(got, value, want, limit):
             continue
         if words not in found:
             found.append(words)
@@ -782,15 +792,6 @@ BINARY_TEXTS: dict[str, Text] = {
         "(float32;float16 下约 11)就是 inf(梯度是 nan)。请用不会对大正数取指数的写法:"
         "`F.softplus(z) - t * z`,或 `F.binary_cross_entropy_with_logits`。",
     ),
-    "log_sigmoid_both": (
-        "the log was taken of the sigmoid, `log(sigmoid(z))` and `log(1 - sigmoid(z))`, which "
-        "is what this value is: past |z| of about 17 (float32) the sigmoid rounds to exactly "
-        "0 or 1 and the log of it is -inf. Use `F.logsigmoid(z)` for log p and "
-        "`F.logsigmoid(-z)` for log(1 - p), or `F.binary_cross_entropy_with_logits`.",
-        "对 sigmoid 取了对数,`log(sigmoid(z))` 和 `log(1 - sigmoid(z))`,这个值正是如此:|z| 超过"
-        "约 17(float32)时 sigmoid 被舍入成正好 0 或 1,它的对数是 -inf。请用 `F.logsigmoid(z)` 表示 "
-        "log p,用 `F.logsigmoid(-z)` 表示 log(1 - p),或者用 `F.binary_cross_entropy_with_logits`。",
-    ),
     "log_sigmoid_yes": (
         "the \"yes\" term is `log(sigmoid(z))`: for a confidently wrong \"no\" (a logit below "
         "about -104 in float32, with target 1) the sigmoid underflows to 0 and log(0) = -inf, "
@@ -857,8 +858,6 @@ def binary_mistakes(logits, targets, *, want: float) -> list[tuple[float, Any, T
     add("terms_swapped", lambda x: F.binary_cross_entropy_with_logits(x, 1 - t))
     add("arguments_swapped", lambda x: F.binary_cross_entropy_with_logits(t, x))
     add("log1p_exp", lambda x: (torch.log1p(torch.exp(x)) - t * x).mean())
-    add("log_sigmoid_both", lambda x: -(t * torch.log(torch.sigmoid(x))
-                                        + (1 - t) * torch.log(1 - torch.sigmoid(x))).mean())
     add("log_sigmoid_yes", lambda x: -(t * torch.log(torch.sigmoid(x))
                                        + (1 - t) * F.logsigmoid(-x)).mean())
     add("log_sigmoid_no", lambda x: -(t * F.logsigmoid(x)
@@ -870,12 +869,12 @@ def binary_mistakes(logits, targets, *, want: float) -> list[tuple[float, Any, T
 
 def named_with_grads(got: float, grad, candidates, want: float, tol: float, *, rtol: float,
                      atol: float, tol_of=None) -> list[Text]:
-    """The words of every candidate of `binary_mistakes` whose value is `got` (and whose
-    gradient is `grad`, where both are known) and whose value is not `want`, without repeats."""
+    """The words of every candidate of `binary_mistakes` that explains `got` (see `explains`)
+    and whose gradient is `grad` (where both are known), without repeats."""
     found: list[Text] = []
     for value, g, words in candidates:
-        limit = tol_of(words) if tol_of is not None else tol
-        if agree(value, want, tol) or not agree(got, value, limit):
+        limit = tol_of(words, value) if tol_of is not None else tol
+        if agree(value, want, tol) or not explains(got, value, want, limit):
             continue
         if grad is not None and g is not None and not agree_grads(grad, g, rtol=rtol,
                                                                      atol=atol):
