@@ -353,13 +353,16 @@ def readable_shape_and_value(loss: Seen, want: float, per, fn: str, call: str, n
         )
     if loss.shape == tuple(per.shape) and loss.dtype_name != "bool" and diagnose.agree_grads(
             loss.tensor.double(), per, rtol=1e-3, atol=tol):
+        example = noun == "example"
         fail(
             f"{fn} returned one loss per {noun} (shape {loss.shape}), not their mean: "
-            f"`reduction='none'`, or a sum over the classes without the mean over the batch. "
-            f"Return the mean, a 0-dim tensor (the default reduction, 'mean').",
-            f"{fn} 返回的是每个{'样本' if noun == 'example' else '预测'}的损失(形状 {loss.shape}),"
-            f"而不是它们的平均值:`reduction='none'`,或者只在类别上求和而没有对批量取平均。"
-            f"请返回平均值,一个 0 维张量(默认的 reduction,'mean')。",
+            f"`reduction='none'`"
+            + (", or a sum over the classes without the mean over the batch" if example else "")
+            + ". Return the mean, a 0-dim tensor (the default reduction, 'mean').",
+            f"{fn} 返回的是每个{'样本' if example else '预测'}的损失(形状 {loss.shape}),"
+            f"而不是它们的平均值:`reduction='none'`"
+            + (",或者只在类别上求和而没有对批量取平均" if example else "")
+            + "。请返回平均值,一个 0 维张量(默认的 reduction,'mean')。",
             call=call, got=loss, expected=want, kata=KATA,
         )
     fail(
