@@ -516,3 +516,443 @@ def written_by_value(values: list, amount: Any) -> list:
     for v in list(values):
         out[out.index(v)] = v - amount
     return out
+
+# --- logits_not_probabilities ------------------------------------------------------------------
+# What a loss computed in a known wrong way gives on the very inputs a test used: the judges of
+# tests/test_logits_not_probabilities.py name a mistake only where the value seen (and the
+# gradient, where one is known) is what that way gives, and the right loss is not.
+
+
+def agree(a: float, b: float, tol: float) -> bool:
+    """Two loss values agree: both nan, the same infinity, or finite and within `tol`."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= tol
+
+
+def agree_grads(a, b, *, rtol: float, atol: float) -> bool:
+    """Two gradients agree: the same shape, nan where the other is nan, the same infinities,
+    and the finite entries within the tolerance."""
+    import torch
+
+    a, b = a.detach().double(), b.detach().double()
+    if a.shape != b.shape:
+        return False
+    if not torch.equal(a.isnan(), b.isnan()) or not torch.equal(a.isinf(), b.isinf()):
+        return False
+    if not torch.equal(a[a.isinf()], b[b.isinf()]):
+        return False
+    fa, fb = a[a.isfinite()], b[b.isfinite()]
+    return bool(torch.allclose(fa, fb, rtol=rtol, atol=atol))
+
+
+def _picked(logp, targets):
+    import torch
+
+    return logp[torch.arange(len(targets)), targets]
+
+
+def _value(fn) -> float:
+    """A candidate's value, or nan when that way of computing fails on these inputs."""
+    import torch
+
+    try:
+        with torch.no_grad():
+            out = fn()
+        return float(out.double().reshape(-1)[0]) if out.numel() == 1 else float("nan")
+    except Exception:  # noqa: BLE001 - that way raises on these inputs: it explains nothing
+        return float("nan")
+
+
+CE_TEXTS: dict[str, Text] = {
+    "softmax_first": (
+        "softmax applied before the cross-entropy: the loss is what `F.cross_entropy` gives "
+        "on `softmax(scores)`. `F.cross_entropy` (`nn.CrossEntropyLoss`) applies log_softmax "
+        "itself, so it takes the raw scores; given probabilities, it squashes numbers that "
+        "are already squashed: the loss barely moves whatever the scores, the gradients "
+        "shrink, and learning slows to a crawl, without any error. Pass the scores as they "
+        "are.",
+        "在交叉熵之前做了 softmax:这个损失正是 `F.cross_entropy` 作用在 `softmax(scores)` 上的"
+        "结果。`F.cross_entropy`(`nn.CrossEntropyLoss`)自己会做 log_softmax,所以它要的是原始"
+        "分数;传入概率等于把已经压缩过的数再压缩一遍:无论分数如何,损失几乎不变,梯度变小,"
+        "训练慢得像爬,而且不报错。请把分数原样传入。",
+    ),
+    "nll_raw": (
+        "nll_loss on raw logits: the loss is minus the target's score, averaged, which is what "
+        "`F.nll_loss` (`nn.NLLLoss`) gives on raw scores. It expects log-probabilities and "
+        "only picks minus the target's entry: on raw scores there is no log_softmax, no floor, "
+        "and a loss that goes negative and keeps falling as the scores grow. Use "
+        "`F.cross_entropy` on logits (or `F.log_softmax` first); `F.nll_loss` only when "
+        "`log_probs` is True.",
+        "在原始 logits 上用了 nll_loss:这个损失是目标分数的相反数再取平均,正是 `F.nll_loss`"
+        "(`nn.NLLLoss`)作用在原始分数上的结果。它要的是对数概率,只取目标那一项的相反数:用在原始"
+        "分数上就没有 log_softmax、没有下界,分数越大损失越低,还会变成负数。对 logits 请用 "
+        "`F.cross_entropy`(或先做 `F.log_softmax`);只有 `log_probs` 为 True 时才用 `F.nll_loss`。",
+    ),
+    "nll_of_probabilities": (
+        "`F.nll_loss` was given probabilities (a softmax, or `exp` of the log-probabilities): "
+        "the loss is minus the target's probability, averaged, a number between -1 and 0. "
+        "nll_loss expects log-probabilities and only picks minus the target's entry; it takes "
+        "no log itself. Give it log-probabilities (`F.log_softmax(scores, dim=1)`, or the "
+        "scores themselves when `log_probs` is True).",
+        "把概率(softmax 的结果,或对数概率的 `exp`)交给了 `F.nll_loss`:损失成了目标概率的相反数"
+        "再取平均,一个在 -1 和 0 之间的数。nll_loss 要的是对数概率,它只取目标那一项的相反数,自己"
+        "不取对数。请给它对数概率(`F.log_softmax(scores, dim=1)`,`log_probs` 为 True 时就是分数"
+        "本身)。",
+    ),
+    "log_softmax_dim0": (
+        "the log_softmax was taken over dim 0, across the examples of the batch, instead of "
+        "over dim 1, the classes of each example: the loss is what `log_softmax(scores, "
+        "dim=0)` gives. Each row of (N, C) scores is one example: normalise over its classes, "
+        "`F.log_softmax(scores, dim=1)` (or `F.cross_entropy`, which does).",
+        "log_softmax 是沿着 dim 0(批量里的各个样本)做的,而不是沿着 dim 1(每个样本的各个类别):"
+        "这个损失正是 `log_softmax(scores, dim=0)` 给出的。(N, C) 分数的每一行是一个样本:要在它的"
+        "类别上归一化,`F.log_softmax(scores, dim=1)`(或者用会这样做的 `F.cross_entropy`)。",
+    ),
+    "every_target_for_every_row": (
+        "`logp[:, targets]` picked every example's target column for every row (an N x N "
+        "block), not one entry per row: the loss mixes each example with the other examples' "
+        "targets, which is what this value is. Pick one entry per row: "
+        "`logp[torch.arange(N), targets]` or `logp.gather(1, targets[:, None])`.",
+        "`logp[:, targets]` 对每一行都取了所有样本的目标列(一个 N x N 的块),而不是每行取一个:"
+        "损失把每个样本和其他样本的目标混在了一起,这个值正是如此。请每行取一个元素:"
+        "`logp[torch.arange(N), targets]` 或 `logp.gather(1, targets[:, None])`。",
+    ),
+    "one_hot_width": (
+        "`F.one_hot(targets)` without `num_classes` is only as wide as the largest target in "
+        "the batch plus one: here every target is 0, so the one-hot has one column, it "
+        "broadcasts over the C classes and the loss sums whole rows of log-probabilities, "
+        "which is what this value is. Give the width: `F.one_hot(targets, num_classes=C)`, or "
+        "pick the target's entry with `gather`.",
+        "不带 `num_classes` 的 `F.one_hot(targets)` 的宽度只等于批量里最大的目标加一:这里每个目标"
+        "都是 0,one-hot 只有一列,它在 C 个类别上广播,损失把整行对数概率都加了起来,这个值正是"
+        "如此。请给出宽度:`F.one_hot(targets, num_classes=C)`,或用 `gather` 取目标那一项。",
+    ),
+    "summed": (
+        "the loss is summed over the batch, N times the mean: return the mean cross-entropy "
+        "per example (the default reduction, 'mean').",
+        "损失在批量上求了和,是平均值的 N 倍:请返回每个样本的平均交叉熵(默认的 reduction,'mean')。",
+    ),
+    "mean_over_entries": (
+        "the loss is the mean over every entry of the (N, C) matrix, C times too small: the "
+        "picked log-probabilities were averaged over N * C numbers (`(-logp * one_hot).mean()`)"
+        ". Sum over the classes, then average over the N examples.",
+        "损失是对 (N, C) 矩阵所有元素取的平均,小了 C 倍:选出的对数概率被除以了 N * C"
+        "(`(-logp * one_hot).mean()`)。请先在类别上求和,再对 N 个样本取平均。",
+    ),
+    "log_of_softmax": (
+        "the loss is what the log of the softmax, `torch.log(softmax(z))`, gives here: for "
+        "a confidently wrong prediction the target's softmax rounds to exactly 0, and "
+        "log(0) = -inf. Compute from the logits with log-sum-exp: `F.log_softmax` then "
+        "`F.nll_loss`, or `F.cross_entropy` in one call.",
+        "这个损失正是对 softmax 取对数 `torch.log(softmax(z))` 在这里给出的:预测错得很自信时,"
+        "目标类的 softmax 会被舍入成正好 0,而 log(0) = -inf。请直接从 logits 用 log-sum-exp "
+        "计算:先 `F.log_softmax` 再 `F.nll_loss`,或者一步到位用 `F.cross_entropy`。",
+    ),
+    "exp_then_log": (
+        "the log-probabilities were turned back into probabilities and logged again, "
+        "`log(exp(scores))`, which is what this value is: a very unlikely target's probability "
+        "rounds to 0 and log(0) = -inf. The scores already are log-probabilities: the loss is "
+        "minus the target's entry, averaged (`F.nll_loss(scores, targets)`).",
+        "对数概率又被变回概率再取对数,`log(exp(scores))`,这个值正是如此:非常不可能的目标,其概率"
+        "会被舍入成 0,log(0) = -inf。分数本身已经是对数概率:损失就是目标那一项的相反数再取平均"
+        "(`F.nll_loss(scores, targets)`)。",
+    ),
+    "global_max": (
+        "the log-sum-exp was shifted by the largest score of the whole batch, `scores.max()`, "
+        "instead of each row's own maximum: a row whose scores all lie far below that "
+        "maximum underflows to exp(...) == 0 and log(0) = -inf, which is what this value is. "
+        "Shift each row by its own maximum (`scores.max(dim=1, keepdim=True).values`), or use "
+        "`torch.logsumexp(scores, dim=1)` / `F.cross_entropy`.",
+        "log-sum-exp 减去的是整个批量的最大分数 `scores.max()`,而不是每一行自己的最大值:某一行的"
+        "分数如果都远低于这个最大值,exp(...) 会下溢成 0,log(0) = -inf,这个值正是如此。请让每一行"
+        "减去自己的最大值(`scores.max(dim=1, keepdim=True).values`),或者用 "
+        "`torch.logsumexp(scores, dim=1)` / `F.cross_entropy`。",
+    ),
+    "max_without_keepdim": (
+        "each row's maximum was taken without `keepdim`: the (N,) maxima broadcast along the "
+        "classes, so with as many examples as classes every score is shifted by another "
+        "row's maximum (with other sizes it raises), which is what this value is. Use "
+        "`scores.max(dim=1, keepdim=True).values`, or `torch.logsumexp(scores, dim=1)`.",
+        "每行的最大值是不带 `keepdim` 取的:(N,) 的最大值沿着类别方向广播,样本数等于类别数时,每个"
+        "分数减去的都是另一行的最大值(其他大小时会报错),这个值正是如此。请用 "
+        "`scores.max(dim=1, keepdim=True).values`,或 `torch.logsumexp(scores, dim=1)`。",
+    ),
+    "float32": (
+        "float64 scores were computed in float32: the value is what the loss of "
+        "`scores.float()` gives, off by float32's rounding (about 1e-7 of each score), where "
+        "float64 scores deserve a float64 loss. Leave the scores in their own dtype (no "
+        "`.float()`).",
+        "float64 的分数被放到 float32 里计算了:这个值正是 `scores.float()` 的损失,带着 float32 的"
+        "舍入误差(约为每个分数的 1e-7),而 float64 的分数应该得到 float64 的损失。请让分数保持"
+        "自己的 dtype(不要 `.float()`)。",
+    ),
+}
+
+
+def ce_mistakes(scores, targets, *, log_probs: bool, want: float) -> list[tuple[float, Text]]:
+    """(value, words) for each known wrong way of computing the mean cross-entropy of `scores`
+    (the tensor as the kata got it, in its dtype) against int64 `targets`, that gives something
+    other than `want` here. The ways that overflow or round are computed in the scores' dtype,
+    as the learner's code would."""
+    import torch
+    import torch.nn.functional as F
+
+    s = scores.detach()
+    t = targets.detach().long()
+    z = s.double()
+    n, c = z.shape
+    logp = z if log_probs else torch.log_softmax(z, 1)
+    out: list[tuple[str, float]] = []
+
+    def add(name, fn):
+        out.append((name, _value(fn)))
+
+    p = torch.softmax(z, 1)
+    add("softmax_first", lambda: (torch.logsumexp(p, 1) - _picked(p, t)).mean())
+    add("nll_of_probabilities", lambda: -_picked(p, t).mean())
+    add("log_softmax_dim0", lambda: -_picked(torch.log_softmax(z, 0), t).mean())
+    add("every_target_for_every_row", lambda: -logp[:, t].mean())
+    if c > 1 and int(t.max()) == 0:
+        add("one_hot_width", lambda: -logp.sum(1).mean())
+    if n > 1:
+        add("summed", lambda: torch.tensor(want * n))
+    add("mean_over_entries", lambda: torch.tensor(want / c))
+    if log_probs:
+        add("exp_then_log", lambda: -_picked(torch.log(torch.exp(s)), t).mean())
+    else:
+        add("nll_raw", lambda: -_picked(z, t).mean())
+        add("log_of_softmax", lambda: F.nll_loss(torch.log(torch.softmax(s, 1)), t))
+
+        def global_max():
+            m = s.max()
+            return (m + torch.log(torch.exp(s - m).sum(1)) - _picked(s, t)).mean()
+
+        add("global_max", global_max)
+        if n == c:
+            def no_keepdim():
+                shifted = s - s.max(dim=1).values
+                return (torch.log(torch.exp(shifted).sum(1)) - _picked(shifted, t)).mean()
+
+            add("max_without_keepdim", no_keepdim)
+    if s.dtype == torch.float64:
+        add("float32", lambda: (F.nll_loss(s.float(), t) if log_probs
+                                else F.cross_entropy(s.float(), t)))
+    return [(value, CE_TEXTS[name]) for name, value in out]
+
+
+def explains(got: float, value: float, want: float, limit: float) -> bool:
+    """A candidate's `value` explains `got`: it gives it (within `limit`), and it is far closer
+    to it than the right value `want` is (ten times), so that rounding cannot pass for it."""
+    if not agree(got, value, limit):
+        return False
+    if not (math.isfinite(got) and math.isfinite(value) and math.isfinite(want)):
+        return True
+    return abs(got - value) * 10 <= abs(got - want)
+
+
+def named(got: float, candidates: list[tuple[float, Text]], want: float, tol: float,
+          *, tol_of=None) -> list[Text]:
+    """The words of every candidate that gives `got` (within `tol`, or `tol_of(words, value)`),
+    far closer than `want` does, without repeats."""
+    found: list[Text] = []
+    for value, words in candidates:
+        limit = tol_of(words, value) if tol_of is not None else tol
+        if agree(value, want, tol) or not explains(got, value, want, limit):
+            continue
+        if words not in found:
+            found.append(words)
+    return found
+
+
+BINARY_TEXTS: dict[str, Text] = {
+    "bce_on_logits": (
+        "BCELoss on raw logits: the loss is what `F.binary_cross_entropy` (`nn.BCELoss`) gives "
+        "when the logits are handed to it as if they were probabilities (these happen to lie "
+        "in [0, 1], so it did not refuse them). Use `F.binary_cross_entropy_with_logits` "
+        "(`nn.BCEWithLogitsLoss`): it applies the sigmoid itself, exactly for any logit.",
+        "在原始 logits 上用了 BCELoss:这个损失正是把 logits 当成概率交给 `F.binary_cross_entropy`"
+        "(`nn.BCELoss`)得到的(这些值恰好落在 [0, 1] 里,所以它没有拒绝)。请用 "
+        "`F.binary_cross_entropy_with_logits`(`nn.BCEWithLogitsLoss`):它自己做 sigmoid,对任何 "
+        "logit 都算得准确。",
+    ),
+    "sigmoid_then_bce": (
+        "the sigmoid saturated: the loss and its gradient are what `sigmoid` followed by "
+        "`BCELoss` gives here. A confidently wrong logit (|z| > 17 in float32) makes "
+        "`sigmoid(z)` round to exactly 0 or 1, BCELoss clips the log at -100, and the gradient "
+        "that reaches the logit is zero: the worst predictions stop learning. Keep the sigmoid "
+        "inside the loss: `F.binary_cross_entropy_with_logits`.",
+        "sigmoid 饱和了:这个损失和它的梯度正是先 `sigmoid` 再 `BCELoss` 在这里给出的。一个错得很"
+        "自信的 logit(float32 下 |z| > 17)让 `sigmoid(z)` 被舍入成正好 0 或 1,BCELoss 把 log 截断"
+        "在 -100,传回 logit 的梯度为零:错得最离谱的预测反而学不动了。把 sigmoid 留在损失里面:"
+        "`F.binary_cross_entropy_with_logits`。",
+    ),
+    "summed": (
+        "the loss is summed, numel times the mean: return the mean over every prediction.",
+        "损失求了和,是平均值的 numel 倍:请返回所有预测的平均值。",
+    ),
+    "divided_by_len": (
+        "the summed loss was divided by `len(logits)`, the size of the first dimension only, "
+        "not by the number of predictions, `logits.numel()`: with (N, K) logits the loss is "
+        "K times the mean (and `len()` of a 0-dim logit raises). Take the mean over every "
+        "element (`.mean()`, or the default reduction).",
+        "求和的损失除以了 `len(logits)`,这只是第一维的大小,而不是预测的个数 `logits.numel()`:"
+        "(N, K) 的 logits 得到的损失是平均值的 K 倍(而 0 维 logit 的 `len()` 会报错)。请对所有元素"
+        "取平均(`.mean()`,或默认的 reduction)。",
+    ),
+    "hard_targets": (
+        "the loss treats every target as exactly 0 or 1 (`torch.where(targets == 1, ...)`, or "
+        "a threshold): a soft target such as 0.3 counts as 0 or 1, which is what this value "
+        "is. The targets are floats in [0, 1]: weigh both terms, "
+        "`-(t * log p + (1 - t) * log(1 - p))`.",
+        "这个损失把每个目标都当成了正好 0 或 1(`torch.where(targets == 1, ...)` 或者阈值):像 0.3 "
+        "这样的软目标被当成了 0 或 1,这个值正是如此。目标是 [0, 1] 之间的浮点数:两项都要按权重算,"
+        "`-(t * log p + (1 - t) * log(1 - p))`。",
+    ),
+    "terms_swapped": (
+        "the two terms are swapped: the loss is that of `1 - targets`, `-(t * log(1 - p) + "
+        "(1 - t) * log p)`. The target weighs the log-probability of \"yes\", `log p = "
+        "logsigmoid(z)`.",
+        "两项写反了:这个损失是 `1 - targets` 的损失,`-(t * log(1 - p) + (1 - t) * log p)`。目标"
+        "应当乘的是“是”的对数概率 `log p = logsigmoid(z)`。",
+    ),
+    "arguments_swapped": (
+        "the logits and the targets were swapped: the loss is "
+        "`F.binary_cross_entropy_with_logits(targets, logits)`. The logits come first.",
+        "logits 和目标的位置反了:这个损失是 `F.binary_cross_entropy_with_logits(targets, logits)`。"
+        "logits 应当在前。",
+    ),
+    "log1p_exp": (
+        "`exp(z)` overflowed: the loss is what `log1p(exp(z)) - t * z` gives here, inf (and a "
+        "nan gradient) once a logit passes about 88 in float32 (11 in float16). Use a form "
+        "that never exponentiates a large positive number: `F.softplus(z) - t * z`, or "
+        "`F.binary_cross_entropy_with_logits`.",
+        "`exp(z)` 溢出了:这个损失正是 `log1p(exp(z)) - t * z` 在这里给出的,logit 一旦超过约 88"
+        "(float32;float16 下约 11)就是 inf(梯度是 nan)。请用不会对大正数取指数的写法:"
+        "`F.softplus(z) - t * z`,或 `F.binary_cross_entropy_with_logits`。",
+    ),
+    "log_sigmoid_yes": (
+        "the \"yes\" term is `log(sigmoid(z))`: for a confidently wrong \"no\" (a logit below "
+        "about -104 in float32, with target 1) the sigmoid underflows to 0 and log(0) = -inf, "
+        "which is what this value is. Use `F.logsigmoid(z)` for log p as well as "
+        "`F.logsigmoid(-z)` for log(1 - p).",
+        "“是”那一项用的是 `log(sigmoid(z))`:对一个错得很自信的“否”(float32 下 logit 低于约 -104,"
+        "目标为 1),sigmoid 下溢成 0,log(0) = -inf,这个值正是如此。log p 也请用 `F.logsigmoid(z)`,"
+        "和 log(1 - p) 用 `F.logsigmoid(-z)` 一样。",
+    ),
+    "log_sigmoid_no": (
+        "the \"no\" term is `log(1 - sigmoid(z))`: past a logit of about 17 (float32) the sigmoid "
+        "rounds to exactly 1, and log(0) = -inf, which is what this value is. Use "
+        "`F.logsigmoid(-z)` for log(1 - p).",
+        "“否”那一项用的是 `log(1 - sigmoid(z))`:logit 超过约 17(float32)时 sigmoid 被舍入成正好 1,"
+        "log(0) = -inf,这个值正是如此。log(1 - p) 请用 `F.logsigmoid(-z)`。",
+    ),
+    "float32": (
+        "float64 logits were computed in float32: the value is what the loss of "
+        "`logits.float()` gives, off by float32's rounding, where float64 logits deserve a "
+        "float64 loss. Leave the logits in their own dtype (no `.float()`).",
+        "float64 的 logits 被放到 float32 里计算了:这个值正是 `logits.float()` 的损失,带着 float32 "
+        "的舍入误差,而 float64 的 logits 应该得到 float64 的损失。请让 logits 保持自己的 dtype"
+        "(不要 `.float()`)。",
+    ),
+}
+
+
+def binary_mistakes(logits, targets, *, want: float) -> list[tuple[float, Any, Text]]:
+    """(value, gradient or None, words) for each known wrong way of computing the mean binary
+    cross-entropy of `logits` (as the kata got them, in their dtype) against `targets`, that
+    gives something other than `want` here. Computed in the logits' dtype, as the learner's
+    code would; the gradient is d loss / d logits of that way (None where it has none)."""
+    import torch
+    import torch.nn.functional as F
+
+    x0 = logits.detach()
+    t = targets.detach().to(x0.dtype)
+    numel = max(x0.numel(), 1)
+    out: list[tuple[float, Any, Text]] = []
+
+    def add(name, fn, *, grad=True):
+        x = x0.clone().requires_grad_()
+        g = None
+        try:
+            loss = fn(x)
+            value = float(loss.detach().double().reshape(-1)[0]) if loss.numel() == 1 \
+                else float("nan")
+            if grad and loss.numel() == 1 and loss.requires_grad:
+                loss.backward()
+                g = x.grad
+        except Exception:  # noqa: BLE001 - that way raises on these inputs
+            return
+        out.append((value, g, BINARY_TEXTS[name]))
+
+    if bool(((x0 >= 0) & (x0 <= 1)).all()):
+        add("bce_on_logits", lambda x: F.binary_cross_entropy(x, t))
+    add("sigmoid_then_bce", lambda x: F.binary_cross_entropy(torch.sigmoid(x), t))
+    add("summed", lambda x: torch.tensor(want * numel, dtype=torch.float64), grad=False)
+    if x0.dim() >= 2:
+        add("divided_by_len", lambda x: torch.tensor(want * numel / x0.shape[0],
+                                                     dtype=torch.float64), grad=False)
+    add("hard_targets", lambda x: -torch.where(t == 1, F.logsigmoid(x), F.logsigmoid(-x)).mean())
+    add("hard_targets", lambda x: -torch.where(t > 0.5, F.logsigmoid(x), F.logsigmoid(-x)).mean())
+    add("terms_swapped", lambda x: F.binary_cross_entropy_with_logits(x, 1 - t))
+    add("arguments_swapped", lambda x: F.binary_cross_entropy_with_logits(t, x))
+    add("log1p_exp", lambda x: (torch.log1p(torch.exp(x)) - t * x).mean())
+    add("log_sigmoid_yes", lambda x: -(t * torch.log(torch.sigmoid(x))
+                                       + (1 - t) * F.logsigmoid(-x)).mean())
+    add("log_sigmoid_no", lambda x: -(t * F.logsigmoid(x)
+                                      + (1 - t) * torch.log(1 - torch.sigmoid(x))).mean())
+    if x0.dtype == torch.float64:
+        add("float32", lambda x: F.binary_cross_entropy_with_logits(x.float(), t.float()))
+    return out
+
+
+def named_with_grads(got: float, grad, candidates, want: float, tol: float, *, rtol: float,
+                     atol: float, tol_of=None) -> list[Text]:
+    """The words of every candidate of `binary_mistakes` that explains `got` (see `explains`)
+    and whose gradient is `grad` (where both are known), without repeats."""
+    found: list[Text] = []
+    for value, g, words in candidates:
+        limit = tol_of(words, value) if tol_of is not None else tol
+        if agree(value, want, tol) or not explains(got, value, want, limit):
+            continue
+        if grad is not None and g is not None and not agree_grads(grad, g, rtol=rtol,
+                                                                     atol=atol):
+            continue
+        if words not in found:
+            found.append(words)
+    return found
+
+
+def clamp_bound(logits, targets, got: float, *, lo: float, hi: float, tol: float):
+    """The bound c with `got` == the mean binary cross-entropy of `logits.clamp(-c, c)`, found
+    by bisection between `lo` and `hi` (the largest logit whose gradient came through and the
+    smallest whose gradient vanished), or None when no clamp in that range gives `got`."""
+    import torch
+    import torch.nn.functional as F
+
+    z = logits.detach().double()
+    t = targets.detach().double()
+
+    def loss(c: float) -> float:
+        y = z.clamp(-c, c)
+        return float((F.softplus(y) - t * y).mean())
+
+    if not (0 <= lo < hi) or not math.isfinite(got):
+        return None
+    a, b = lo, hi
+    fa, fb = loss(a) - got, loss(b) - got
+    if fa * fb > 0:
+        return None
+    for _ in range(200):
+        mid = (a + b) / 2
+        fm = loss(mid) - got
+        if fa * fm <= 0:
+            b = mid
+        else:
+            a, fa = mid, fm
+        if b - a < 1e-9 * max(1.0, b):
+            break
+    c = (a + b) / 2
+    return c if abs(loss(c) - got) <= tol else None

@@ -189,3 +189,24 @@ def exactly(a, b) -> bool:
     both_nan = a.isnan() & b.isnan()
     same = (a == b) & (torch.signbit(a) == torch.signbit(b))  # -0.0 is not 0.0 here
     return bool((same | both_nan).all())
+
+# --- given values, laid out (logits_not_probabilities) -----------------------------------------
+
+
+def laid_out(values, layout: str):
+    """Values a case has already built (of any dtype, with any autograd history), handed over in
+    the memory layout a case names: "transposed" (a non-contiguous view of a transposed copy),
+    "sliced" (every other element of a buffer twice as wide), "expanded" (the first slice along
+    dim 0 broadcast over that dim: stride 0, so the values become that slice repeated), or
+    as they are. Differentiable: a gradient reaches `values` through the view. 0-dim values
+    stay as they are; 1-d ones are sliced where "transposed" is asked."""
+    import torch
+
+    if values.dim() == 0 or layout not in ("transposed", "sliced", "expanded"):
+        return values
+    if layout == "transposed" and values.dim() >= 2:
+        return values.transpose(-1, -2).contiguous().transpose(-1, -2)
+    if layout == "expanded":
+        return values.narrow(0, 0, 1).expand(values.shape)
+    wide = torch.stack([values, torch.zeros_like(values)], dim=-1).flatten(-2)
+    return wide[..., ::2]

@@ -39,12 +39,27 @@ def classification_loss(scores, targets, *, log_probs=False):
     `scores` has shape (N, C). With `log_probs=False` (the default) they are raw scores (logits)
     straight from the last Linear layer; with `log_probs=True` they are already
     log-probabilities (a network whose `forward` ends with `log_softmax`, as in the MNIST
-    example). `targets` has shape (N,) and holds class indices (int64).
+    example). `targets` has shape (N,) and holds class indices (int64) in [0, C).
 
     The result is the mean over the batch of `-log p[target]`, where p is the softmax of the
     logits (or `exp` of the log-probabilities). It is never negative, it is exact and finite for
     scores of any size (a confidently wrong logit of 1000 costs about 1000, not inf), and
     `backward()` reaches `scores`: for logits, d loss / d scores = (softmax - one_hot) / N.
+
+    The inputs you may meet (N >= 1, C >= 2):
+    - scores of dtype float32, float64, float16 or bfloat16, of any layout (a transposed or
+      sliced view, one row broadcast over the batch with `expand`), requiring grad or not (a
+      loss computed in evaluation); the targets may be a non-contiguous view too.
+    - finite scores of any size, and -inf for a masked class (probability 0), which is never
+      the target: the loss stays finite.
+    - log-probabilities are real ones: each row is a `log_softmax`. Their gradient is checked
+      where it reaches the logits before that `log_softmax`, so `F.nll_loss` and
+      `F.cross_entropy` (log_softmax changes nothing there) both do.
+    The result has the scores' dtype (compute in another if you like, and cast back), agrees
+    with the exact loss to what a correct computation in that dtype gives (about 1e-5 relative
+    in float32, 1e-9 in float64, 2e-3 in float16, plus a few units in the last place of the
+    largest score), and leaves `scores` and `targets` as they were. Nothing is kept from one
+    call to the next.
     """
     # TODO: the loss of raw scores, or of log-probabilities when `log_probs` is True.
     raise NotImplementedError("classification_loss")
@@ -60,6 +75,13 @@ def binary_loss(logits, targets):
 
     Exact and finite for logits of any size: a logit of 40 with target 0 costs about 40, and its
     gradient is still (sigmoid(logit) - target) / numel, about 1 / numel, not zero.
+
+    The inputs you may meet: logits of any shape (0-dim, (N,), (N, K) for several labels at
+    once), of dtype float32, float64, float16 or bfloat16, of any layout (transposed, sliced,
+    expanded), requiring grad or not, finite and of any size (1e30 in float32); targets of the
+    logits' dtype and shape, soft ones (0.3) too, of any layout. The result has the logits'
+    dtype, agrees with the exact loss as `classification_loss`'s does, and leaves `logits` and
+    `targets` as they were.
     """
     # TODO: the mean binary cross-entropy, computed from the logits themselves.
     raise NotImplementedError("binary_loss")

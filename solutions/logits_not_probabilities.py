@@ -12,6 +12,8 @@ def classification_loss(scores, targets, *, log_probs=False):
         return F.nll_loss(scores, targets)
     # cross_entropy = log_softmax + nll_loss, computed stably (log-sum-exp) from the raw scores.
     # No softmax before it: that would squash the scores and shrink every gradient.
+    # Both pick the target's entry (a masked class's -inf never meets a 0 in a product), take
+    # any layout, and return a 0-dim loss of the scores' own dtype.
     return F.cross_entropy(scores, targets)
 
 

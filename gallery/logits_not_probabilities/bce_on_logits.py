@@ -1,7 +1,7 @@
 """Pitfall: `BCELoss` (`F.binary_cross_entropy`) given raw logits instead of `BCEWithLogitsLoss`.
 Source: Karpathy, "most common neural net mistakes" (2018), item 4 (a loss given the wrong kind of
 output).
-Expect: BCELoss on raw logits
+Expect: takes probabilities in [0, 1], and was given raw scores
 """
 
 import torch.nn.functional as F
