@@ -26,7 +26,7 @@ from dojo.testing import close, expect, fail, show
 
 KATA = "leaf_tensors"
 
-# --- a case: how init_params is called ---------------------------------------------------------
+# --- a case: how init_params is called -----------------------------------------------------------
 # {"seed", "n": n_features, "std", "dtype", "device" (None: the argument is not passed),
 #  "device_as": "str" | "object" (device="meta" or device=torch.device("meta")),
 #  "generator": whether one is passed (seeded from the case's seed),
@@ -133,7 +133,7 @@ def readable(t, name, call):
     return t.tensor
 
 
-# --- what init_params makes --------------------------------------------------------------------
+# --- what init_params makes ----------------------------------------------------------------------
 
 MADE_EXAMPLES = [
     case_of(0, 3),  # the articles' case: every argument at its default
@@ -276,7 +276,7 @@ def test_b_starts_at_zero(case, seen):
            call=call, got=values, expected=torch.zeros(1, dtype=values.dtype), kata=KATA)
 
 
-# --- a real backward pass ----------------------------------------------------------------------
+# --- a real backward pass ------------------------------------------------------------------------
 
 TRAINED_EXAMPLES = [
     case_of(10, 4),
@@ -685,7 +685,7 @@ def test_every_call_makes_new_tensors(case, seen):
              expected="new tensors on every call", kata=KATA)
 
 
-# --- torch's global state --------------------------------------------------------------------
+# --- torch's global state ------------------------------------------------------------------------
 
 
 @claim(made)
