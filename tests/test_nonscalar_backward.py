@@ -193,7 +193,8 @@ def raised(case, record, call, *, requires_grad=False) -> None:
     at = record.get("at") if isinstance(record.get("at"), str) else None
     en_x, zh_x = x_words(case)
     why_en, why_zh = [], []
-    if case["f"] == CONSTANT:
+    no_graph = re.search(r"does not require grad|does not have a grad_fn", text)
+    if case["f"] == CONSTANT and no_graph:
         why_en.append("f is a constant: its result does not depend on its input, so `f(x)` "
                       "records no graph (`y.requires_grad` is False) and autograd has nothing "
                       "to differentiate. Its derivative is 0 everywhere: return "
@@ -201,7 +202,7 @@ def raised(case, record, call, *, requires_grad=False) -> None:
         why_zh.append("f 是常数函数:它的结果不依赖输入,所以 `f(x)` 不会建图(`y.requires_grad` 为 "
                       "False),autograd 没有东西可求导。它的导数处处为 0:当 `y.requires_grad` 为 "
                       "False 时返回 `torch.zeros_like(x)`。")
-    elif case.get("grad_mode") == "no_grad":
+    elif case.get("grad_mode") == "no_grad" and no_graph:
         why_en.append("the caller is inside `torch.no_grad()`, so grad mode was off when f ran "
                       "and `f(x)` recorded no graph. Switch it on for your own work with "
                       "`with torch.enable_grad():`, which puts the caller's mode back "
@@ -249,14 +250,15 @@ def raised(case, record, call, *, requires_grad=False) -> None:
                          if layout != "contiguous" else "")
                       + ":elementwise_grad 只读取 x,答案要写进它自己新建的张量(`x.detach()` 与 x 共用"
                       "内存:不要往由它得到的任何东西里写)。")
-    if requires_grad and not why_en:
-        why_en.append("x requires grad: work on a leaf of your own (`x.detach()`), never on "
-                      "the caller's tensor.")
-        why_zh.append("x 需要梯度:请在你自己的叶子张量上计算(`x.detach()`),不要动调用方的张量。")
     known = meaning(text)
     if known is not None and not why_en:
         why_en.append(known[0])
         why_zh.append(known[1])
+    if requires_grad and not why_en:
+        why_en.append("(x here requires grad, as a parameter does: elementwise_grad handles "
+                      "such an x, and leaves it as it was.)")
+        why_zh.append("(这里的 x 需要梯度,就像参数那样:elementwise_grad 应当能处理这样的 x,并让它保持"
+                      "原样。)")
     where = f"\n  at katas/{KATA}.py, {at}" if at else ""
     zh_where = f"\n  位置:katas/{KATA}.py,{at}" if at else ""
     fail(f"on x = {en_x}, elementwise_grad raised {kind}: {text}{where}\n  "
@@ -873,7 +875,7 @@ def kept_and_called_again(kata, case):
 
     return {"r1": r1, "r2": r2, "r3": r3, "x": x,
             "r3_is_r1": v3 is not None and v3 is v1, "r1_shares_r2": shares(v1, v2),
-            "r1_shares_x": shares(v1, x)}
+            "r1_shares_x": shares(v1, x), "r1_is_x_grad": v1 is not None and v1 is x.grad}
 
 
 @claim(kept_and_called_again)
@@ -896,6 +898,16 @@ def test_each_call_returns_a_new_tensor_for_the_x_it_is_given(case, seen):
     wants = {"r1": derivative(case, x0), "r2": derivative({**case, "f": case["g"]}, x0),
              "r3": derivative(case, moved)}
     if not agree(results["r1"], wants["r1"], rtol, atol):
+        if seen.get("r1_is_x_grad") is True:
+            fail("r1, kept by the caller, is the caller's x.grad itself, and the later calls' "
+                 "backward passes added into it: gradients accumulate, and the tensor handed "
+                 "back changes with them. Work on a leaf of your own "
+                 "(`x.detach().requires_grad_()`), or use `torch.autograd.grad`, which returns "
+                 "the gradient without storing it.",
+                 "调用方保存的 r1 就是调用方的 x.grad 本身,之后几次调用的反向传播都加进了它:梯度被累加了,"
+                 "交出去的张量也跟着变。请在自己的叶子张量上计算(`x.detach().requires_grad_()`),"
+                 "或用 `torch.autograd.grad`,它直接返回梯度而不存起来。",
+                 call=call, got=results["r1"], expected=wants["r1"], kata=KATA)
         shared = seen.get("r1_shares_r2") is True or agree(results["r1"], wants["r2"], rtol,
                                                              atol)
         fail(("r1, kept by the caller, was overwritten by the next call: it now holds r2's "
