@@ -499,7 +499,19 @@ class _AsObserved:
 
 
 def why_no_grad_seen(name: str, seen) -> Text:
-    """`why_no_grad` for a tensor the judge knows from its observation alone."""
+    """`why_no_grad` for a tensor the judge knows from its observation alone. For one that does
+    not require grad, only what the observation shows: whether requires_grad was never set, or
+    set and lost (an operation under `torch.no_grad()`, a `.detach()`), it cannot tell."""
+    if not seen.requires_grad:
+        return (
+            f"`{name}` does not require grad: autograd will never compute a gradient for it, so "
+            f"`{name}.grad` stays None. Call `{name}.requires_grad_()` on the finished tensor, "
+            f"outside `torch.no_grad()` (a result computed under it requires no grad, whatever "
+            f"its inputs did).",
+            f"`{name}` 不需要梯度:autograd 永远不会为它计算梯度,`{name}.grad` 一直是 None。请在 "
+            f"`torch.no_grad()` 之外,对做好的张量调用 `{name}.requires_grad_()`(在它里面算出的结果"
+            f"不需要梯度,不管输入是否需要)。",
+        )
     return why_no_grad(name, _AsObserved(seen))
 
 
