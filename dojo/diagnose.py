@@ -956,3 +956,114 @@ def clamp_bound(logits, targets, got: float, *, lo: float, hi: float, tol: float
             break
     c = (a + b) / 2
     return c if abs(loss(c) - got) <= tol else None
+
+# --- leaf_tensors ------------------------------------------------------------------------------
+
+
+class _AsObserved:
+    """A tensor as a judge saw it (a `dojo.spec.Seen`: requires_grad, is_leaf and the name of
+    its grad_fn), in the shape `why_no_grad` reads. Its grad_fn is a stand-in of that name with
+    no graph behind it (the judge has none), so no hidden leaf is found or blamed."""
+
+    def __init__(self, seen):
+        import re
+
+        self.requires_grad = seen.requires_grad is True
+        self.is_leaf = seen.is_leaf is True
+        name = seen.grad_fn if isinstance(seen.grad_fn, str) else None
+        if name is not None:
+            name = re.sub(r"\W", "_", name)[:100] or "Node"
+            self.grad_fn = type(name, (), {"next_functions": ()})()
+        else:
+            self.grad_fn = None
+        self.dtype, self.device = seen.dtype_name, seen.device
+
+
+def why_no_grad_seen(name: str, seen) -> Text:
+    """`why_no_grad` for a tensor the judge knows from its observation alone. For one that does
+    not require grad, only what the observation shows: whether requires_grad was never set, or
+    set and lost (an operation under `torch.no_grad()`, a `.detach()`), it cannot tell."""
+    if not seen.requires_grad:
+        return (
+            f"`{name}` does not require grad: autograd will never compute a gradient for it, so "
+            f"`{name}.grad` stays None. Call `{name}.requires_grad_()` on the finished tensor, "
+            f"outside `torch.no_grad()` (a result computed under it requires no grad, whatever "
+            f"its inputs did).",
+            f"`{name}` 不需要梯度:autograd 永远不会为它计算梯度,`{name}.grad` 一直是 None。请在 "
+            f"`torch.no_grad()` 之外,对做好的张量调用 `{name}.requires_grad_()`(在它里面算出的结果"
+            f"不需要梯度,不管输入是否需要)。",
+        )
+    return why_no_grad(name, _AsObserved(seen))
+
+
+def seen_line(name: str, seen) -> str:
+    """`name: shape (3, 1), dtype float32, device cpu, requires_grad=..., is_leaf=..., grad_fn=...`
+    for an observed tensor (`describe` for a `dojo.spec.Seen`)."""
+    return (f"{name}: shape {tuple(seen.shape)}, dtype {seen.dtype_name}, device {seen.device}, "
+            f"requires_grad={seen.requires_grad}, is_leaf={seen.is_leaf}, "
+            f"grad_fn={seen.grad_fn}")
+
+
+def normal_sample(values, std: float) -> dict:
+    """What a sample says of the claim 'drawn from N(0, std)': its size, mean, standard
+    deviation, largest |value| and the Kolmogorov-Smirnov distance to N(0, std), each with the
+    bound a true normal sample of that size stays within (6 standard errors for the mean and
+    the deviation; a KS distance a normal sample passes but once in 10^8 runs)."""
+    import torch
+
+    v = torch.as_tensor(values, dtype=torch.float64).flatten()
+    n = int(v.numel())
+    mean = float(v.mean()) if n else 0.0
+    sd = float(v.std()) if n > 1 else 0.0
+    peak = float(v.abs().max()) if n else 0.0
+    ks = None
+    if n and std > 0:
+        z, _ = torch.sort(v / std)
+        cdf = 0.5 * (1 + torch.erf(z / math.sqrt(2)))
+        ranks = torch.arange(1, n + 1, dtype=torch.float64) / n
+        ks = float(torch.maximum(ranks - cdf, cdf - (ranks - 1.0 / n)).max())
+    return {
+        "n": n, "mean": mean, "sd": sd, "peak": peak, "ks": ks,
+        # bounds: 6 standard errors, plus the rounding of a bfloat16 draw (2^-8 relative)
+        "mean_bound": 6 * std / math.sqrt(max(n, 1)),
+        "sd_bound": 6 / math.sqrt(2 * max(n - 1, 1)) + 0.01,
+        "ks_bound": math.sqrt(math.log(2 / 1e-8) / (2 * max(n, 1))) + 0.005,
+        # a normal sample of n values reaches about sqrt(2 ln n) standard deviations
+        "peak_expected": math.sqrt(2 * math.log(max(n, 2))),
+    }
+
+
+def std_causes(std: float, default: float = 0.01) -> list[tuple[float, Text]]:
+    """The factors `sd / std` that known misreadings of `std` give, each with its words (for
+    `matching` against the measured factor; a factor of 1 is no mistake and is left out)."""
+    causes = []
+    if std > 0:
+        causes += [
+            (math.sqrt(std) / std, (
+                f"`std` was read as a variance: the spread is sqrt(std) = {math.sqrt(std):.4g}, "
+                f"not std = {std:g} (`* math.sqrt(std)`, or N(0, {std:g}) read as mathematics "
+                f"writes it, with the variance). `std` is the standard deviation: "
+                f"`torch.randn(...) * std`.",
+                f"把 `std` 当成了方差:分布的标准差是 sqrt(std) = {math.sqrt(std):.4g},而不是 "
+                f"std = {std:g}(用了 `* math.sqrt(std)`,或按数学写法把 N(0, {std:g}) 读成方差)。"
+                f"`std` 就是标准差:`torch.randn(...) * std`。",
+            )),
+            (std, (
+                f"`std` was applied twice: the spread is std * std = {std * std:.4g} "
+                f"(a variance, std², used as the standard deviation). Multiply by `std` once.",
+                f"`std` 被乘了两次:分布的标准差是 std * std = {std * std:.4g}(把方差 std² 当成了"
+                f"标准差)。只乘一次 `std`。",
+            )),
+            (1 / std, (
+                f"`std` was ignored: the values have the spread of plain `torch.randn` (1), not "
+                f"{std:g}. Multiply by `std` (or pass it to `torch.normal`).",
+                f"`std` 被忽略了:数值的标准差是普通 `torch.randn` 的 1,而不是 {std:g}。请乘以 "
+                f"`std`(或把它传给 `torch.normal`)。",
+            )),
+            (default / std, (
+                f"the default std ({default:g}) was used, not the std passed ({std:g}).",
+                f"用的是默认的 std({default:g}),而不是传入的 std({std:g})。",
+            )),
+        ]
+    return [(factor, words) for factor, words in causes if not math.isclose(factor, 1.0,
+                                                                             rel_tol=0.05)]

@@ -24,11 +24,20 @@ def init_params(n_features, *, std=0.01, dtype=torch.float32, device="cpu", gene
 
     Return `(w, b)`:
     - `w` of shape (n_features, 1), drawn from a normal distribution with mean 0 and standard
-      deviation `std` (random numbers from `generator` when one is given, so that two equally
-      seeded generators give the same `w`);
+      deviation `std` (a number >= 0; `std=0` gives zeros). When a `generator` (a CPU
+      `torch.Generator`) is given, the numbers are drawn from it: two equally seeded generators
+      give the same `w`, and a second call with the same generator draws the next numbers, so
+      it gives another `w`. Without one, they come from torch's global generator (so
+      `torch.manual_seed` repeats them). Which normal draw is yours (`torch.randn(...) * std`,
+      `torch.normal`, drawn in float64 and converted ...) is up to you.
     - `b` of shape (1,), zeros;
-    - both of `dtype`, on `device`, and both *leaves that require grad*: after a `backward()`
-      their `.grad` holds the gradient.
+    - both of `dtype` (float32, float64, float16 or bfloat16; float32 unless asked, whatever
+      `torch.get_default_dtype()` is), on `device` (a string or a `torch.device`), and both
+      *leaves that require grad*: after a `backward()` their `.grad` holds the gradient (an
+      `nn.Parameter` is one too), also when the caller is inside `torch.no_grad()`;
+    - new tensors on every call: two models made side by side share nothing.
+    Leave torch's global state as it was: its default dtype, its grad mode, and its global
+    generator when a `generator` is given.
     (`device="meta"` makes tensors with a shape and no data: a way to try devices without a GPU.)
     """
     # TODO: draw, scale and convert w first; make it require grad last. Then b.

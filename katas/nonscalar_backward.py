@@ -25,9 +25,21 @@ def elementwise_grad(f, x):
     """The derivative of an element-wise function `f` at every element of `x`.
 
     `f` maps a tensor to a tensor of the same shape, element by element (`torch.sin`,
-    `lambda t: t ** 3`, ...). Return a tensor shaped like `x` whose element i is
-    d f(x)_i / d x_i. Leave `x` untouched: its values, its `requires_grad` and its `.grad` are
-    the same after the call as before, and calling twice gives the same answer twice.
+    `lambda t: t ** 3`, `torch.relu`, even a constant such as `lambda t: torch.full_like(t, 3.0)`,
+    whose derivative is 0). Return a tensor shaped like `x` whose element i is d f(x)_i / d x_i:
+    - of x's dtype and on x's device, a plain tensor of values (it requires no grad);
+    - the derivative autograd computes (at a kink such as relu's at 0, autograd's value, 0),
+      to the precision of x's dtype: computing in float64 and rounding back is fine, a finite
+      difference is not;
+    - for any floating x (float32, float64, float16, bfloat16), of any shape (0-dim and empty
+      too) and layout (transposed, sliced, expanded), that may require grad (a parameter with a
+      `.grad` of its own, or a non-leaf), whatever the caller's grad mode (inside
+      `torch.no_grad()` too) or torch's default device.
+    Leave `x` untouched: its values, its `requires_grad` and its `.grad` (and those of the leaves
+    behind it) are the same after the call as before, and so is the caller's grad mode. Calling
+    twice gives the same answer twice, each a new tensor: a result the caller keeps does not
+    change with later calls. (Integer or complex x, and calls inside `torch.inference_mode()`,
+    are not asked for.)
     """
     # TODO: a leaf of your own, f of it, a backward that starts from a non-scalar.
     raise NotImplementedError("elementwise_grad")

@@ -9,6 +9,9 @@ import torch
 
 def elementwise_grad(f, x):
     x = x.clone().requires_grad_()  # a leaf only when x itself needs no grad
-    y = f(x)
-    y.backward(torch.ones_like(y))
+    with torch.enable_grad():
+        y = f(x)
+        if not y.requires_grad:
+            return torch.zeros_like(x)
+        y.backward(torch.ones_like(y))
     return x.grad
