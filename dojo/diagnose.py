@@ -483,7 +483,7 @@ def implied_normalization(x: Any, y: Any, *, rtol: float = 1e-3, atol: float = 0
     """The figures a normalised batch implies: per channel (axis 1), the `(mean, std)` with
     `y ≈ (x - mean) / std`, measured by least squares over every value of that channel, as two
     float64 tensors of shape (C,); or None when `y` is not such a function of `x` in some
-    channel (a residual over `rtol * (1 + max |y|) + atol`), is not finite, or a channel of `x`
+    channel (a residual over `rtol * max |y| + atol`), is not finite, or a channel of `x`
     has no spread. `x` and `y` are (M, C, ...) tensors of the same shape."""
     import torch
 
@@ -501,7 +501,7 @@ def implied_normalization(x: Any, y: Any, *, rtol: float = 1e-3, atol: float = 0
         a = float((dx * (Y - Y.mean())).sum()) / sxx
         b = float(Y.mean()) - a * float(X.mean())
         off = float((Y - (a * X + b)).abs().max())
-        if not a or not math.isfinite(a) or off > rtol * (1 + float(Y.abs().max())) + atol:
+        if not a or not math.isfinite(a) or off > rtol * float(Y.abs().max()) + atol:
             return None
         means.append(-b / a)
         stds.append(1 / a)

@@ -23,22 +23,24 @@ And one that does raise (or worse, does not): a mean of shape (C,) subtracted fr
 What any correct answer does: the figures below, per channel, for any sizes. The std may be taken
 with or without Bessel's correction (the tests accept both). How you compute them is yours.
 
-The images: floating point (float32, float64, float16 or bfloat16; integer images are out of scope:
-convert them first), in any memory layout (a crop, a transpose, channels-last, one image expanded
-into a batch). The images given to `channel_stats` and the batches given to `normalize` may require
-grad; the training images given to `fit_normalizer` and `normalize_splits` do not. Their values are finite, with at least two values and some
-spread (std > 0) per channel; in float32 and float64 a spread anywhere from 1e-12 to 1e12, and a
-mean up to 1000 (float32) or 1e6 (float64) times the spread away from zero: E[x^2] - E[x]^2 loses
-that, a mean subtracted first does not. float16 and bfloat16 hold ordinary values (spreads of 0.1
-to 10), and more of them than a float16 sum can hold (65504).
+The images: floating point (float32, float64, float16 or bfloat16; integer images are out of
+scope: convert them first), in any memory layout (a crop, a transpose, channels-last, one image
+expanded into a batch). The images given to `channel_stats` and the batches given to `normalize`
+may require grad; the training images given to `fit_normalizer` and `normalize_splits` do not.
+Their values are finite, with at least two values and some spread (std > 0) per channel; in
+float32 and float64 a spread anywhere from 1e-12 to 1e12, and a mean up to 1000 (float32) or 1e6
+(float64) times the spread away from zero: E[x^2] - E[x]^2 loses that, a mean subtracted first
+does not. float16 and bfloat16 hold ordinary values (spreads of 0.1 to 10), and more of them than
+a float16 sum can hold (65504).
 
 Accuracy: a correct computation in the images' dtype gets within these of the exact figures
 (float64 arithmetic on the same values), `r` and `c` being (1e-3, 1e-6) for float32, (1e-9, 1e-12)
 for float64, (5e-3, 2e-3) for float16 and (4e-2, 1.6e-2) for bfloat16:
-- the std within `r * std`, the mean within `r * std + c * |mean|`;
+- the mean and the std each within `r * std + c * |mean|` (far from zero, rounding the mean to the
+  dtype costs `c * |mean|`);
 - a normalised value z within `r * (1 + |z|) + c * |mean| / std`, with the `r` and `c` of the less
   precise of the training images and the batch.
-(A float32 sum over MNIST's millions of pixels is off by a few 1e-4: that is why float32 gets 1e-3.)
+(A float32 sum over MNIST's millions of pixels may be off by a few 1e-4: so float32 gets 1e-3.)
 
 Why it matters: a leak makes a model look better than it is; per-batch statistics make its
 answers depend on what else is in the batch. Both go unnoticed until the model meets real data.
