@@ -1,7 +1,7 @@
 """Pitfall: channel_stats clamps the std to at least 1e-6 'to avoid dividing by zero': a channel of
 a small spread gets a wrong std.
 Source: own set (issue 19), written while converting the kata: images of a spread of 1e-12.
-Expect: as an eps added to it does
+Expect: of the size an eps adds
 """
 
 import torch
