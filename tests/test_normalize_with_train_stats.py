@@ -886,13 +886,14 @@ def test_channel_stats_std_is_over_every_pixel_of_every_image(case, seen):
         extra = std - want.sample
         if float(extra.max()) < 1e-3 and bool(
                 (extra > APART * (r * want.sample + cc * want.mean.abs())).all()):
+            low, high = f"{float(extra.min()):.3g}", f"{float(extra.max()):.3g}"
+            by = low if low == high else f"{low} to {high}"
             fail(
-                f"the std is larger than the spread of the pixels in every channel, by "
-                f"{float(extra.min()):.3g} to {float(extra.max()):.3g}: a small amount of the size "
+                f"the std is larger than the spread of the pixels in every channel, by {by}: a "
+                f"small amount of the size "
                 f"an eps adds (`std + eps`, `clamp(min=eps)`, or `sqrt(var + eps)`), negligible on "
                 f"ordinary images, not on these ({en_where}). channel_stats gives the std itself.",
-                f"每个通道的标准差都比像素的离散程度大,大了 {float(extra.min()):.3g} 到 "
-                f"{float(extra.max()):.3g}:正是加一个 eps 会带来的那么一点(`std + eps`、`clamp(min=eps)` "
+                f"每个通道的标准差都比像素的离散程度大,大了 {by}:正是加一个 eps 会带来的那么一点(`std + eps`、`clamp(min=eps)` "
                 f"或 `sqrt(var + eps)`),对普通图像可以忽略,对这里的({zh_where})就不行了。channel_stats "
                 f"应当给出标准差本身。",
                 **shown,
