@@ -1067,3 +1067,48 @@ def std_causes(std: float, default: float = 0.01) -> list[tuple[float, Text]]:
         ]
     return [(factor, words) for factor, words in causes if not math.isclose(factor, 1.0,
                                                                              rel_tol=0.05)]
+
+# --- normalize_with_train_stats ----------------------------------------------------------------
+
+
+def implied_normalization(x: Any, y: Any, *, rtol: float = 1e-3, atol: float = 0.0):
+    """The figures a normalised batch implies: per channel (axis 1), the `(mean, std)` with
+    `y ≈ (x - mean) / std`, measured by least squares over every value of that channel, as two
+    float64 tensors of shape (C,); or None when `y` is not such a function of `x` in some
+    channel (a residual over `rtol * max |y| + atol`), is not finite, or a channel of `x`
+    has no spread. `x` and `y` are (M, C, ...) tensors of the same shape."""
+    import torch
+
+    x = torch.as_tensor(x).detach().to("cpu", torch.float64)
+    y = torch.as_tensor(y).detach().to("cpu", torch.float64)
+    if x.shape != y.shape or x.dim() < 2 or not x.numel() or not bool(torch.isfinite(y).all()):
+        return None
+    means, stds = [], []
+    for k in range(x.shape[1]):
+        X, Y = x[:, k].reshape(-1), y[:, k].reshape(-1)
+        dx = X - X.mean()
+        sxx = float((dx * dx).sum())
+        if not sxx or not math.isfinite(sxx):
+            return None
+        a = float((dx * (Y - Y.mean())).sum()) / sxx
+        b = float(Y.mean()) - a * float(X.mean())
+        off = float((Y - (a * X + b)).abs().max())
+        if not a or not math.isfinite(a) or off > rtol * float(Y.abs().max()) + atol:
+            return None
+        means.append(-b / a)
+        stds.append(1 / a)
+    return torch.tensor(means, dtype=torch.float64), torch.tensor(stds, dtype=torch.float64)
+
+
+_MISMATCH = (r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) "
+             r"at non-singleton dimension (\d+)")
+
+
+def broadcast_mismatch(message: str) -> tuple[int, int, int] | None:
+    """`(size_a, size_b, dim)` from PyTorch's "The size of tensor a (4) must match the size of
+    tensor b (3) at non-singleton dimension 3" (the axis is counted in the broadcast result, so
+    3 is the last axis of a 4-d batch), or None for any other message."""
+    import re
+
+    found = re.search(_MISMATCH, message if isinstance(message, str) else "")
+    return tuple(int(g) for g in found.groups()) if found else None

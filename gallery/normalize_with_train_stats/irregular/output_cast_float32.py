@@ -1,0 +1,24 @@
+"""Pitfall: the normalised batch is returned with .float(): a float64 batch loses its precision.
+Source: own set (issue 19), written while converting the kata: a float64 batch.
+Expect: float32 has lost precision
+"""
+
+import torch
+import torch.nn.functional as F
+
+def channel_stats(images):
+    return images.mean(dim=(0, 2, 3)), images.std(dim=(0, 2, 3))
+
+def fit_normalizer(train_images):
+    mean, std = channel_stats(train_images)
+    mean, std = mean.view(1, -1, 1, 1), std.view(1, -1, 1, 1)
+
+    def normalize(images):
+        return ((images - mean) / std).float()
+
+    return normalize
+
+def normalize_splits(train, val, test):
+    normalize = fit_normalizer(train)
+    return normalize(train), normalize(val), normalize(test)
+
