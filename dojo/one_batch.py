@@ -54,7 +54,8 @@ DEFAULTS: dict = {
     "groups": "one",  # one | layers (a group per layer) | layers_but_first
     "group_lrs": None,  # with groups: the learning rate of each group
     "given": "model",  # which tensors the optimizer holds: model | trainable | last_layer |
-    #                    rebuilt | rebuilt_same_seed | unfrozen_later
+    #                    rebuilt | rebuilt_same_seed | unfrozen_later | model_and_more (the
+    #                    model's parameters and a tensor of the loss function's)
     # the step and the call
     "step": "usual",
     "stale": False,  # a backward ran before the check is called: .grad is already filled
@@ -565,6 +566,9 @@ def _held(d: dict, model: nn.Module):
         return list(last_layer(model).parameters())
     if d["given"] in ("trainable", "unfrozen_later"):
         return [p for p in model.parameters() if p.requires_grad]
+    if d["given"] == "model_and_more":
+        return [{"params": list(model.parameters())},
+                {"params": [torch.ones((), dtype=_dtype(d["dtype"]), requires_grad=True)]}]
     if d["groups"] in ("layers", "layers_but_first"):
         layers = [m for m in model.modules()
                   if any(True for _ in m.parameters(recurse=False))]
@@ -702,6 +706,8 @@ def describe(desc: dict) -> tuple[str, str]:
                               "是为一个随后用同一个种子重建的模型创建的(数值相同,张量不同)"),
         "unfrozen_later": ("built while the first layer was frozen, which was unfrozen afterwards",
                            "创建时第一层是冻结的,之后才解冻"),
+        "model_and_more": ("given the model's parameters and, in a second group, a tensor that "
+                           "is not the model's", "拿到了模型的参数,另一组里还有一个不属于模型的张量"),
     }.get(d["given"])
     if given:
         en[-1] += f", {given[0]}"

@@ -75,8 +75,8 @@ def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, step
       below; a frozen one (`requires_grad=False`) may be left out of the optimizer, and an old
       `.grad` it holds means nothing.
     - It trains the model and the optimizer it is given, in place, and changes nothing else:
-      it leaves the mode alone and does not reset the parameters or clear `.grad` before the
-      first step. It keeps nothing from one call to the next.
+      it leaves the mode alone, does not reset the parameters and does not clear `.grad`
+      (before the first step or between steps). It keeps nothing from one call to the next.
 
     It runs at most `steps` steps (0: none) and stops at the first step where it knows the
     verdict; with no verdict before, it runs exactly `steps`. The reason is the first of these

@@ -85,7 +85,7 @@ def run_check(kata, case):
                                steps=int(one_batch.full(case["before"])["steps"]))
     p = one_batch.build(case)
     how = one_batch.full(case)["train_step"]
-    calls, raised, grads = [0], [], []
+    calls, raised, grads, grad_mode, given = [0], [], [], [], []
     optimizer_steps = [0]
     trainable = [q for q in p.model.parameters() if q.requires_grad]
 
@@ -98,6 +98,9 @@ def run_check(kata, case):
     def counted(model, optimizer, loss_fn, batch):
         calls[0] += 1
         grads.append([holding(), None])  # a non-zero .grad before the step, and after it
+        grad_mode.append(torch.is_grad_enabled())
+        given.append([model is p.model, optimizer is p.optimizer, loss_fn is p.loss_fn,
+                      same_batch(batch, p.batch)])
         try:
             out = p.step(model, optimizer, loss_fn, batch)
         except Exception as err:
@@ -108,9 +111,12 @@ def run_check(kata, case):
 
     step = {"default": None, "object": p.train_step}.get(how, counted)
     X = p.batch[0]
-    forwards = [0, 0]  # the model's forward passes during the call, and those not on X
+    forwards = [0, 0, 0]  # the model's forward passes, those not on X, and those of a copy
 
     def on_forward(module, args):
+        if module is not p.model:  # a deep copy carries the hook along
+            forwards[2] += 1
+            return
         forwards[0] += 1
         given = args[0] if args else None
         if not (isinstance(given, torch.Tensor) and given.shape == X.shape
@@ -121,6 +127,7 @@ def run_check(kata, case):
     modes = [m.training for m in p.model.modules()]
     escaped = None
     report = None
+    enabled = torch.is_grad_enabled()
     try:
         report = kata.overfit_one_batch(p.model, p.optimizer, p.loss_fn, p.batch,
                                         train_step=step, **options(case))
@@ -129,6 +136,9 @@ def run_check(kata, case):
             raise  # the check's own: the plugin (or the grader's job) explains it
         call = next(i for i, e in raised if e is err)
         escaped = {"type": type(err).__name__, "text": first_line(err), "call": call}
+    finally:
+        left_enabled = torch.is_grad_enabled()
+        torch.set_grad_enabled(enabled)  # what the check left is data, not the next test's mode
     hook.remove()
     if how == "object":
         calls[0] = len(p.train_step.losses)
@@ -139,12 +149,26 @@ def run_check(kata, case):
         "optimizer_steps": optimizer_steps[0],
         "step_raised": [[i, type(e).__name__, first_line(e)] for i, e in raised],
         "grads_held": grads[:1000],
+        "step_args": given[:1000],
+        "dtypes": [str(q.dtype).replace("torch.", "") for q in p.model.parameters()],
+        "grad_mode": {"before": enabled, "in_steps": grad_mode[:1000], "after": left_enabled},
         "forwards": forwards[0],
         "foreign_forwards": forwards[1],
+        "copy_forwards": forwards[2],
         "modes_before": modes,
         "modes_after": [m.training for m in p.model.modules()],
         "params": [q.detach() for q in p.model.parameters()],
     }
+
+
+def same_batch(batch, given) -> bool:
+    """The batch train_step got is the check's: (X, y) with the same tensors or equal values."""
+    try:
+        X, y = batch
+    except Exception:  # noqa: BLE001 - not a pair: not the batch
+        return False
+    return all(isinstance(a, torch.Tensor) and (a is b or (a.shape == b.shape and bool(
+        torch.equal(a.detach(), b.detach())))) for a, b in zip((X, y), given))
 
 
 def first_line(err: BaseException) -> str:
@@ -207,6 +231,8 @@ class Seen1:
     arrived: int = 0  # trainable parameters that a gradient reached during the step (a hook)
     still_with_grad: list = field(default_factory=list)  # did not move, hold a gradient
     still_without: list = field(default_factory=list)  # did not move, hold none
+    grad_in_place: bool = False  # backward added into the very .grad tensor held before
+    moved_in_place: bool = False  # the parameters that moved kept their storage
     frozen_with_grad: int = 0  # frozen parameters that hold a non-zero .grad
     loss: float = float("nan")
     optimizer_steps: int = 0
@@ -233,6 +259,7 @@ class Truth:
     missing: list = field(default_factory=list)
     same_values: bool = False
     frozen_out: int = 0
+    extra_held: int = 0  # tensors the optimizer holds that are not the model's
     end: dict = field(default_factory=dict)  # outputs and targets after the last step
     start_outputs_min: float = float("nan")
     params: list = field(default_factory=list)  # trainable or not, after `stop` steps
@@ -290,6 +317,8 @@ class Replay:
         ids = {id(q) for q in held}
         missing = [(n, q) for n, q in zip(names, params) if id(q) not in ids]
         t.frozen_out = sum(1 for _, q in named if not q.requires_grad and id(q) not in ids)
+        own = {id(q) for _, q in named}
+        t.extra_held = sum(1 for q in held if id(q) not in own)
         if missing:
             t.reason, t.missing = "not_in_optimizer", [n for n, _ in missing]
             t.same_values = all(any(h.shape == q.shape and torch.equal(h.detach(), q.detach())
@@ -302,7 +331,9 @@ class Replay:
             t.at.append(seen)
             before = [q.detach().clone() for q in params]
             versions = [q._version for q in params]
+            storages = [q.data_ptr() for q in params]
             old = [None if q.grad is None else q.grad.detach().clone() for q in params]
+            old_storages = [None if q.grad is None else q.grad.data_ptr() for q in params]
             own = None
             if any(holds(g) for g in old):
                 own = own_gradient(p, params)
@@ -337,6 +368,11 @@ class Replay:
             after = [q.grad for q in params]
             if own is not None:
                 self.accumulation(seen, names, old, own, after)
+            seen.grad_in_place = any(
+                n in seen.piled and q.grad is not None and q.grad.data_ptr() == o
+                for n, q, o in zip(names, params, old_storages))
+            seen.moved_in_place = any(n in seen.moved_names and q.data_ptr() == o
+                                      for n, q, o in zip(names, params, storages))
             t.stop = i
             if not seen.moved and not seen.nonzero:
                 t.reason = "no_gradient"
@@ -675,6 +711,10 @@ def moved_notes(t: Truth, s: Seen1, k: int) -> tuple[str, str]:
     if s.versions_same:
         en += ("; the update went through `.data`, which leaves `_version` as it was")
         zh += ";更新是通过 `.data` 做的,它不改变 `_version`"
+    if s.moved_in_place:
+        en += ("; the step changes the parameters in place, so keep copies from before it "
+               "(`p.detach().clone()`), not references")
+        zh += ";训练步是原地修改参数的,所以要保留这一步之前的副本(`p.detach().clone()`),而不是引用"
     en += (". One trainable parameter that changes, in any element, by any amount, in any group, "
            "is a move: compare every tensor exactly (`torch.equal`)")
     zh += ("。任何一个可训练参数、任何一个元素、变化多小、在哪一组都算移动:请精确比较每个张量"
@@ -713,6 +753,12 @@ def piling_notes(t: Truth, case, learner_stop) -> list[tuple[str, str]]:
                       f"step clears the others): one is enough",
                       f"{t.trainable} 个参数中只有 {len(ks.piled)} 个在累加(训练步清掉了其他的):"
                       f"有一个就够了"))
+    if ks is not None and ks.grad_in_place and learner_stop != 0:
+        notes.append(("backward adds into the very tensor that .grad held before the step (in "
+                      "place): compare with a copy taken before the step (`p.grad.clone()`), not "
+                      "with a reference to it, which changes with it",
+                      "backward 是原地加到这一步之前 .grad 那个张量上的:要和这一步之前复制下来的副本"
+                      "(`p.grad.clone()`)比较,而不是和指向它的引用比较,引用会跟着一起变"))
     if ks is not None and ks.shrank and learner_stop != 0:
         notes.append((".grad is smaller here than the one before the step (this step's "
                       "gradient points partly against the last one): its size says nothing, "
@@ -744,6 +790,11 @@ def against(t: Truth, got: str, learner_stop: int | None, case) -> list[tuple[st
         en = (f"every trainable parameter is in one of the optimizer's {t.groups} param "
               f"group(s) (by identity)")
         zh = f"每个可训练参数都在优化器的某个参数组里(共 {t.groups} 组,按对象身份)"
+        if t.extra_held:
+            en += (f"; it also holds {t.extra_held} tensor(s) that are not the model's, which is "
+                   f"fine: the question is only whether a trainable parameter is missing")
+            zh += (f";它还持有 {t.extra_held} 个不属于模型的张量,这没关系:问题只在于有没有可训练参数"
+                   f"不在里面")
         if t.frozen_out:
             en += (f"; the {t.frozen_out} frozen parameter(s) (requires_grad=False) left out of "
                    f"it do not count: only trainable parameters must be in the optimizer")
@@ -985,6 +1036,9 @@ def judge(case, seen):
     if isinstance(escaped, dict):
         check_no_escape(t, escaped, call)
     check_mode_left(seen, call)
+    check_step_args(seen, call)
+    check_dtype_left(case, seen, call)
+    check_grad_mode(seen, call)
     check_not_kept(case, seen, call)
     check_grads_left(case, seen, call)
     report = seen.get("report")
@@ -1223,6 +1277,65 @@ def check_mode_left(seen, call):
              call=call, got=f"{now} mode", expected=f"{was} mode", kata=KATA)
 
 
+def check_step_args(seen, call):
+    """train_step gets the model, optimizer, loss function and batch the check was given."""
+    rows = seen.get("step_args")
+    if not isinstance(rows, list):
+        return
+    words = [("model", "模型"), ("optimizer", "优化器"), ("loss_fn", "loss_fn"), ("batch", "批量")]
+    for i, row in enumerate(rows, 1):
+        if not isinstance(row, list) or len(row) != 4 or all(x is True for x in row):
+            continue
+        wrong = [w for w, ok in zip(words, row) if ok is not True]
+        en = ", ".join(w[0] for w in wrong)
+        zh = "、".join(w[1] for w in wrong)
+        fail(f"at call {i} train_step got another {en} than the one the check was given (a copy, "
+             f"or something kept from elsewhere): the check runs the pipeline's step on the "
+             f"caller's own model, optimizer, loss_fn and batch, so that the caller's model is the "
+             f"one trained and judged.",
+             f"第 {i} 次调用时,train_step 拿到的{zh}不是检查收到的那个(是副本,或者别处留下的东西):检查"
+             f"要在调用方自己的模型、优化器、loss_fn 和批量上运行流水线的训练步,这样训练和判断的才是调用方"
+             f"的模型。", call=call, got=f"another {en}", expected="the objects given", kata=KATA)
+
+
+def check_dtype_left(case, seen, call):
+    kinds = seen.get("dtypes")
+    want = one_batch.full(case)["dtype"]
+    if isinstance(kinds, list) and kinds and any(k != want for k in kinds):
+        other = next(k for k in kinds if k != want)
+        fail(f"after the call the model's parameters are {other}, not {want}: the check converted "
+             f"the caller's model (`model.float()` or `.double()` changes it in place). It "
+             f"trains and measures the model in its own dtype.",
+             f"调用之后模型参数成了 {other},而不是 {want}:检查转换了调用方的模型(`model.float()` 或 "
+             f"`.double()` 会原地改变它)。检查要在模型自己的 dtype 下训练和测量。",
+             call=call, got=other, expected=want, kata=KATA)
+
+
+def check_grad_mode(seen, call):
+    """train_step runs with autograd as the caller had it on, and the check leaves it so."""
+    mode = seen.get("grad_mode")
+    if not isinstance(mode, dict) or mode.get("before") is not True:
+        return
+    steps = mode.get("in_steps")
+    off = [i for i, on in enumerate(steps, 1) if on is False] if isinstance(steps, list) else []
+    if off:
+        fail(f"the check called train_step with autograd off (under `torch.no_grad()` or "
+             f"`torch.inference_mode()`) at {len(off)} call(s), from call {off[0]}: the step "
+             f"then builds no graph and backward() fails, whatever the pipeline. Only the loss "
+             f"the check measures goes under no_grad; the step runs as the caller would run it.",
+             f"检查在关闭 autograd 的情况下(`torch.no_grad()` 或 `torch.inference_mode()` 之下)调用了 "
+             f"train_step,共 {len(off)} 次,从第 {off[0]} 次起:这样训练步建不了计算图,backward() 会"
+             f"失败,无论流水线如何。只有检查自己测量损失时才放在 no_grad 下;训练步要像调用方那样运行。",
+             call=call, got="grad mode off inside train_step", expected="grad mode on", kata=KATA)
+    if mode.get("after") is False:
+        fail("the check returned with autograd switched off (`torch.set_grad_enabled(False)` "
+             "left behind): the caller's next forward builds no graph. Measure under `with "
+             "torch.no_grad():`, which puts the mode back.",
+             "检查返回时 autograd 仍是关闭的(留下了 `torch.set_grad_enabled(False)`):调用方下一次前向"
+             "不会建图。请在 `with torch.no_grad():` 下测量,它会恢复原来的模式。",
+             call=call, got="grad mode off after the call", expected="on, as before", kata=KATA)
+
+
 def check_grads_left(case, seen, call):
     """.grad is the pipeline's: the check neither clears it before the first step nor between
     steps (measured by what each call of train_step found and left)."""
@@ -1236,6 +1349,19 @@ def check_grads_left(case, seen, call):
 def check_not_kept(case, seen, call):
     """The model ran on this call's X, every time (measured by a hook on the model's forward)."""
     forwards, foreign = seen.get("forwards"), seen.get("foreign_forwards")
+    if forwards == 0:
+        copies = seen.get("copy_forwards")
+        en = ("the model the check was given never ran a forward pass during the call, so its "
+              "loss was never measured: first_loss is this model's loss before any step, measured "
+              "also when the check stops before the first one.")
+        zh = ("检查收到的模型在调用期间一次前向都没有运行,所以它的损失从未被测量:first_loss 是这个模型在任何"
+              "一步之前的损失,即使检查在第一步之前就停下也要测量。")
+        if type(copies) is int and copies > 0:
+            en += (f" A copy of it ran {copies} forward pass(es) instead: the check measured (and "
+                   f"trained) a copy, not the caller's model, the pipeline under test.")
+            zh += f"倒是它的一个副本运行了 {copies} 次前向:检查测量(和训练)的是副本,而不是调用方的模型,也就是被检查的流水线。"
+        fail(en, zh, call=call, got="0 forward passes of the model given", expected="at least one",
+             kata=KATA)
     if type(forwards) is not int or type(foreign) is not int or foreign <= 0:
         return
     earlier = one_batch.full(case)["before"]
@@ -1276,10 +1402,10 @@ def check_model_left(case, t, seen, call):
         and torch.equal(q.tensor.double(), w.double()) for q, w in zip(params, start))
     if restored and not all(torch.equal(a, b) for a, b in zip(start, want)):
         fail(f"after the call the model's parameters are those it had before the first step: the "
-             f"check put them back. It trains the model it is given, in place: after {done} "
-             f"steps the caller's model is the trained one.",
-             f"调用之后模型的参数又是第一步之前的样子:检查把它们恢复了。检查应当原地训练交给它的模型:"
-             f"{done} 步之后,调用方的模型就是训练过的那个。",
+             f"check put them back (or trained a copy). It trains the model it is given, in "
+             f"place: after {done} steps the caller's model is the trained one.",
+             f"调用之后模型的参数又是第一步之前的样子:检查把它们恢复了(或者训练的是副本)。检查应当原地训练"
+             f"交给它的模型:{done} 步之后,调用方的模型就是训练过的那个。",
              call=call, got="the parameters from before the first step",
              expected=f"the parameters after {done} steps", kata=KATA)
     fail(f"after the call the model's parameters are not those that the {done} step(s) it ran "
@@ -1328,6 +1454,8 @@ OK = [
      "before": {"seed": 18, "n": 4, "lr": 0.1, "steps": 3}},
     {"name": "random_labels", "seed": 19, "n": 4, "lr": 0.1, "out": 3, "targets": "classes",
      "loss": "cross_entropy"},
+    {"name": "optimizer_holds_more_than_the_model", "seed": 21, "net": "linear", "n": 1,
+     "opt": "sgd", "lr": 0.2, "x_norm": True, "given": "model_and_more"},
     {"name": "bfloat16_tol", "seed": 20, "net": "linear", "n": 1, "opt": "sgd", "lr": 0.2,
      "x_norm": True, "dtype": "bfloat16", "tol": 0.1},
 ]
