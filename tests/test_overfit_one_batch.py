@@ -17,6 +17,7 @@ and a step() never called; a model rebuilt from another seed and from the same o
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -40,13 +41,17 @@ ACCUMULATION_RTOL = {"float64": 1e-7, "float32": 1e-4, "float16": 1e-2, "bfloat1
 LOSS_RTOL = {"float64": 1e-10, "float32": 1e-5, "float16": 1e-3, "bfloat16": 1e-2}
 
 
-@pytest.fixture(autouse=True)
+@contextmanager
 def one_thread():
-    """Tiny models: one thread is several times faster than two fighting over a busy CPU."""
+    """Tiny models, run on one thread: several times faster than two fighting over a busy CPU,
+    and the same sums in the learner's process (or the grader's job) and in the judge's, so that
+    a pipeline replayed here follows the trajectory it followed there."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 # --- the observer: the learner's check on one pipeline ----------------------------------------
@@ -79,6 +84,11 @@ def run_check(kata, case):
     """Build the pipeline, call the learner's check on it, and say what happened. Exceptions
     that the step raised and the check let out are data (the contract says which must come
     out); anything the check itself raised propagates."""
+    with one_thread():
+        return checked(kata, case)
+
+
+def checked(kata, case):
     if case.get("before"):  # the check was used once already, on another pipeline
         first = one_batch.build(case["before"])
         kata.overfit_one_batch(first.model, first.optimizer, first.loss_fn, first.batch,
@@ -1022,6 +1032,11 @@ def cleared_by_the_check(case, seen) -> tuple[str, str] | None:
 
 def judge(case, seen):
     """The learner's check on one pipeline, judged against the judge's own replay."""
+    with one_thread():
+        judged(case, seen)
+
+
+def judged(case, seen):
     call = call_of(case)
     expect(isinstance(seen, dict) and all(k in seen for k in ("report", "escaped", "calls")),
            "the observation of the check is not what the observer sends: nothing to judge.",
