@@ -25,6 +25,7 @@ import torch
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from dojo import i18n
 from dojo import irregular as irr
 from dojo import one_batch
 from dojo.spec import Other, Seen, claim, observe
@@ -526,13 +527,9 @@ def call_of(case) -> str:
     args = "" if d["train_step"] == "default" else ", train_step=..."
     for key, value in options(case).items():
         args += f", {key}={value:g}" if isinstance(value, float) else f", {key}={value}"
-    what_en, _ = one_batch.describe(case)
-    return f"overfit_one_batch(model, optimizer, loss_fn, batch{args})  on {what_en}"
-
-
-def said(case) -> tuple[str, str]:
-    """The pipeline in words, for a sentence."""
-    return one_batch.describe(case)
+    what_en, what_zh = one_batch.describe(case)
+    return i18n.t(f"overfit_one_batch(model, optimizer, loss_fn, batch{args})  on {what_en}",
+                  f"overfit_one_batch(model, optimizer, loss_fn, batch{args})  用于{what_zh}")
 
 
 def g4(x: float) -> str:
@@ -623,7 +620,7 @@ def why_right(t: Truth) -> tuple[str, str]:
     if r == "grad_accumulates":
         source = ("the .grad held when the check was called" if k == 1 else
                   "the previous .grad")
-        source_zh = "调用检查时就有的 .grad" if k == 1 else "上一次的 .grad"
+        source_zh = "调用检查时就有的 .grad " if k == 1 else "上一次的 .grad "
         en = (f"after step {k}, the .grad of {len(s.piled)} of the {t.trainable} trainable "
               f"parameters ({names_of(s.piled)}) was {source} plus step {k}'s own gradient "
               f"(computed aside at the parameters before the step), not step {k}'s own alone: "
@@ -992,12 +989,15 @@ def as_float32(x: float) -> float:
 
 
 def completed_steps(case, seen) -> int | None:
-    """How many steps the learner's check completed (None: it cannot be known)."""
-    if one_batch.full(case)["train_step"] == "default":
+    """How many steps the learner's check completed (None: it cannot be known, or is more than
+    a few past `steps`, which the step count's own check names: nothing to replay that far)."""
+    d = one_batch.full(case)
+    most = (DEFAULT_STEPS if d["steps"] is None else int(d["steps"])) + 5
+    if d["train_step"] == "default":
         n = seen.get("optimizer_steps")
-        return n if type(n) is int and n >= 0 else None
+        return n if type(n) is int and 0 <= n <= most else None
     calls = seen.get("calls")
-    if type(calls) is not int or calls < 0:
+    if type(calls) is not int or not 0 <= calls <= most:
         return None
     found = seen.get("step_raised")
     failed = {item[0] for item in found if isinstance(item, list) and item
