@@ -899,6 +899,14 @@ def against(t: Truth, got: str, learner_stop: int | None, case) -> list[tuple[st
                           f"'diverged' is for a loss *above* it (`>`, not `>=`)",
                           f"损失最终正好停在起点({t.first!r}){how_zh}:'diverged' 要求损失*高于*起点"
                           f"(`>`,而不是 `>=`)"))
+    if got == "ok" and t.reason in ("no_gradient", "grad_accumulates", "no_update") \
+            and t.stop < len(t.losses) and t.losses[t.stop] <= t.tol * t.first:
+        notes.append((f"the loss after step {t.stop} is at most tol × first_loss too "
+                      f"({g4(t.losses[t.stop])}), but '{t.reason}' is asked first: 'ok' comes "
+                      f"after the questions about the gradients and the parameters (the order of "
+                      f"the docstring)",
+                      f"第 {t.stop} 步之后损失也不超过 tol × first_loss({g4(t.losses[t.stop])}),但 "
+                      f"'{t.reason}' 要先问:'ok' 排在关于梯度和参数的问题之后(文档字符串的顺序)"))
     if got == "ok" and t.reason != "ok" and t.stop == t.steps:
         loss = t.losses[-1]
         if math.isfinite(loss) and loss < t.first:
@@ -1192,6 +1200,13 @@ def check_stop(case, t, seen, calls, call):
         elif calls is not None and calls == t.steps:
             en += " It ran all the steps it was given instead."
             zh += "它却把给定的步数全跑完了。"
+        elif (calls is not None and 0 < calls <= t.steps and t.tol != DEFAULT_TOL
+              and first_at_most(case, calls, DEFAULT_TOL * t.first)):
+            en += (f" It stopped after step {calls}, the first step after which the loss was at "
+                   f"most {DEFAULT_TOL:g} × first_loss: the default tol, not the tol={t.tol:g} it "
+                   f"was given.")
+            zh += (f"它在第 {calls} 步之后停下,那是损失第一次不超过 {DEFAULT_TOL:g} × first_loss 的地方:"
+                   f"用的是默认的 tol,而不是给它的 tol={t.tol:g}。")
         elif calls is not None and 0 < calls <= t.steps and first_at_most(case, calls, t.tol):
             en += (f" It stopped after step {calls}, the first step after which the loss was at "
                    f"most tol ({t.tol:g}) itself: tol is relative, the loss must be at most tol × "

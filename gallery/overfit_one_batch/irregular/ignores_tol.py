@@ -1,6 +1,6 @@
 """Pitfall: the check compares with the default 1e-2 whatever `tol` it is given.
 Source: the maintainer's own irregular set (issue 19): tol=0.25 on a loss that lands exactly on 0.25 × first_loss after one step.
-Expect: the check stops at the first step after which it is there
+Expect: the default tol, not the tol=
 """
 
 from solutions.overfit_one_batch import *  # noqa: F401,F403 - the reference, but for what follows

@@ -2,7 +2,7 @@
 Pitfall: zero_grad() whose piled-up gradients still bring the loss under tol is called ok.
 Source: the maintainer's own irregular set (issue 19): a one-weight model, a step without zero_grad(), tol 0.1: the loss is under tol at step 2, where
 Source: the gradients pile up.
-Expect: the gradients pile up
+Expect: is asked first: 'ok' comes after the questions about the gradients
 """
 
 import math
