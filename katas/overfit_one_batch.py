@@ -74,9 +74,11 @@ def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, step
     - It looks at the *trainable* parameters only, those that require grad, for every question
       below; a frozen one (`requires_grad=False`) may be left out of the optimizer, and an old
       `.grad` it holds means nothing.
-    - It trains the model and the optimizer it is given, in place, and changes nothing else:
-      it leaves the mode alone, does not reset the parameters and does not clear `.grad`
-      (before the first step or between steps). It keeps nothing from one call to the next.
+    - It trains the model and the optimizer it is given, in place: each step is
+      `train_step(model, optimizer, loss_fn, batch)` with those very objects, run with autograd
+      on, as the caller has it. It changes nothing else: not the mode, not the dtype, not grad
+      mode once it returns; it does not reset the parameters and does not clear `.grad` (before
+      the first step or between steps). It keeps nothing from one call to the next.
 
     It runs at most `steps` steps (0: none) and stops at the first step where it knows the
     verdict; with no verdict before, it runs exactly `steps`. The reason is the first of these
