@@ -51,7 +51,7 @@ class OverfitReport(NamedTuple):
     ok: bool  # True exactly when reason == "ok"
     reason: str  # one of REASONS
     first_loss: float  # the batch's loss before any step
-    final_loss: float  # the batch's loss after the last step the check ran
+    final_loss: float  # the batch's loss after the last step that completed
     message: str  # one sentence a person can act on
 
 
@@ -59,41 +59,68 @@ def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, step
     """Train `model` on the one `batch` and report whether its loss went to (near) zero, and if
     not, why. Returns an `OverfitReport`.
 
-    - `batch` is `(X, y)`; `loss_fn(model(X), y)` is the batch's loss, a scalar tensor.
+    - `batch` is `(X, y)` (a tuple or a list); `loss_fn(model(X), y)` is the batch's loss, a
+      scalar tensor >= 0 that starts above 0. Any floating dtype (float64, bfloat16 ...), a model
+      in train or in eval mode (dropout, BatchNorm), an `X` that is non-contiguous or requires
+      grad: all in scope. (An optimizer whose `step()` needs a closure, LBFGS, is not.)
     - `train_step(model, optimizer, loss_fn, batch)` makes one training step: it is the pipeline
-      under test (its return value is ignored). `None` means the usual step:
-      `optimizer.zero_grad()`, `loss_fn(model(X), y).backward()`, `optimizer.step()`.
+      under test (its return value is ignored). Only `None` means the usual step:
+      `optimizer.zero_grad()`, `loss_fn(model(X), y).backward()`, `optimizer.step()`, on this
+      call's model, optimizer and batch; any other callable is called, even one that is falsy.
     - The check measures the loss itself, on the batch, without a graph (`torch.no_grad()`), in
-      whatever mode the model is in: `first_loss` before any step, `final_loss` after the last
-      step it ran (`first_loss` when it ran none). Both are Python floats.
-    - It looks at the *trainable* parameters, those that require grad; a frozen one
-      (`requires_grad=False`) may well be left out of the optimizer.
-    - It trains the model and the optimizer it is given, in place.
+      whatever mode the model is in: `first_loss` before anything else, `final_loss` after the
+      last step that completed (`first_loss` when none did). Both are Python floats in the
+      loss's own precision (`.item()`: a float64 loss is not rounded through float32).
+    - It looks at the *trainable* parameters only, those that require grad, for every question
+      below; a frozen one (`requires_grad=False`) may be left out of the optimizer, and an old
+      `.grad` it holds means nothing.
+    - It trains the model and the optimizer it is given, in place: each step is
+      `train_step(model, optimizer, loss_fn, batch)` with those very objects, run with autograd
+      on, as the caller has it. It changes nothing else: not the mode, not the dtype, not grad
+      mode once it returns; it does not reset the parameters and does not clear `.grad` (before
+      the first step or between steps). It keeps nothing from one call to the next.
 
-    It runs at most `steps` steps and stops at the first step where it knows the verdict. The
-    reason is the first of these that applies, in this order:
+    It runs at most `steps` steps (0: none) and stops at the first step where it knows the
+    verdict; with no verdict before, it runs exactly `steps`. The reason is the first of these
+    that applies, in this order:
 
       "not_in_optimizer"  before any step: a trainable parameter is in none of
-                          `optimizer.param_groups`.
+                          `optimizer.param_groups` (looked for by identity, in every group:
+                          a tensor with equal values is not the parameter).
       "no_gradient"       a step raised a RuntimeError and no trainable parameter holds a
-                          gradient; or a step ran and no gradient reached any trainable
-                          parameter (none holds a non-zero `.grad`, none moved).
-      "grad_accumulates"  after a step, a parameter's `.grad` is the previous step's gradient
-                          plus this step's own, not this step's alone (zero_grad missing).
-      "no_update"         gradients reached the parameters, but the step moved none of them.
+                          non-zero `.grad`; or, after a step, no trainable parameter holds a
+                          non-zero `.grad` (None or all zeros) and none moved. This is judged
+                          from what the step left: a gradient that a step cleared before it
+                          ended and that moved nothing (lr 0, or zero_grad() between
+                          backward() and step()) counts as none.
+      "grad_accumulates"  after a step, a trainable parameter's `.grad` is its `.grad` from
+                          just before the step (at step 1: whatever it held when the check was
+                          called) plus this step's own gradient, and not this step's own alone
+                          (zero_grad missing). The own gradient is that of this step's loss at
+                          the parameters before the step, as the step computes it: with the
+                          same dropout mask (fork the random state, or catch it in flight with
+                          a hook), on this model. Compare in the parameters' dtype, within its
+                          precision (about 1e-4 relative in float32, 2e-2 in bfloat16); a
+                          `.grad` that was None or all zeros before shows nothing. One
+                          parameter is enough.
+      "no_update"         gradients reached the parameters (one holds a non-zero `.grad`), but
+                          the step moved none of them: compared exactly (`torch.equal`), any
+                          trainable parameter in any group, however small the change.
       "diverged"          after a step the loss is nan or inf; or, after the last step, it is
-                          above `first_loss`.
+                          strictly above `first_loss` (above it earlier is no verdict).
       "ok"                after a step the loss is at most `tol * first_loss`: stop there.
-      "output_range"      after the last step: `y` is a floating-point tensor shaped like the
-                          model's output, some targets are negative, and every output on `X`
-                          is >= 0 (a ReLU after the last layer).
+      "output_range"      after the last step: `y` is a floating-point tensor of the same shape
+                          as `model(X)`, some targets are negative, and every output on `X`,
+                          measured after the last step, is >= 0 (a ReLU after the last layer).
       "stalled"           after the last step, none of the above: the loss went down, but not
                           far enough.
 
-    A RuntimeError while parameters do hold gradients, and any other exception from the step,
-    is not the check's to judge: let it propagate.
-    `ok` is True exactly when the reason is "ok"; `message` says in words what was found and
-    what to fix.
+    A RuntimeError while a trainable parameter holds a non-zero gradient, and any other
+    exception from the step, is not the check's to judge: let it propagate, unchanged. The
+    check's own computations must not fail on any pipeline above (a loss without a graph, a
+    parameter that the forward never uses).
+    `ok` is the bool True exactly when the reason is "ok"; `message` says in words what was
+    found and what to fix.
     """
     # TODO: measure, look at the optimizer, then step by step: call the step, look at the
     # gradients and the parameters, measure again.

@@ -12,6 +12,9 @@ from typing import NamedTuple
 
 import torch
 
+# how closely a sum computed in each dtype can be compared (relative)
+PRECISION = {torch.float64: 1e-7, torch.float32: 1e-4, torch.float16: 1e-2, torch.bfloat16: 2e-2}
+
 REASONS = ("not_in_optimizer", "no_gradient", "grad_accumulates", "no_update", "diverged",
            "ok", "output_range", "stalled")
 
@@ -98,8 +101,8 @@ class OneBatchCheck:
             return self.report("no_gradient", (
                 f"step {i} ran, but no gradient reached any parameter and none moved: the loss "
                 f"was cut off from the model (detached, computed under torch.no_grad(), or "
-                f"made to require grad by hand with requires_grad_()), or backward() was never "
-                f"called on it."))
+                f"made to require grad by hand with requires_grad_()), backward() was never "
+                f"called on it, or the step cleared the gradients before using them."))
         if fresh is not None and self.gradients_piled_up(stale, fresh, after):
             return self.report("grad_accumulates", (
                 f"after step {i}, .grad held the previous step's gradient plus this step's "
@@ -111,7 +114,7 @@ class OneBatchCheck:
             return self.report("no_update", (
                 f"gradients reached the parameters, but step {i} moved none of them: the "
                 f"learning rate is {', '.join(map(str, rates))}, or optimizer.step() is never "
-                f"called (or zero_grad() runs between backward() and step())."))
+                f"called."))
         if not math.isfinite(self.loss):
             return self.report("diverged", (
                 f"the loss became {self.loss} at step {i}: the steps are far too large. Lower "
@@ -123,11 +126,22 @@ class OneBatchCheck:
         return None
 
     def own_gradient(self):
+        """This step's own gradient, computed aside at the parameters before the step. The
+        random state is forked, so that a dropout mask here is the one the step will draw, and
+        buffers (BatchNorm's running statistics) are put back: the step then runs as if this
+        forward had never been."""
         X, y = self.batch
-        loss = self.loss_fn(self.model(X), y)
-        if not loss.requires_grad:
-            return None  # no graph at all: the step will show it
-        return torch.autograd.grad(loss, self.params, allow_unused=True)
+        buffers = [b.detach().clone() for b in self.model.buffers()]
+        try:
+            with torch.random.fork_rng(devices=[]), torch.enable_grad():
+                loss = self.loss_fn(self.model(X), y)
+                if not loss.requires_grad:
+                    return None  # no graph at all: the step will show it
+                return torch.autograd.grad(loss, self.params, allow_unused=True)
+        finally:
+            with torch.no_grad():
+                for b, saved in zip(self.model.buffers(), buffers):
+                    b.copy_(saved)
 
     def call_step(self):
         """Run the pipeline's step; the RuntimeError it raised when no gradient was left, else
@@ -150,11 +164,11 @@ class OneBatchCheck:
     def gradients_piled_up(self, stale, fresh, after):
         for old, own, now in zip(stale, fresh, after):
             if old is None or own is None or now is None or not old.any():
-                continue
-            scale = float(old.abs().max()) + float(own.abs().max())
-            atol = 1e-4 * scale
-            if (torch.allclose(now, old + own, rtol=1e-4, atol=atol)
-                    and not torch.allclose(now, own, rtol=1e-4, atol=atol)):
+                continue  # nothing was there before: nothing to pile onto
+            rtol = PRECISION.get(now.dtype, 1e-4)  # backward adds in the parameter's dtype
+            atol = rtol * (float(old.abs().max()) + float(own.abs().max()))
+            if (torch.allclose(now, old + own, rtol=rtol, atol=atol)
+                    and not torch.allclose(now, own, rtol=rtol, atol=atol)):
                 return True
         return False
 
@@ -188,5 +202,6 @@ class OneBatchCheck:
 def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, steps=200, tol=1e-2):
     """Train on the one batch; an OverfitReport saying whether the loss went to near zero, and
     if not, why."""
-    check = OneBatchCheck(model, optimizer, loss_fn, batch, train_step or usual_step, tol)
+    step = usual_step if train_step is None else train_step  # only None means the usual one
+    check = OneBatchCheck(model, optimizer, loss_fn, batch, step, tol)
     return check.run(steps)

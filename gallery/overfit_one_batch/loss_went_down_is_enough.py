@@ -15,5 +15,5 @@ class AnyDecrease(OneBatchCheck):
 
 
 def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, steps=200, tol=1e-2):
-    check = AnyDecrease(model, optimizer, loss_fn, batch, train_step or usual_step, tol)
+    check = AnyDecrease(model, optimizer, loss_fn, batch, usual_step if train_step is None else train_step, tol)
     return check.run(steps)

@@ -3,7 +3,7 @@ Pitfall: that was then rebuilt, or given only the last layer, goes unnoticed (th
 Pitfall: can even fit one batch: "ok").
 Source: karpathy_recipe ("overfit one batch": a pipeline that cannot, or that fits for the wrong
 Source: reason, has a bug).
-Expect: some are in none of optimizer.param_groups
+Expect: are in none of optimizer.param_groups
 """
 
 from solutions.overfit_one_batch import *  # noqa: F401,F403 - the reference, but for what follows
@@ -16,5 +16,5 @@ class OptimizerTrusted(OneBatchCheck):
 
 
 def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, steps=200, tol=1e-2):
-    check = OptimizerTrusted(model, optimizer, loss_fn, batch, train_step or usual_step, tol)
+    check = OptimizerTrusted(model, optimizer, loss_fn, batch, usual_step if train_step is None else train_step, tol)
     return check.run(steps)

@@ -15,5 +15,5 @@ class OnlyErrors(OneBatchCheck):
 
 
 def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, steps=200, tol=1e-2):
-    check = OnlyErrors(model, optimizer, loss_fn, batch, train_step or usual_step, tol)
+    check = OnlyErrors(model, optimizer, loss_fn, batch, usual_step if train_step is None else train_step, tol)
     return check.run(steps)
