@@ -1,0 +1,372 @@
+"""`dojo grade` and what it is handed (issue 20): uploads it cannot read, names that are not text,
+what a job may keep or reach between jobs (keyrings), imports of the project's own code, and
+copies padded or renamed.
+
+- Reading submissions never stops the run: every error of one upload (its archive, its files,
+  its name) costs that upload, with the reason in grades.csv and report.html. Fuzzed with
+  hypothesis over zip bytes and folder names.
+- Keyrings: a job gets a fresh session keyring, the key system calls are refused in it
+  (seccomp), and its user's keyrings are emptied before and after every job.
+- Imports of the project's own package (dojo, tests, solutions, katas, _dojo*): found in the
+  file by the grading process, refused in the job; the kata is flagged.
+- Copies: a file that holds another whole (padding, renaming) is listed; so is one whose code
+  cannot be compared (imported or built with exec).
+
+The end-to-end classes grade inplace_update for real (seconds each); the hostile one needs root.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dojo import stubs
+from dojo.grade import submissions
+from dojo.grade.submissions import Submission, assign_dirs, discover, load
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+KATA = "inplace_update"
+MODULES = [KATA, "leaf_tensors"]
+
+
+def reference() -> bytes:
+    return (ROOT / "solutions" / f"{KATA}.py").read_bytes()
+
+
+def stub() -> bytes:
+    return stubs.pristine()[KATA].encode()
+
+
+def zip_bytes(members: dict[str, bytes], symlinks: dict[str, bytes] | None = None,
+              level: int = 6) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+        for name, target in (symlinks or {}).items():
+            info = zipfile.ZipInfo(name)
+            info.create_system = 3
+            info.external_attr = 0o120777 << 16
+            zf.writestr(info, target)
+    return buffer.getvalue()
+
+
+def utf8_flagged_but_not(members: dict[str, bytes], bad: str, raw: bytes) -> bytes:
+    """A zip with a member named `raw` in both headers, flagged UTF-8 (bit 11), which `raw` is
+    not: what some archivers write for a Latin-1 name. `bad` is a name of as many bytes that
+    is not ASCII (so that zipfile sets the flag), replaced by `raw` afterwards."""
+    assert len(bad.encode()) == len(raw) and not bad.isascii()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+        zf.writestr(bad, b"notes\n")
+    return buffer.getvalue().replace(bad.encode(), raw)
+
+
+def one_bit_flipped(data: bytes, member: str) -> bytes:
+    """An honest zip with one bit of the member's deflate data flipped, chosen so that inflating
+    fails (zlib.error): what a bad disk or a broken upload leaves."""
+    start = data.index(member.encode()) + len(member)
+    for index in range(start + 8, start + 400):
+        for bit in range(8):
+            flipped = bytearray(data)
+            flipped[index] ^= 1 << bit
+            try:
+                with zipfile.ZipFile(io.BytesIO(bytes(flipped))) as zf:
+                    zf.read(member)
+            except zlib.error:
+                return bytes(flipped)
+            except Exception:  # noqa: BLE001 - another kind of damage: try the next bit
+                continue
+    raise AssertionError("no flip gives a zlib.error")
+
+
+def loaded(path: Path) -> Submission:
+    sub = Submission(path.stem, path)
+    return load(sub, MODULES)
+
+
+def text_ok(value: str | None) -> bool:
+    """What goes into grades.csv, grade.json and report.html must be text that UTF-8 encodes."""
+    if value is None:
+        return True
+    value.encode("utf-8")
+    return True
+
+
+# --- reading one upload ------------------------------------------------------------------------
+
+
+def test_a_member_name_flagged_utf8_that_is_not_refuses_that_upload_with_the_name_escaped(tmp_path):
+    path = tmp_path / "latin1 zip.zip"
+    path.write_bytes(utf8_flagged_but_not({f"katas/{KATA}.py": reference()},
+                                          "katas/Zé.txt", b"katas/Zo\xeb.txt"))
+    sub = loaded(path)
+    assert sub.refused and "UTF-8" in sub.refused and "Zo\\xeb" in sub.refused, sub.refused
+    assert text_ok(sub.refused) and sub.files == {}
+
+
+def test_corrupt_deflate_data_refuses_that_upload(tmp_path):
+    path = tmp_path / "one bit.zip"
+    path.write_bytes(one_bit_flipped(zip_bytes({f"{KATA}.py": reference()}), f"{KATA}.py"))
+    sub = loaded(path)
+    assert sub.refused and f"{KATA}.py cannot be read" in sub.refused, sub.refused
+    assert text_ok(sub.refused)
+
+
+def _symlink_bomb(path: Path, size: int) -> None:
+    """A zip whose only member is a "symlink" of `size` zero bytes (deflated: a few hundred KB)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        info = zipfile.ZipInfo(f"katas/{KATA}.py")
+        info.create_system = 3
+        info.external_attr = 0o120777 << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w", force_zip64=True) as member:
+            chunk = b"\0" * 2**20
+            for _ in range(size // 2**20):
+                member.write(chunk)
+
+
+def test_a_symlink_member_is_never_read_whole(tmp_path):
+    """A 600 KB zip whose "symlink" member inflates to 128 MB: read whole, it ended in a
+    MemoryError under a memory limit. Read in a child process with 64 MB of address space to
+    spare: refused, with the reason, and nothing raised."""
+    path = tmp_path / "symlink bomb.zip"
+    _symlink_bomb(path, 128 * 2**20)
+    assert path.stat().st_size < 2**20
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            from dojo.grade.sandbox import vm_kb
+
+            room = vm_kb("VmSize") * 1024 + 64 * 2**20
+            resource.setrlimit(resource.RLIMIT_AS, (room, room))
+            try:
+                sub = loaded(path)
+                answer = {"refused": sub.refused, "files": sorted(sub.files)}
+            except BaseException as err:  # noqa: BLE001
+                answer = {"raised": type(err).__name__}
+            os.write(w, json.dumps(answer).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    data = b""
+    while chunk := os.read(r, 65536):
+        data += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    answer = json.loads(data)
+    assert "raised" not in answer, answer
+    assert answer["refused"] and "symlink" in answer["refused"], answer
+
+
+def test_names_that_are_not_utf8_are_kept_as_bytes_and_shown_escaped(tmp_path):
+    """Latin-1 "Zoë" (as a legacy unzip or an LMS export leaves it), with and without a kata
+    file, and a zip of such a name: names shown with the bytes escaped, the bytes kept."""
+    cls = os.fsencode(tmp_path)
+    for raw, kata in ((b"Zo\xeb", True), (b"Zo\xeb \xff\xfe", False)):
+        os.mkdir(cls + b"/" + raw)
+        if kata:
+            Path(os.fsdecode(cls + b"/" + raw + b"/" + KATA.encode() + b".py")).write_bytes(
+                reference())
+    Path(os.fsdecode(cls + b"/Andr\xe9.zip")).write_bytes(zip_bytes({f"{KATA}.py": reference()}))
+    found = {s.name: s for s in discover(tmp_path)}
+    assert set(found) == {"Zo\\xeb", "Zo\\xeb \\xff\\xfe", "Andr\\xe9"}, sorted(found)
+    assert found["Zo\\xeb"].raw_name == b"Zo\xeb"
+    assert found["Andr\\xe9"].raw_name == b"Andr\xe9"
+    for sub in found.values():
+        load(sub, MODULES)
+        assert not sub.refused, sub.refused
+        assert text_ok(sub.name) and text_ok(sub.dir_name) and "/" not in sub.dir_name
+        assert any("not UTF-8" in note for note in sub.notes), sub.notes
+    assert found["Zo\\xeb"].files == {KATA: reference()}
+    assert found["Andr\\xe9"].files == {KATA: reference()}
+    assert found["Zo\\xeb \\xff\\xfe"].files == {}
+    # a name that is text stays as it is
+    os.mkdir(tmp_path / "Zoë")
+    again = {s.name: s for s in discover(tmp_path)}
+    assert "Zoë" in again and again["Zoë"].raw_name is None
+
+
+def test_an_error_of_the_file_system_costs_that_upload(tmp_path, monkeypatch):
+    """Whatever the zip and file-system layers raise (here: a symlink loop inside an upload,
+    and an OSError, a MemoryError and a ValueError from inside zipfile) refuses that upload with
+    a reason; nothing escapes."""
+    folder = tmp_path / "loop"
+    (folder / "katas").mkdir(parents=True)
+    (folder / "katas" / f"{KATA}.py").symlink_to(folder / "katas" / "again.py")
+    (folder / "katas" / "again.py").symlink_to(folder / "katas" / f"{KATA}.py")
+    sub = load(Submission("loop", folder), MODULES)
+    assert sub.refused, sub.files
+    path = tmp_path / "ok.zip"
+    path.write_bytes(zip_bytes({f"{KATA}.py": reference()}))
+    for error in (OSError(5, "Input/output error"), MemoryError(), ValueError("negative seek")):
+        def broken(*args, error=error, **kwargs):
+            raise error
+
+        monkeypatch.setattr(zipfile.ZipFile, "open", broken)
+        sub = loaded(path)
+        assert sub.refused and type(error).__name__ in sub.refused or "memory" in sub.refused, \
+            (error, sub.refused)
+        monkeypatch.undo()
+    assert loaded(path).files == {KATA: reference()}
+
+
+# --- fuzzing the reader ------------------------------------------------------------------------
+
+HONEST = zip_bytes({f"wrapping/katas/{KATA}.py": reference(), "wrapping/notes.txt": b"hi\n",
+                    "wrapping/katas/leaf_tensors.py": b"x = 1\n"},
+                   symlinks={"wrapping/link.py": b"katas/notes.txt"})
+
+
+@st.composite
+def damaged_zips(draw) -> bytes:
+    """Zip files as uploads arrive: an honest one with bits flipped, bytes cut or overwritten,
+    member names of any bytes flagged UTF-8 or not, members marked as symlinks; or any bytes."""
+    kind = draw(st.sampled_from(["flip", "cut", "splice", "names", "random"]))
+    if kind == "random":
+        return draw(st.binary(max_size=2000))
+    data = bytearray(HONEST)
+    if kind == "flip":
+        for index in draw(st.lists(st.integers(0, len(data) - 1), min_size=1, max_size=4)):
+            data[index] ^= 1 << draw(st.integers(0, 7))
+    elif kind == "cut":
+        data = data[:draw(st.integers(0, len(data)))]
+    elif kind == "splice":
+        at = draw(st.integers(0, len(data) - 1))
+        data[at:at + 8] = draw(st.binary(min_size=1, max_size=8))
+    else:
+        name = draw(st.binary(min_size=1, max_size=40).filter(lambda b: b"\0" not in b))
+        symlink = draw(st.booleans())
+        placeholder = "é" * (len(name) // 2) + "N" * (len(name) % 2)  # same length in UTF-8
+        if draw(st.booleans()):
+            placeholder = "N" * len(name)  # ASCII: no UTF-8 flag
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(f"katas/{KATA}.py", reference())
+            info = zipfile.ZipInfo(placeholder)
+            if symlink:
+                info.create_system = 3
+                info.external_attr = 0o120777 << 16
+            zf.writestr(info, draw(st.binary(max_size=64)))
+        data = bytearray(buffer.getvalue().replace(placeholder.encode(), name))
+    return bytes(data)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_zips())
+def test_fuzz_no_zip_stops_the_reader(data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.zip"
+        path.write_bytes(data)
+        sub = loaded(path)  # never raises
+        assert (sub.refused is None) or (isinstance(sub.refused, str) and sub.refused)
+        assert text_ok(sub.refused)
+        assert not (sub.refused and sub.files)
+        assert set(sub.files) <= set(MODULES)
+        assert all(isinstance(v, bytes) and len(v) <= submissions.MAX_FILE
+                   for v in sub.files.values())
+
+
+names = st.binary(min_size=1, max_size=60).filter(
+    lambda b: b"/" not in b and b"\0" not in b and b not in (b".", b".."))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(names, st.booleans()), min_size=1, max_size=6,
+                unique_by=lambda item: item[0]))
+def test_fuzz_no_folder_name_stops_the_reader(entries):
+    with tempfile.TemporaryDirectory() as folder:
+        top = os.fsencode(folder)
+        for raw, kata in entries:
+            os.mkdir(top + b"/" + raw)
+            if kata:
+                with open(top + b"/" + raw + b"/" + KATA.encode() + b".py", "wb") as handle:
+                    handle.write(reference())
+        found = discover(Path(folder))  # never raises
+        for sub in found:
+            load(sub, MODULES)
+            assert text_ok(sub.name) and text_ok(sub.dir_name) and text_ok(sub.refused)
+            assert sub.dir_name and "/" not in sub.dir_name and "\0" not in sub.dir_name
+            assert len(sub.dir_name.encode()) <= 200
+        dirs = [submissions._key(s.dir_name) for s in found]
+        assert len(dirs) == len(set(dirs))
+        shown = {raw for raw, _ in entries if not raw.startswith(b".") and raw != b"__MACOSX"}
+        assert len(found) == len(shown)
+        for sub in found:
+            raw = sub.raw_name if sub.raw_name is not None else sub.name.encode()
+            assert raw in shown
+
+
+# --- a class of such uploads, graded to the end --------------------------------------------------
+
+
+def read_csv(path: Path) -> dict[str, dict]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return {row["student"]: row for row in csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))}
+
+
+def unreadable_uploads(cls: Path) -> dict[str, str]:
+    """The uploads of issue 20 that stopped the run: {name as shown: what its status says}."""
+    cls.mkdir(parents=True, exist_ok=True)
+    (cls / "latin1 member.zip").write_bytes(utf8_flagged_but_not(
+        {f"katas/{KATA}.py": reference()}, "katas/Zé.txt", b"katas/Zo\xeb.txt"))
+    (cls / "one bit.zip").write_bytes(
+        one_bit_flipped(zip_bytes({f"{KATA}.py": reference()}), f"{KATA}.py"))
+    _symlink_bomb(cls / "symlink bomb.zip", 128 * 2**20)
+    os.mkdir(os.fsencode(cls) + b"/Zo\xeb \xff")  # no kata file: the run died
+    (Path(os.fsdecode(os.fsencode(cls) + b"/Zo\xeb \xff")) / "notes.txt").write_text("hi\n")
+    return {"latin1 member": "refused: a member's name is flagged UTF-8 but is not",
+            "one bit": f"refused: {KATA}.py cannot be read",
+            "symlink bomb": "refused: member 'katas/inplace_update.py' is a symlink of",
+            "Zo\\xeb \\xff": "ok"}
+
+
+def test_a_class_of_unreadable_uploads_is_graded_to_the_end(tmp_path):
+    """No kata file is read from any of them, so no job runs (this is the grading process
+    alone, in this process): every upload has its row and its reason, report.html is written,
+    the name that is not UTF-8 is shown escaped everywhere, and a re-run skips them all."""
+    from dojo.grade import run
+    from dojo.grade.core import Settings
+
+    expect = unreadable_uploads(tmp_path / "class")
+    out = tmp_path / "out"
+    settings = Settings(submissions=tmp_path / "class", out=out, project=ROOT, katas=[KATA],
+                        quiet=True)
+    meta = run.grade(settings)
+    rows = read_csv(out / "grades.csv")
+    assert set(rows) == set(expect), sorted(rows)
+    for name, status in expect.items():
+        assert rows[name]["status"].startswith(status), (name, rows[name]["status"])
+        assert float(rows[name]["total"]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Zo\\xeb \\xff" in page and "flagged UTF-8 but is not" in page, page[-3000:]
+    assert "cannot be read" in page and "is a symlink of" in page
+    assert meta["students"]["Zo\\xeb \\xff"] == "Zo_xeb _xff"
+    rec = json.loads((out / "Zo_xeb _xff" / "grade.json").read_text(encoding="utf-8"))
+    assert rec["steps"][KATA]["state"] == "missing"
+    again = run.grade(settings)
+    assert again["figures"]["skipped_already_graded"] == len(expect)
+    only = run.grade(Settings(submissions=tmp_path / "class", out=out, project=ROOT,
+                              katas=[KATA], quiet=True, only=os.fsdecode(b"Zo\xeb \xff")))
+    assert only["figures"]["graded"] == 1
