@@ -177,7 +177,7 @@ def sweep(run_token: str, slots: int) -> None:
     """Kill anything of this run that survived (the server's death included)."""
     if sandbox.is_root():
         for slot in range(min(slots + 4, sandbox.SLOTS_PER_RUN)):
-            sandbox.kill_uid(sandbox.uid_base(run_token) + slot)
+            sandbox.kill_uid(sandbox.uid_base(run_token) + slot, forget=True)
         try:
             sandbox.Cgroups(run_token).close()
         except OSError:

@@ -18,6 +18,7 @@ The end-to-end classes grade inplace_update for real (seconds each); the hostile
 from __future__ import annotations
 
 import csv
+import ctypes
 import io
 import json
 import os
@@ -370,3 +371,161 @@ def test_a_class_of_unreadable_uploads_is_graded_to_the_end(tmp_path):
     only = run.grade(Settings(submissions=tmp_path / "class", out=out, project=ROOT,
                               katas=[KATA], quiet=True, only=os.fsdecode(b"Zo\xeb \xff")))
     assert only["figures"]["graded"] == 1
+
+
+# --- keyrings: nothing of the grader's session, nothing kept between jobs -----------------------
+
+from dojo.grade import sandbox  # noqa: E402
+
+needs_root = pytest.mark.skipif(
+    not sandbox.is_root(),
+    reason="needs root: a user id per job (as the grader gives every job) needs root, and so "
+    "does running the hostile class (without a user of its own, a hostile submission runs as "
+    "you)")
+needs_keys = pytest.mark.skipif(
+    sandbox.keyctl(sandbox.KEYCTL_GET_KEYRING_ID, sandbox.KEY_SPEC_SESSION_KEYRING, 0) == -38,
+    reason="this kernel or architecture has no key system calls (ENOSYS)")
+SECRET = b"dojo-instructor-secret"
+TEST_UID = sandbox.UID_BASE + 2**20 * sandbox.SLOTS_PER_RUN + 77  # beyond every run's range
+
+
+def in_child(fn) -> dict:
+    """fn() in a forked child (its keyrings, uid and seccomp filter die with it): its dict."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            try:
+                answer = fn()
+            except BaseException as err:  # noqa: BLE001
+                answer = {"raised": f"{type(err).__name__}: {err}"}
+            os.write(w, json.dumps(answer).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    data = b""
+    while chunk := os.read(r, 65536):
+        data += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    answer = json.loads(data or b"{}")
+    assert "raised" not in answer, answer
+    return answer
+
+
+def read_key(serial: int) -> bytes | int:
+    buffer = ctypes.create_string_buffer(4096)
+    size = sandbox.keyctl(sandbox.KEYCTL_READ, serial, ctypes.addressof(buffer), 4096)
+    return buffer.raw[:size] if size >= 0 else size
+
+
+def as_user(uid: int) -> None:
+    sandbox.drop_privileges(uid)
+
+
+@needs_keys
+def test_a_job_cannot_reach_the_keys_of_the_graders_session():
+    """The grader started from a login session whose keyring holds a secret. A process forked
+    from it keeps that session keyring through setuid, and so possesses (reads) the secret: the
+    attack. A job joins a fresh session keyring first: the secret is out of its reach, and
+    what it adds there is not in the login session's."""
+
+    def login_session():
+        sandbox.keyctl(sandbox.KEYCTL_JOIN_SESSION_KEYRING, b"dojo-test-login")
+        secret = sandbox.add_key(b"user", SECRET, b"the instructor's token",
+                                 sandbox.KEY_SPEC_SESSION_KEYRING)
+        assert secret > 0, secret
+
+        def job(fresh: bool):
+            def run():
+                if fresh:
+                    assert sandbox.fresh_session_keyring() is None
+                if sandbox.is_root():
+                    as_user(TEST_UID)
+                found = sandbox.keyctl(sandbox.KEYCTL_SEARCH, sandbox.KEY_SPEC_SESSION_KEYRING,
+                                       b"user", SECRET, 0)
+                read = read_key(secret)
+                added = sandbox.add_key(b"user", b"left by a job", b"x",
+                                        sandbox.KEY_SPEC_SESSION_KEYRING)
+                return {"found": found, "read": read.decode() if isinstance(read, bytes)
+                        else read, "added": added}
+            return in_child(run)
+
+        plain, fresh = job(False), job(True)
+        members = read_key(sandbox.KEY_SPEC_SESSION_KEYRING)
+        return {"secret": secret, "plain": plain, "fresh": fresh,
+                "members": len(members) // 4 if isinstance(members, bytes) else members}
+
+    seen = in_child(login_session)
+    assert seen["plain"]["read"] == "the instructor's token", seen  # the attack, without it
+    assert seen["fresh"]["found"] < 0 and seen["fresh"]["read"] < 0, seen
+    assert seen["fresh"]["added"] > 0  # into its own session keyring, which dies with it
+    assert seen["members"] == 2, seen  # the secret, and what the plain job added: not fresh's
+
+
+@needs_keys
+def test_the_key_system_calls_are_refused_in_a_job():
+    rules, why = sandbox.key_filter()
+    if rules is None:
+        pytest.skip(f"no seccomp here ({why}): .ci/system-deps installs libseccomp2")
+
+    def job():
+        assert sandbox.refuse_key_calls(rules) is None
+        calls = {"keyctl": sandbox.keyctl(sandbox.KEYCTL_GET_KEYRING_ID,
+                                          sandbox.KEY_SPEC_USER_KEYRING, 1),
+                 "add_key": sandbox.add_key(b"user", b"x", b"y", sandbox.KEY_SPEC_USER_KEYRING),
+                 "request_key": sandbox._key_syscall("request_key", b"user", b"x", None, 0)}
+        child = in_child(lambda: {"keyctl": sandbox.keyctl(
+            sandbox.KEYCTL_GET_KEYRING_ID, sandbox.KEY_SPEC_SESSION_KEYRING, 0)})
+        return {**calls, "in a child": child["keyctl"], "pid": os.getpid() > 0}
+
+    import errno
+
+    seen = in_child(job)
+    assert seen == {"keyctl": -errno.EPERM, "add_key": -errno.EPERM,
+                    "request_key": -errno.EPERM, "in a child": -errno.EPERM, "pid": True}, seen
+
+
+def user_keys(uid: int) -> dict:
+    """How many keys each of the user's keyrings holds, seen as that user (looking a user
+    keyring up creates it: forget them afterwards)."""
+    def look():
+        sandbox.keyctl(sandbox.KEYCTL_JOIN_SESSION_KEYRING, None)
+        as_user(uid)
+        found = {}
+        for name, serial in (
+                ("user", sandbox.keyctl(sandbox.KEYCTL_GET_KEYRING_ID,
+                                        sandbox.KEY_SPEC_USER_KEYRING, 1)),
+                ("user session", sandbox.keyctl(sandbox.KEYCTL_GET_KEYRING_ID,
+                                                sandbox.KEY_SPEC_USER_SESSION_KEYRING, 1)),
+                ("persistent", sandbox.keyctl(sandbox.KEYCTL_GET_PERSISTENT, -1,
+                                              sandbox.KEY_SPEC_SESSION_KEYRING))):
+            members = read_key(serial) if serial > 0 else serial
+            found[name] = len(members) // 4 if isinstance(members, bytes) else members
+        return found
+
+    return in_child(look)
+
+
+@needs_root
+@needs_keys
+def test_a_slots_user_keyrings_are_emptied_between_jobs():
+    """What a job stores under its uid (its user keyring, user session keyring, persistent
+    keyring) the next job of its slot would find: `kill_uid(uid, forget=True)` (before and
+    after every job, and in the run's sweep) invalidates them all."""
+
+    def store():
+        sandbox.keyctl(sandbox.KEYCTL_JOIN_SESSION_KEYRING, None)
+        as_user(TEST_UID)
+        persistent = sandbox.keyctl(sandbox.KEYCTL_GET_PERSISTENT, -1,
+                                    sandbox.KEY_SPEC_SESSION_KEYRING)
+        return {"added": [sandbox.add_key(b"user", b"answers", b"x", where) for where in
+                          (sandbox.KEY_SPEC_USER_KEYRING, sandbox.KEY_SPEC_USER_SESSION_KEYRING,
+                           persistent)]}
+
+    assert min(in_child(store)["added"]) > 0
+    assert user_keys(TEST_UID) == {"user": 1, "user session": 2, "persistent": 1}  # @us: @u too
+    sandbox.kill_uid(TEST_UID, forget=True)
+    assert user_keys(TEST_UID) == {"user": 0, "user session": 1, "persistent": 0}
+    sandbox.kill_uid(TEST_UID, forget=True)  # nothing left of the test either
