@@ -180,6 +180,17 @@ def feedback_md(rec: dict) -> str:
                 "已标记给老师查看。"), ""]
             out += [_fence(_cap(data["reason"])), ""]
             continue
+        if data["status"] == "flagged" and data.get("flag") == "imports":
+            out += [t(
+                "Your file imports the course's own code (the dojo package, its tests or its "
+                "answers), so its answers would not be your own: this kata scores 0. Solve it "
+                "with torch and Python alone; if you think this is a mistake, talk to your "
+                "instructor.",
+                "你的文件导入了课程自己的代码(dojo 包、它的测试或答案),这样得到的答案不是你自己的:"
+                "这个 kata 记 0 分。请只用 torch 和 Python 完成它;如果你认为这是误判,请联系老师。"),
+                ""]
+            out += [_fence(_cap(data["reason"])), ""]
+            continue
         if data["status"] == "flagged":
             out += [t(
                 "While your code ran, the grader's checks found the testing machinery changed "

@@ -529,3 +529,132 @@ def test_a_slots_user_keyrings_are_emptied_between_jobs():
     sandbox.kill_uid(TEST_UID, forget=True)
     assert user_keys(TEST_UID) == {"user": 0, "user session": 1, "persistent": 0}
     sandbox.kill_uid(TEST_UID, forget=True)  # nothing left of the test either
+
+
+# --- imports of the project's own code ---------------------------------------------------------
+
+from dojo.grade import core, observe_job, scan, server, similarity  # noqa: E402
+
+PROJECT_IMPORTS = [
+    "from dojo.mnist_net import Net\n",  # issue 20's: full marks on mnist, not listed
+    "from dojo.grade.probes import sgd_step_right\n",
+    "import dojo\n",
+    "import tests.test_inplace_update as t\n",
+    "def f():\n    from solutions.inplace_update import sgd_step\n",
+    "x = __import__('dojo.spec')\n",
+    "import importlib\nm = importlib.import_module('solutions.mnist')\n",
+    "from importlib import import_module\nm = import_module('katas.inplace_update')\n",
+    "import sys\nspec = sys.modules['_dojo_spec_under_test']\n",
+    "import sys\nspec = sys.modules.get('dojo.spec')\n",
+    "import builtins\nm = builtins.__import__('_dojo_target_mnist')\n",
+]
+NOT_PROJECT = (
+    "import torch\nimport torch.nn as nn\nfrom typing import TYPE_CHECKING\n"
+    "import importlib\nm = importlib.import_module('torch.nn')\n"
+    "def f(model, dojo):\n    '''dojo: import dojo is not allowed'''\n    # from dojo import x\n"
+    "    model.eval()\n    return torch.compile(model), dojo.spec, 'import dojo'\n"
+)
+
+
+@pytest.mark.parametrize("source", PROJECT_IMPORTS)
+def test_the_static_scan_finds_imports_of_the_project(source):
+    found = scan.project_imports(source.encode())
+    assert found and all("(line " in f for f in found), found
+
+
+def test_the_static_scan_leaves_honest_code_alone():
+    assert scan.scan(NOT_PROJECT) == {"imports": [], "built": []}
+    for path in sorted((ROOT / "solutions").glob("*.py")):
+        assert scan.scan(path.read_bytes()) == {"imports": [], "built": []}, path.name
+    for module, source in stubs.pristine().items():
+        assert scan.scan(source) == {"imports": [], "built": []}, module
+    for broken in (b"def (:\n", b"x = 1\0\n", b"(" * 10000 + b")" * 10000, b"\xff\xfe"):
+        assert scan.scan(broken) == {"imports": [], "built": []}  # never raises
+
+
+def test_the_static_scan_finds_code_built_at_run_time():
+    source = ("import builtins\nexec(open('x').read())\ny = eval('1')\n"
+              "c = compile('1', 'x', 'eval')\nbuiltins.exec('2')\n"
+              "name = 'do' + 'jo'\nm = __import__(name)\n")
+    built = scan.built_code(source)
+    assert [b.split(" (")[0] for b in built] == [
+        "exec()", "eval()", "compile()", "exec()", "__import__() of a name it computes"], built
+
+
+def observe_in_process(source: str, tmp_path: Path, grader: core.Grader) -> list:
+    """What a job sends for `source` (the job's runner, in this process, without the sandbox):
+    the records, as the server checks them."""
+    import threading
+
+    job = tmp_path / "job"
+    (job / "tests").mkdir(parents=True)
+    (job / "katas").mkdir()
+    (job / "tests" / f"test_{KATA}.py").write_bytes((ROOT / "tests" / f"test_{KATA}.py")
+                                                   .read_bytes())
+    (job / "katas" / f"{KATA}.py").write_text(source, encoding="utf-8")
+    r, w = os.pipe()
+    plan = {"module": KATA, "observations": grader.plans[KATA], "budget": 30.0}
+    sys.modules.pop(f"_dojo_target_{KATA}", None)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: os.read(r, 65536), b"")))
+    reader.start()
+    try:
+        observe_job.run(plan, w, job)
+    finally:
+        os.close(w)
+        reader.join()
+        os.close(r)
+        sys.modules.pop(observe_job.TEST_MODULE, None)
+        sys.modules.pop(f"_dojo_target_{KATA}", None)
+    return [server.check_record(json.loads(line)) for line in b"".join(chunks).splitlines()]
+
+
+def judged(grader: core.Grader, source: str, tmp_path: Path) -> dict:
+    import builtins
+
+    before = builtins.__import__
+    records = observe_in_process(source, tmp_path, grader)
+    assert builtins.__import__ is before, "the guard was left in place"
+    job = core.Job("j1", KATA, Submission("s", Path("."), files={KATA: source.encode()}),
+                   Path("."))
+    job.event = {"status": "exited", "code": 0, "signal": None, "wall": 1.0, "cpu": 1.0,
+                 "leftovers": 0, "sandbox": {"k": "sandbox"}, "channel": {}, "log": "",
+                 "records": records}
+    return grader.judge(job)
+
+
+HIDDEN_IMPORT = '''
+def _helpers():
+    try:
+        return __import__("".join(["do", "jo"]) + ".spec", fromlist=["encode"])
+    except ImportError:
+        return None
+
+
+_found = _helpers()
+'''
+
+
+def test_the_job_refuses_the_kata_files_imports_of_the_project(tmp_path):
+    """In the job: an import of the project's packages from the kata file raises ImportError
+    (here caught by the file, which goes on with the reference's code) and is recorded; the
+    grading process flags the kata with the reason, where the static scan saw nothing (the name
+    is computed). The reference alone is not flagged; a file that puts `__import__` back is."""
+    grader = core.Grader(core.Settings(submissions=tmp_path, out=tmp_path, project=ROOT,
+                                       katas=[KATA], seed=3))
+    honest = reference().decode()
+    res = judged(grader, honest, tmp_path / "honest")
+    assert res["status"] == "ok" and {v[0] for v in res["tests"].values()} == {"passed"}, res
+    hidden = honest + HIDDEN_IMPORT
+    assert scan.project_imports(hidden) == []
+    res = judged(grader, hidden, tmp_path / "hidden")
+    assert res["status"] == "flagged" and res["flag"] == "imports", res
+    assert "refused" in res["reason"] and "dojo.spec" in res["reason"], res["reason"]
+    literal = "from dojo.mnist_net import Net\n" + honest
+    res = judged(grader, literal, tmp_path / "literal")
+    assert res["status"] == "flagged" and "from dojo.mnist_net import Net (line 1)" in \
+        res["reason"] and "the job refused" in res["reason"], res["reason"]
+    unguarded = ("import builtins, importlib\nbuiltins.__import__ = importlib._bootstrap"
+                 ".__import__\n" + honest)
+    res = judged(grader, unguarded, tmp_path / "unguarded")
+    assert res["status"] == "flagged" and "builtins.__import__" in res["reason"], res
