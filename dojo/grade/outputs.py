@@ -278,12 +278,18 @@ def copies_html(copies: dict | None) -> str:
     if copies.get("error"):
         return f"<p class='meta'>could not be computed: {e(copies['error'])}</p>"
     what = {"verbatim": "verbatim: the same text", "same code": "the same code once names, "
-            "comments and layout are set aside", "near": "nearly the same code"}
+            "comments and layout are set aside", "near": "nearly the same code, or all of the "
+            "smaller in the larger (padded, renamed)",
+            "not comparable": "its code cannot be compared"}
+
+    def described(p: dict) -> str:
+        return "; ".join(x for x in (what.get(p["kind"], ""), p.get("why") or "") if x)
+
     rows = "".join(
         f"<tr><td><span class='tag'>{e(p['kind'])}</span></td><td>{e(p['kata'])}</td>"
         f"<td>{' · '.join(e(n) for n in p['students'])}</td><td>{e(p['like'])}</td>"
-        f"<td class='c'>{p['similarity']:.0%}</td><td class='c'>{p['size']}</td>"
-        f"<td>{e(what.get(p['kind'], ''))}</td></tr>"
+        f"<td class='c'>{'–' if p['similarity'] is None else format(p['similarity'], '.0%')}"
+        f"</td><td class='c'>{p['size']}</td><td>{e(described(p))}</td></tr>"
         for p in copies.get("pairs", []))
     more = (f"<p class='meta'>and {copies['more']} more (see grading.json)</p>"
             if copies.get("more") else "")

@@ -658,3 +658,84 @@ def test_the_job_refuses_the_kata_files_imports_of_the_project(tmp_path):
                  ".__import__\n" + honest)
     res = judged(grader, unguarded, tmp_path / "unguarded")
     assert res["status"] == "flagged" and "builtins.__import__" in res["reason"], res
+
+
+# --- copies padded or renamed, and code that cannot be compared ---------------------------------
+
+OWN_STYLE = '''"""inplace_update, written my own way."""
+
+import torch
+
+
+def sgd_step(params, lr):
+    """Walk the tensors and move each against its gradient, in place."""
+    for tensor in params:
+        if tensor.grad is None:
+            continue
+        tensor.data.add_(tensor.grad, alpha=-lr)
+        tensor.grad.detach_()
+        tensor.grad.zero_()
+
+
+def decrement_all(values, amount):
+    """Lower every item: tensors in place, numbers by replacing the list's slot."""
+    index = 0
+    while index < len(values):
+        item = values[index]
+        if torch.is_tensor(item):
+            item.sub_(amount)
+        else:
+            values[index] = item - amount
+        index += 1
+'''
+UNUSED_HELPER = '''
+
+def _norm_of(items):
+    total = 0.0
+    for element in items:
+        total += float(element) ** 2
+    if total < 0:
+        raise ValueError("a negative sum of squares")
+    return total ** 0.5
+'''
+
+
+def renamed(text: str) -> str:
+    for old, new in (("tensor", "w"), ("index", "k"), ("item", "v"), ("values", "xs"),
+                     ("amount", "delta")):
+        text = text.replace(old, new)
+    return text
+
+
+def copies_of(files: dict[str, str]) -> list[dict]:
+    subs = [Submission(name, Path("."), files={KATA: text.encode()})
+            for name, text in files.items()]
+    return similarity.find(subs, [KATA], core.References(ROOT), {KATA: stub().decode()})["pairs"]
+
+
+def test_a_copy_padded_with_an_unused_helper_or_renamed_is_listed():
+    """Containment of the smaller file in the larger: a classmate's answer with its names
+    changed and a 7-line unused helper added, and the reference with such padding, are
+    listed (the smaller of the two coverages left both out); two different answers are not."""
+    pairs = copies_of({"Bea": OWN_STYLE, "Cal": renamed(OWN_STYLE) + UNUSED_HELPER,
+                       "Dan": reference().decode() + UNUSED_HELPER})
+    listed = {(tuple(p["students"]), p["like"]): p for p in pairs}
+    assert (("Bea", "Cal"), "each other") in listed, pairs
+    assert (("Dan",), "the reference") in listed, pairs
+    assert listed[("Dan",), "the reference"]["kind"] == "near"
+    assert "more normalised characters" in listed[("Bea", "Cal"), "each other"]["why"]
+    assert not [p for p in pairs if "Bea" in p["students"] and p["like"] == "the reference"]
+    assert not [p for p in pairs if set(p["students"]) == {"Bea", "Dan"}]
+
+
+def test_code_imported_or_built_at_run_time_is_listed_as_not_comparable():
+    built = stub().decode() + "\nexec(open(__file__ + '.txt').read())\n"
+    pairs = copies_of({"Eve": built, "Fay": "from dojo.mnist_net import Net\n" + OWN_STYLE,
+                       "Gus": OWN_STYLE.replace("tensor", "t")})
+    why = {p["students"][0]: p["why"] for p in pairs if p["kind"] == "not comparable"}
+    assert set(why) == {"Eve", "Fay"}, pairs
+    assert "builds code at run time: exec() (line" in why["Eve"]
+    assert "imports the project's own code: from dojo.mnist_net import Net (line 1)" in why["Fay"]
+    page = __import__("dojo.grade.outputs", fromlist=["copies_html"]).copies_html(
+        {"pairs": pairs, "note": ""})
+    assert "not comparable" in page and "–" in page and "exec()" in page
