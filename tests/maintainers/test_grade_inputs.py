@@ -12,7 +12,10 @@ copies padded or renamed.
 - Copies: a file that holds another whole (padding, renaming) is listed; so is one whose code
   cannot be compared (imported or built with exec).
 
-The end-to-end classes grade inplace_update for real (seconds each); the hostile one needs root.
+One class is graded for real, on inplace_update, one job at a time (about a minute: the tests
+marked slow); its keyring attacks, and the tests that switch users, need root (skipped with the
+reason otherwise). The hostile files are tests/maintainers/hostile/keyring_*.py and import_*.py;
+archives, names and copies are made here.
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dojo import stubs
-from dojo.grade import submissions
-from dojo.grade.submissions import Submission, assign_dirs, discover, load
+from dojo.grade import core, observe_job, sandbox, scan, server, similarity, submissions
+from dojo.grade.submissions import Submission, discover, load
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -143,6 +146,7 @@ def _symlink_bomb(path: Path, size: int) -> None:
                 member.write(chunk)
 
 
+@pytest.mark.slow
 def test_a_symlink_member_is_never_read_whole(tmp_path):
     """A 600 KB zip whose "symlink" member inflates to 128 MB: read whole, it ended in a
     MemoryError under a memory limit. Read in a child process with 64 MB of address space to
@@ -271,6 +275,7 @@ def damaged_zips(draw) -> bytes:
     return bytes(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(damaged_zips())
@@ -291,6 +296,7 @@ names = st.binary(min_size=1, max_size=60).filter(
     lambda b: b"/" not in b and b"\0" not in b and b not in (b".", b".."))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(names, st.booleans()), min_size=1, max_size=6,
@@ -343,6 +349,7 @@ def unreadable_uploads(cls: Path) -> dict[str, str]:
             "Zo\\xeb \\xff": "ok"}
 
 
+@pytest.mark.slow
 def test_a_class_of_unreadable_uploads_is_graded_to_the_end(tmp_path):
     """No kata file is read from any of them, so no job runs (this is the grading process
     alone, in this process): every upload has its row and its reason, report.html is written,
@@ -375,7 +382,6 @@ def test_a_class_of_unreadable_uploads_is_graded_to_the_end(tmp_path):
 
 # --- keyrings: nothing of the grader's session, nothing kept between jobs -----------------------
 
-from dojo.grade import sandbox  # noqa: E402
 
 needs_root = pytest.mark.skipif(
     not sandbox.is_root(),
@@ -533,7 +539,6 @@ def test_a_slots_user_keyrings_are_emptied_between_jobs():
 
 # --- imports of the project's own code ---------------------------------------------------------
 
-from dojo.grade import core, observe_job, scan, server, similarity  # noqa: E402
 
 PROJECT_IMPORTS = [
     "from dojo.mnist_net import Net\n",  # issue 20's: full marks on mnist, not listed
@@ -701,9 +706,11 @@ def _norm_of(items):
 
 
 def renamed(text: str) -> str:
+    import re
+
     for old, new in (("tensor", "w"), ("index", "k"), ("item", "v"), ("values", "xs"),
                      ("amount", "delta")):
-        text = text.replace(old, new)
+        text = re.sub(rf"\b{old}\b", new, text)
     return text
 
 
@@ -739,3 +746,192 @@ def test_code_imported_or_built_at_run_time_is_listed_as_not_comparable():
     page = __import__("dojo.grade.outputs", fromlist=["copies_html"]).copies_html(
         {"pairs": pairs, "note": ""})
     assert "not comparable" in page and "–" in page and "exec()" in page
+
+
+# --- the class, graded for real ------------------------------------------------------------------
+
+PY = sys.executable
+IMPORTS = {"import_project_code": "from dojo.mnist_net import Net (line 7)",
+           "import_hidden": "refused imports of the project's own code: dojo.spec "
+                            "(katas/inplace_update.py, line 14)",
+           "import_unguarded": "builtins.__import__"}
+KEYRINGS = ("keyring_leave_answers", "keyring_read_the_graders", "keyring_run_the_answers")
+
+# The grader started from a login session whose keyring holds the instructor's secret, as an
+# instructor's shell has; afterwards, what that session keyring holds (a job must add nothing).
+LAUNCH = """
+import json, subprocess, sys, ctypes
+from dojo.grade import sandbox
+sandbox.keyctl(sandbox.KEYCTL_JOIN_SESSION_KEYRING, b"dojo-test-login")
+secret = sandbox.add_key(b"user", b"dojo-instructor-secret", b"the instructor's token", -3)
+rc = subprocess.call(sys.argv[1:])
+buffer = ctypes.create_string_buffer(4096)
+size = sandbox.keyctl(sandbox.KEYCTL_READ, -3, ctypes.addressof(buffer), 4096)
+keys = []
+for i in range(0, max(size, 0), 4):
+    serial = int.from_bytes(buffer.raw[i:i + 4], sys.byteorder, signed=True)
+    text = ctypes.create_string_buffer(512)
+    sandbox.keyctl(sandbox.KEYCTL_DESCRIBE, serial, ctypes.addressof(text), 512)
+    keys.append(text.value.decode(errors="replace").rsplit(";", 1)[-1])
+print("DOJO-LOGIN-SESSION " + json.dumps({"rc": rc, "secret": secret, "keys": keys}))
+"""
+
+
+def class_test(fn):
+    """A test of the graded class: slow (it grades for real) and on one pytest-xdist worker with
+    the others (they share the one grading run of the `graded` fixture)."""
+    return pytest.mark.slow(pytest.mark.xdist_group("grade-inputs-class")(fn))
+
+
+def hostile_source(name: str) -> bytes:
+    return (HOSTILE / f"{name}.py").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """One class, graded once with one job at a time (every job in the same slot, as one uid:
+    the keyring writer's job runs before the reader's): honest answers, the uploads that
+    stopped the run, a Latin-1 name with a kata file, copies padded or renamed, the import
+    attacks; as root, the keyring attacks, from a login session holding a secret."""
+    root = tmp_path_factory.mktemp("inputs")
+    cls = root / "class"
+    expect = unreadable_uploads(cls)
+    for name, source in (("Ada", reference()), ("Bea", OWN_STYLE.encode()),
+                         ("Cal", (renamed(OWN_STYLE) + UNUSED_HELPER).encode()),
+                         ("Dan", reference() + UNUSED_HELPER.encode())):
+        (cls / name).mkdir()
+        (cls / name / f"{KATA}.py").write_bytes(source)
+    latin = Path(os.fsdecode(os.fsencode(cls) + b"/Zo\xeb"))  # with a kata file
+    latin.mkdir()
+    (latin / f"{KATA}.py").write_bytes(reference())
+    hostile = list(IMPORTS) + (list(KEYRINGS) if sandbox.is_root() else [])
+    for name in hostile:
+        (cls / f"hostile {name}").mkdir()
+        (cls / f"hostile {name}" / f"{KATA}.py").write_bytes(hostile_source(name))
+    out = root / "out"
+    command = [PY, "-m", "dojo.grade", str(cls), "--out", str(out), "--katas", KATA,
+               "--jobs", "1", "--timeout", "30"]
+    if sandbox.is_root():
+        command = [PY, "-c", LAUNCH, *command]
+    import time
+
+    started = time.monotonic()
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=ROOT)
+    wall = time.monotonic() - started
+    login = next((json.loads(line.split(" ", 1)[1]) for line in run.stdout.splitlines()
+                  if line.startswith("DOJO-LOGIN-SESSION ")), None)
+    meta = json.loads((out / "grading.json").read_text()) if (out / "grading.json").is_file() \
+        else {}
+    return {"run": run, "out": out, "expect": expect, "login": login, "meta": meta,
+            "wall": wall, "hostile": hostile}
+
+
+def record(graded, name: str) -> dict:
+    folder = graded["meta"]["students"][name]
+    return json.loads((graded["out"] / folder / "grade.json").read_text(encoding="utf-8"))
+
+
+def log_of(graded, name: str) -> str:
+    folder = graded["meta"]["students"][name]
+    path = graded["out"] / folder / "logs" / f"{KATA}.log"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def hostile_keys(graded, name: str) -> dict:
+    line = next(ln for ln in log_of(graded, name).splitlines()
+                if ln.startswith("DOJO-HOSTILE-KEYS "))
+    return json.loads(line.split(" ", 1)[1])
+
+
+@class_test
+def test_the_class_is_graded_to_the_end(graded):
+    run = graded["run"]
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-4000:]
+    rows = read_csv(graded["out"] / "grades.csv")
+    names = {"Ada", "Bea", "Cal", "Dan", "Zo\\xeb", *graded["expect"],
+             *[f"hostile {n}" for n in graded["hostile"]]}
+    assert set(rows) == names, sorted(rows)
+    for name, status in graded["expect"].items():
+        assert rows[name]["status"].startswith(status), (name, rows[name])
+    for name in ("Ada", "Bea", "Cal", "Dan"):  # the copies score: the section is not a score
+        assert rows[name]["total"] == "10" and rows[name]["status"] == "ok", rows[name]
+    assert rows["Zo\\xeb"]["total"] == "10" and rows["Zo\\xeb"]["status"] == "ok", rows["Zo\\xeb"]
+    assert graded["meta"]["students"]["Zo\\xeb"] == "Zo_xeb"
+    page = (graded["out"] / "report.html").read_text(encoding="utf-8")
+    assert "Zo\\xeb" in page and "flagged UTF-8 but is not" in page
+    print(f"graded {len(rows)} submissions in {graded['wall']:.1f} s "
+          f"({graded['meta']['figures']['jobs_run']} jobs, one at a time)")
+
+
+@class_test
+def test_imports_of_the_project_are_flagged_with_their_reason(graded):
+    rows = read_csv(graded["out"] / "grades.csv")
+    for name, why in IMPORTS.items():
+        student = f"hostile {name}"
+        step = record(graded, student)["steps"][KATA]
+        assert rows[student]["total"] == "0" and step["state"] == "flagged", (student, step)
+        assert why in step["reason"], (student, step["reason"])
+        assert step["flag"] == ("integrity" if name == "import_unguarded" else "imports")
+        feedback = (graded["out"] / graded["meta"]["students"][student] / "feedback.md")
+        if step["flag"] == "imports":
+            assert "imports the course's own code" in feedback.read_text(encoding="utf-8")
+
+
+@class_test
+def test_the_copying_section_lists_padded_renamed_and_built_code(graded):
+    page = (graded["out"] / "report.html").read_text(encoding="utf-8")
+    copies = page[page.index('id="copies"'):]
+    rows = [row for row in copies.split("<tr>")[1:]]
+
+    def listed(*names: str) -> list[str]:
+        return [row for row in rows if all(n in row for n in names)]
+
+    assert listed("Bea · Cal", "each other", "near"), copies
+    assert listed("Dan", "the reference", "near"), copies
+    assert listed("Ada", "the reference", "verbatim")
+    assert listed("hostile import_hidden", "not comparable", "of a name it computes")
+    assert listed("hostile import_project_code", "not comparable", "dojo.mnist_net")
+    if sandbox.is_root():
+        assert listed("hostile keyring_run_the_answers", "not comparable", "exec()")
+    assert not listed("Bea", "the reference")
+
+
+@class_test
+@needs_root
+@needs_keys
+def test_a_job_reads_no_key_of_the_graders_session_and_adds_none(graded):
+    login = graded["login"]
+    assert login and login["rc"] == 0 and login["secret"] > 0, graded["run"].stdout[-2000:]
+    assert login["keys"] == ["dojo-instructor-secret"], login  # nothing a job added
+    saw = hostile_keys(graded, "hostile keyring_read_the_graders")
+    assert saw["secret"] < 0 and "read" not in saw, saw
+    assert all(v < 0 for v in saw["added"].values()), saw
+    sandbox_used = graded["meta"]["sandbox"]
+    assert sandbox_used["keyring"] == "a fresh session keyring", sandbox_used
+    if sandbox_used["key_filter"] == "ok":
+        assert sandbox_used["seccomp"] == ["add_key", "keyctl", "request_key"], sandbox_used
+        assert saw["secret"] == -1 and saw["session keyring"] == -1  # EPERM
+    assert read_csv(graded["out"] / "grades.csv")["hostile keyring_read_the_graders"][
+        "total"] == "10"
+
+
+@class_test
+@needs_root
+@needs_keys
+def test_no_answer_left_in_a_slots_keyrings_reaches_the_next_student(graded):
+    rows = read_csv(graded["out"] / "grades.csv")
+    assert rows["hostile keyring_leave_answers"]["total"] == "10"  # its own answer
+    left = hostile_keys(graded, "hostile keyring_leave_answers")
+    assert all(v < 0 for v in left["stored"].values()), left
+    ran = hostile_keys(graded, "hostile keyring_run_the_answers")
+    assert ran["ran"] is False, ran
+    step = record(graded, "hostile keyring_run_the_answers")["steps"][KATA]
+    assert rows["hostile keyring_run_the_answers"]["total"] == "0"
+    assert step["state"] == "not started", step
+    # after the run, no uid of the run holds a key (looking creates the keyrings: forgotten)
+    token = graded["meta"]["runs"][-1]["run"]
+    for slot in range(2):
+        uid = sandbox.uid_base(token) + slot
+        held = user_keys(uid)
+        sandbox.kill_uid(uid, forget=True)
+        assert held == {"user": 0, "user session": 1, "persistent": 0}, (slot, held)
