@@ -95,6 +95,8 @@ def scrubbed_env(lang: str) -> dict[str, str]:
         "NO_COLOR": "1",
         "DOJO_LANG": lang,
         **({"DOJO_GRADE_AS_USER": "1"} if os.environ.get("DOJO_GRADE_AS_USER") == "1" else {}),
+        **({"DOJO_GRADE_NO_SECCOMP": "1"} if os.environ.get("DOJO_GRADE_NO_SECCOMP") == "1"
+           else {}),
     }
 
 

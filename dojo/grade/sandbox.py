@@ -1047,6 +1047,8 @@ def key_filter():
     libseccomp itself is a system library, libseccomp2 on Debian)."""
     import errno
 
+    if os.environ.get("DOJO_GRADE_NO_SECCOMP") == "1":  # the other layers alone (tests)
+        return None, "no seccomp filter: DOJO_GRADE_NO_SECCOMP=1"
     try:
         import pyseccomp as seccomp
     except Exception as err:  # noqa: BLE001 - ImportError, or RuntimeError: no libseccomp

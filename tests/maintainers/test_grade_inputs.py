@@ -234,6 +234,16 @@ def test_an_error_of_the_file_system_costs_that_upload(tmp_path, monkeypatch):
     assert loaded(path).files == {KATA: reference()}
 
 
+def test_an_archive_larger_than_anything_it_may_hold_is_refused_unread(tmp_path, monkeypatch):
+    path = tmp_path / "big.zip"
+    path.write_bytes(zip_bytes({f"{KATA}.py": reference(), "data.bin": os.urandom(4096)}))
+    monkeypatch.setattr(submissions, "MAX_ZIP", 4096)
+    monkeypatch.setattr(zipfile, "ZipFile", None)  # never opened
+    sub = loaded(path)
+    assert sub.refused and sub.refused.startswith("the archive is 0 MiB (at most 0 MiB)"), \
+        sub.refused
+
+
 # --- fuzzing the reader ------------------------------------------------------------------------
 
 HONEST = zip_bytes({f"wrapping/katas/{KATA}.py": reference(), "wrapping/notes.txt": b"hi\n",
@@ -372,11 +382,16 @@ def test_a_class_of_unreadable_uploads_is_graded_to_the_end(tmp_path):
     assert "cannot be read" in page and "is a symlink of" in page
     assert meta["students"]["Zo\\xeb \\xff"] == "Zo_xeb _xff"
     rec = json.loads((out / "Zo_xeb _xff" / "grade.json").read_text(encoding="utf-8"))
-    assert rec["steps"][KATA]["state"] == "missing"
+    assert rec["steps"][KATA]["state"] == "missing" and rec["student"] == "Zo\\xeb \\xff"
+    feedback = (out / meta["students"]["one bit"] / "feedback.md").read_text(encoding="utf-8")
+    assert f"{KATA}.py cannot be read" in feedback
     again = run.grade(settings)
     assert again["figures"]["skipped_already_graded"] == len(expect)
     only = run.grade(Settings(submissions=tmp_path / "class", out=out, project=ROOT,
                               katas=[KATA], quiet=True, only=os.fsdecode(b"Zo\xeb \xff")))
+    assert only["figures"]["graded"] == 1
+    only = run.grade(Settings(submissions=tmp_path / "class", out=out, project=ROOT,
+                              katas=[KATA], quiet=True, only="Zo\\xeb \\xff"))
     assert only["figures"]["graded"] == 1
 
 
@@ -484,13 +499,46 @@ def test_the_key_system_calls_are_refused_in_a_job():
                  "request_key": sandbox._key_syscall("request_key", b"user", b"x", None, 0)}
         child = in_child(lambda: {"keyctl": sandbox.keyctl(
             sandbox.KEYCTL_GET_KEYRING_ID, sandbox.KEY_SPEC_SESSION_KEYRING, 0)})
-        return {**calls, "in a child": child["keyctl"], "pid": os.getpid() > 0}
+        status = Path("/proc/self/status").read_text()
+        return {**calls, "in a child": child["keyctl"], "pid": os.getpid() > 0,
+                "no_new_privs": "NoNewPrivs:\t1" in status}
 
     import errno
 
     seen = in_child(job)
     assert seen == {"keyctl": -errno.EPERM, "add_key": -errno.EPERM,
-                    "request_key": -errno.EPERM, "in a child": -errno.EPERM, "pid": True}, seen
+                    "request_key": -errno.EPERM, "in a child": -errno.EPERM, "pid": True,
+                    "no_new_privs": True}, seen
+
+
+def test_without_libseccomp_the_grader_runs_and_says_why(monkeypatch):
+    """Where pyseccomp or the system's libseccomp is missing, there is no filter, and the reason
+    is what the server reports (grading.json, sandbox: key_filter) and what each job records
+    instead of the calls it refuses (sandbox: seccomp)."""
+    monkeypatch.setitem(sys.modules, "pyseccomp", None)  # as if it were not installed
+    rules, why = sandbox.key_filter()
+    assert rules is None and why.startswith("no seccomp filter: ModuleNotFoundError"), why
+    try:
+        import pyseccomp  # noqa: F401
+    except Exception:  # noqa: BLE001 - not here: the case above is this machine's
+        return
+    import ctypes.util
+
+    find = ctypes.util.find_library
+    monkeypatch.delitem(sys.modules, "pyseccomp")  # imported again, without the library
+    monkeypatch.setattr(ctypes.util, "find_library", lambda n: None if n == "seccomp" else find(n))
+    rules, why = sandbox.key_filter()
+    assert rules is None and why == "no seccomp filter: RuntimeError: Unable to find libseccomp"
+    monkeypatch.undo()
+    assert sandbox.key_filter()[0] is not None
+
+
+def test_without_key_system_calls_the_job_says_why(monkeypatch):
+    """On an architecture whose key system calls are not known here (or a kernel without
+    them), a job has no session keyring of its own and grading.json's sandbox.keyring says so."""
+    monkeypatch.setattr(sandbox, "KEY_SYSCALLS", {})
+    assert sandbox.fresh_session_keyring() == \
+        "keyctl(JOIN_SESSION_KEYRING): Function not implemented"
 
 
 def user_keys(uid: int) -> dict:
@@ -659,6 +707,14 @@ def test_the_job_refuses_the_kata_files_imports_of_the_project(tmp_path):
     res = judged(grader, literal, tmp_path / "literal")
     assert res["status"] == "flagged" and "from dojo.mnist_net import Net (line 1)" in \
         res["reason"] and "the job refused" in res["reason"], res["reason"]
+    other_ways = honest + (
+        "\nimport importlib\n"
+        "try:\n    importlib.__import__('do' + 'jo.testing')\nexcept ImportError:\n    pass\n"
+        "try:\n    exec(compile('import dojo.irregular', '<mine>', 'exec'))\n"
+        "except ImportError:\n    pass\n")
+    res = judged(grader, other_ways, tmp_path / "other ways")
+    assert res["status"] == "flagged" and "dojo.testing (katas/inplace_update.py, line" in \
+        res["reason"] and "dojo.irregular (code it built, <mine>)" in res["reason"], res["reason"]
     unguarded = ("import builtins, importlib\nbuiltins.__import__ = importlib._bootstrap"
                  ".__import__\n" + honest)
     res = judged(grader, unguarded, tmp_path / "unguarded")
@@ -808,22 +864,27 @@ def graded(tmp_path_factory):
     for name in hostile:
         (cls / f"hostile {name}").mkdir()
         (cls / f"hostile {name}" / f"{KATA}.py").write_bytes(hostile_source(name))
-    out = root / "out"
+    return {**grade_class(cls, root / "out"), "expect": expect, "hostile": hostile}
+
+
+def grade_class(cls: Path, out: Path, env: dict | None = None) -> dict:
+    """`dojo grade` over the class, one job at a time; as root, from a login session holding
+    the instructor's secret (LAUNCH)."""
+    import time
+
     command = [PY, "-m", "dojo.grade", str(cls), "--out", str(out), "--katas", KATA,
                "--jobs", "1", "--timeout", "30"]
     if sandbox.is_root():
         command = [PY, "-c", LAUNCH, *command]
-    import time
-
     started = time.monotonic()
-    run = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=ROOT)
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=ROOT,
+                         env={**os.environ, **(env or {})})
     wall = time.monotonic() - started
     login = next((json.loads(line.split(" ", 1)[1]) for line in run.stdout.splitlines()
                   if line.startswith("DOJO-LOGIN-SESSION ")), None)
     meta = json.loads((out / "grading.json").read_text()) if (out / "grading.json").is_file() \
         else {}
-    return {"run": run, "out": out, "expect": expect, "login": login, "meta": meta,
-            "wall": wall, "hostile": hostile}
+    return {"run": run, "out": out, "login": login, "meta": meta, "wall": wall}
 
 
 def record(graded, name: str) -> dict:
@@ -935,3 +996,42 @@ def test_no_answer_left_in_a_slots_keyrings_reaches_the_next_student(graded):
         held = user_keys(uid)
         sandbox.kill_uid(uid, forget=True)
         assert held == {"user": 0, "user session": 1, "persistent": 0}, (slot, held)
+
+
+@pytest.fixture(scope="module")
+def graded_without_the_filter(tmp_path_factory):
+    """The keyring attacks again, with the seccomp filter off (DOJO_GRADE_NO_SECCOMP=1, as on
+    a machine without libseccomp): the fresh session keyring and the slot's invalidated
+    keyrings must hold on their own."""
+    if not sandbox.is_root():
+        pytest.skip("needs root (see needs_root)")
+    cls = tmp_path_factory.mktemp("no-filter") / "class"
+    for name in KEYRINGS:
+        (cls / f"hostile {name}").mkdir(parents=True)
+        (cls / f"hostile {name}" / f"{KATA}.py").write_bytes(hostile_source(name))
+    return grade_class(cls, cls.parent / "out", {"DOJO_GRADE_NO_SECCOMP": "1"})
+
+
+@class_test
+@needs_root
+@needs_keys
+def test_without_the_filter_no_key_crosses_either(graded_without_the_filter):
+    graded = graded_without_the_filter
+    assert graded["run"].returncode == 0, graded["run"].stderr[-3000:]
+    used = graded["meta"]["sandbox"]
+    assert used["key_filter"] == used["seccomp"] == "no seccomp filter: DOJO_GRADE_NO_SECCOMP=1"
+    assert used["keyring"] == "a fresh session keyring"
+    saw = hostile_keys(graded, "hostile keyring_read_the_graders")
+    assert saw["secret"] < 0 and "read" not in saw, saw  # not in its session keyring
+    assert all(v > 0 for v in saw["added"].values()), saw  # the calls work here...
+    assert graded["login"]["keys"] == ["dojo-instructor-secret"], graded["login"]  # ...elsewhere
+    left = hostile_keys(graded, "hostile keyring_leave_answers")
+    assert all(v > 0 for v in left["stored"].values()), left  # stored under its uid...
+    ran = hostile_keys(graded, "hostile keyring_run_the_answers")
+    assert ran["ran"] is False, ran  # ...and gone before the next job of the slot
+    assert read_csv(graded["out"] / "grades.csv")["hostile keyring_run_the_answers"]["total"] \
+        == "0"
+    token = graded["meta"]["runs"][-1]["run"]
+    held = user_keys(sandbox.uid_base(token))
+    sandbox.kill_uid(sandbox.uid_base(token), forget=True)
+    assert held == {"user": 0, "user session": 1, "persistent": 0}, held
