@@ -4,7 +4,7 @@ other. For the instructor to look at in report.html; never a score.
 Each kata file is reduced by copydetect (a winnowing fingerprint, as MOSS does) after its
 filter has replaced every name by one letter and dropped comments, docstrings and layout, so
 that renaming variables, rewording comments or reformatting changes nothing. The kata's stub
-is the boilerplate (what every submission starts from does not count). Three levels:
+is the boilerplate (what every submission starts from does not count). What is listed:
 
 - *verbatim*: the same text as the reference once blank lines and trailing spaces are dropped
   (its comments included: copied, not rewritten);
@@ -61,7 +61,7 @@ class _Print:
         return self.fp.filtered_code == other.fp.filtered_code
 
 
-def _row(sim: float, one: "_Print", other: "_Print") -> tuple[str, str]:
+def _row(one: "_Print", other: "_Print") -> tuple[str, str]:
     """(kind, how much more the larger file holds)."""
     if one.same(other):
         return "same code", ""
@@ -119,7 +119,7 @@ def find(subs: list, modules: list[str], refs, stubs: dict[str, str]) -> dict:
                 continue
             sim = fp.against(ref_print)
             if sim >= NEAR:
-                kind, more = _row(sim, fp, ref_print)
+                kind, more = _row(fp, ref_print)
                 rows.append((kind, module, [name], sim, min(fp.size, ref_print.size),
                              "the reference", more))
                 like_reference.add(name)
@@ -134,7 +134,7 @@ def find(subs: list, modules: list[str], refs, stubs: dict[str, str]) -> dict:
                     continue
                 sim = fa.against(fb)
                 if sim >= NEAR:
-                    kind, more = _row(sim, fa, fb)
+                    kind, more = _row(fa, fb)
                     rows.append((kind, module, [a, b], sim, min(fa.size, fb.size), "each other",
                                  more))
     order = {"verbatim": 0, "same code": 1, "near": 2, "not comparable": 3}
