@@ -44,8 +44,8 @@ def observe_in_process(module: str, source: str, tmp_path: Path, grader: core.Gr
     job = tmp_path / f"job-{module}"
     (job / "tests").mkdir(parents=True)
     (job / "katas").mkdir()
-    source = (ROOT / "tests" / f"test_{module}.py").read_text(encoding="utf-8")
-    (job / "tests" / f"test_{module}.py").write_text(spec.observers_only(source),
+    tests = (ROOT / "tests" / f"test_{module}.py").read_text(encoding="utf-8")
+    (job / "tests" / f"test_{module}.py").write_text(spec.observers_only(tests),
                                                       encoding="utf-8")
     (job / "katas" / f"{module}.py").write_text(source, encoding="utf-8")
     r, w = os.pipe()
