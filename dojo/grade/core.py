@@ -37,11 +37,12 @@ import pytest
 from dojo import budget as budgets
 from dojo import diagnose, i18n, irregular, spec, testing
 from dojo.catalog import Catalog, Step, load
-from dojo.grade import sandbox
+from dojo.grade import sandbox, scan
 from dojo.grade.sandbox import Limits
 from dojo.grade.submissions import Submission
 
 GRADER_VERSION = "3"
+REFUSED = "import refused: "  # what observe_job.guard_imports records in a record's "c"
 STATE_FILE = "grade.json"
 
 
@@ -94,6 +95,8 @@ def scrubbed_env(lang: str) -> dict[str, str]:
         "NO_COLOR": "1",
         "DOJO_LANG": lang,
         **({"DOJO_GRADE_AS_USER": "1"} if os.environ.get("DOJO_GRADE_AS_USER") == "1" else {}),
+        **({"DOJO_GRADE_NO_SECCOMP": "1"} if os.environ.get("DOJO_GRADE_NO_SECCOMP") == "1"
+           else {}),
     }
 
 
@@ -177,7 +180,7 @@ def sweep(run_token: str, slots: int) -> None:
     """Kill anything of this run that survived (the server's death included)."""
     if sandbox.is_root():
         for slot in range(min(slots + 4, sandbox.SLOTS_PER_RUN)):
-            sandbox.kill_uid(sandbox.uid_base(run_token) + slot)
+            sandbox.kill_uid(sandbox.uid_base(run_token) + slot, forget=True)
         try:
             sandbox.Cgroups(run_token).close()
         except OSError:
@@ -486,13 +489,35 @@ class Grader:
         """{status, reason, tests: {nodeid: [state, message]}, ...} of one job. An error here
         costs this job (crashed), never the run."""
         try:
-            return self._judge(job)
+            result = self._judge(job)
         except Exception as err:  # noqa: BLE001
             event = job.event if isinstance(job.event, dict) else {}
-            return {"module": job.module, "status": "crashed",
-                    "reason": f"the grader could not judge it ({type(err).__name__}: {err})"[:500],
-                    "tests": {}, "wall": None, "cpu": None, "peak_rss_mb": None,
-                    "leftovers": 0, "last_test": None, "log": _text(event.get("log"), 70000)}
+            result = {"module": job.module, "status": "crashed",
+                      "reason": f"the grader could not judge it ({type(err).__name__}: {err})"[:500],
+                      "tests": {}, "wall": None, "cpu": None, "peak_rss_mb": None,
+                      "leftovers": 0, "last_test": None, "log": _text(event.get("log"), 70000)}
+        return self.flag_imports(job, result)
+
+    def flag_imports(self, job: Job, result: dict) -> dict:
+        """The kata file imports the project's own code (found in its text here, by
+        `dojo.grade.scan`, or refused in the job): its answers would not be its own. Flagged,
+        whatever else the job did."""
+        source = job.student.files.get(job.module) if job.student is not None else None
+        found = scan.project_imports(source) if source else []
+        refused = result.pop("imports_refused", [])
+        if not found and not refused:
+            return result
+        why = [f"the kata file imports the project's own code ({', '.join(found[:4])})"] \
+            if found else []
+        if refused:
+            why.append(f"the job refused imports of the project's own code: "
+                       f"{'; '.join(r.removeprefix(REFUSED) for r in refused[:3])}")
+        if result["status"] == "flagged":
+            why.append(result["reason"])
+        elif result["status"] != "ok":
+            why.append(f"and it {result['status']}: {result['reason']}")
+        return {**result, "status": "flagged", "flag": "imports",
+                "reason": "; ".join(dict.fromkeys(why))[:1500]}
 
     def _judge(self, job: Job) -> dict:
         event = job.event if isinstance(job.event, dict) else {}
@@ -515,6 +540,10 @@ class Grader:
             "leftovers": number(event.get("leftovers")) or 0,
             "last_test": last,
             "log": _text(event.get("log"), 70000),
+            # the imports the job refused (observe_job.guard_imports): their own flag
+            "imports_refused": list(dict.fromkeys(
+                c for r in records if isinstance(r.get("c"), list) for c in r["c"]
+                if isinstance(c, str) and c.startswith(REFUSED))),
         }
         status = event.get("status")
         where = f" (observing {last})" if last else ""
@@ -552,7 +581,8 @@ class Grader:
         changed: list[str] = []
         duplicates, unknown = [], []
         for record in records:
-            changed += [c for c in record.get("c") or [] if isinstance(c, str)]
+            changed += [c for c in record.get("c") or [] if isinstance(c, str)
+                        and not c.startswith(REFUSED)]
             if record.get("k") not in ("obs", "raised"):
                 continue
             key = (record.get("o"), record.get("i"))
@@ -697,7 +727,7 @@ class Grader:
                 "status": status,
                 "state": kata_state,
                 "reason": reason,
-                "flag": "integrity" if status == "flagged" else None,
+                "flag": (res or {}).get("flag") or ("integrity" if status == "flagged" else None),
                 "tests": tests,
             }
         if sub.refused:

@@ -12,6 +12,13 @@ In the job process (sandboxed, after the control pipe closed), `run(plan)`:
    of its time budget;
 3. sends an `end` record with what the snapshot saw change.
 
+Before the submission's module is imported, `guard_imports` wraps `builtins.__import__` and
+`importlib`'s two import functions: an import of the project's own packages (`dojo`, `tests`,
+`solutions`, `katas`, `_dojo*`) whose importing frame is the kata file (or code it built, whose
+file name is not a file) raises ImportError with the reason, and is recorded: it travels in the
+next record's `c` (`import refused: ...`), and the grading process flags the kata. The snapshot
+watches `builtins`, so a submission that puts `__import__` back is flagged too.
+
 No record says whether anything passed: the grading process judges every case itself, with the
 judges of its own copy of the spec (`dojo.grade.core`). A record's shape is checked by the
 server (`dojo.grade.server.check_record`), its data by `dojo.spec.decode`.
@@ -175,6 +182,64 @@ def take(test_module) -> dict[str, tuple]:
     return snap
 
 
+# --- the project's own code is not the learner's: refused to the kata file ---------------------
+
+
+def guard_imports(kata_path: Path):
+    """Wrap `builtins.__import__`, `importlib.import_module` and `importlib.__import__` so that
+    the kata file cannot import the project's own packages (`dojo.grade.scan.project_module`):
+    ImportError with the reason, recorded in the list returned. Returns (that list, a function
+    that puts the real ones back)."""
+    import importlib
+
+    from dojo.grade.scan import project_module
+
+    refused: list[str] = []
+    path = str(kata_path)
+    real_import, real_import_module = builtins.__import__, importlib.import_module
+    real_bootstrap_import = importlib.__import__
+
+    def refuse(name: str, depth: int) -> None:
+        frame = sys._getframe(depth + 1)
+        where = frame.f_code.co_filename
+        if where != path and not (where.startswith("<") and not where.startswith("<frozen")):
+            return  # not the kata file's own import (the spec's, torch's, a built-in's)
+        what = (f"import refused: {name} (katas/{kata_path.name}, line {frame.f_lineno})"
+                if where == path else f"import refused: {name} (code it built, {where[:60]})")
+        refused.append(what)
+        raise ImportError(f"{what}: a kata is solved with torch, not with the course's own "
+                          f"code (dojo, its tests or its answers)", name=name)
+
+    def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+        package = (globals or {}).get("__package__") if level else ""
+        if isinstance(name, str) and project_module(f"{package or ''}.{name}" if level
+                                                    else name):
+            refuse(name if not level else f"{'.' * level}{name} in {package}", 1)
+        return real_import(name, globals, locals, fromlist, level)
+
+    def guarded_import_module(name, package=None):
+        if isinstance(name, str) and project_module(
+                name if not name.startswith(".") else str(package or "")):
+            refuse(name, 1)
+        return real_import_module(name, package)
+
+    def guarded_bootstrap_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if isinstance(name, str) and not level and project_module(name):
+            refuse(name, 1)
+        return real_bootstrap_import(name, globals, locals, fromlist, level)
+
+    builtins.__import__ = guarded_import
+    importlib.import_module = guarded_import_module
+    importlib.__import__ = guarded_bootstrap_import
+
+    def unguard() -> None:  # the real ones back, whatever the submission put there
+        builtins.__import__ = real_import
+        importlib.import_module = real_import_module
+        importlib.__import__ = real_bootstrap_import
+
+    return refused, unguard
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 
@@ -185,6 +250,15 @@ def run(plan: dict, channel: int, job_dir: Path = Path(".")) -> None:
     observers = spec.observers_of(test_module)
     kata = JobKata(module, (job_dir / "katas" / f"{module}.py").resolve())
     target = kata.path.parent
+    refused, unguard = guard_imports(kata.path)  # before the kata file is imported
+    try:
+        _run(plan, send, test_module, observers, kata, target, refused)
+    finally:
+        unguard()
+
+
+def _run(plan, send, test_module, observers, kata, target, refused) -> None:
+    module = plan["module"]
     snapshot = take(test_module)
     changed: list[str] = []
     seconds = float(plan.get("budget") or 10.0)
@@ -192,6 +266,7 @@ def run(plan: dict, channel: int, job_dir: Path = Path(".")) -> None:
     def check() -> list[str]:
         now = take(test_module)
         new = sorted(k for k in snapshot if now.get(k) != snapshot[k] and k not in changed)
+        new += [r for r in dict.fromkeys(refused) if r not in changed]  # the imports refused
         changed.extend(new)
         return new
 

@@ -180,6 +180,17 @@ def feedback_md(rec: dict) -> str:
                 "已标记给老师查看。"), ""]
             out += [_fence(_cap(data["reason"])), ""]
             continue
+        if data["status"] == "flagged" and data.get("flag") == "imports":
+            out += [t(
+                "Your file imports the course's own code (the dojo package, its tests or its "
+                "answers), so its answers would not be your own: this kata scores 0. Solve it "
+                "with torch and Python alone; if you think this is a mistake, talk to your "
+                "instructor.",
+                "你的文件导入了课程自己的代码(dojo 包、它的测试或答案),这样得到的答案不是你自己的:"
+                "这个 kata 记 0 分。请只用 torch 和 Python 完成它;如果你认为这是误判,请联系老师。"),
+                ""]
+            out += [_fence(_cap(data["reason"])), ""]
+            continue
         if data["status"] == "flagged":
             out += [t(
                 "While your code ran, the grader's checks found the testing machinery changed "
@@ -267,12 +278,18 @@ def copies_html(copies: dict | None) -> str:
     if copies.get("error"):
         return f"<p class='meta'>could not be computed: {e(copies['error'])}</p>"
     what = {"verbatim": "verbatim: the same text", "same code": "the same code once names, "
-            "comments and layout are set aside", "near": "nearly the same code"}
+            "comments and layout are set aside", "near": "nearly the same code, or all of the "
+            "smaller in the larger (padded, renamed)",
+            "not comparable": "its code cannot be compared"}
+
+    def described(p: dict) -> str:
+        return "; ".join(x for x in (what.get(p["kind"], ""), p.get("why") or "") if x)
+
     rows = "".join(
         f"<tr><td><span class='tag'>{e(p['kind'])}</span></td><td>{e(p['kata'])}</td>"
         f"<td>{' · '.join(e(n) for n in p['students'])}</td><td>{e(p['like'])}</td>"
-        f"<td class='c'>{p['similarity']:.0%}</td><td class='c'>{p['size']}</td>"
-        f"<td>{e(what.get(p['kind'], ''))}</td></tr>"
+        f"<td class='c'>{'–' if p['similarity'] is None else format(p['similarity'], '.0%')}"
+        f"</td><td class='c'>{p['size']}</td><td>{e(described(p))}</td></tr>"
         for p in copies.get("pairs", []))
     more = (f"<p class='meta'>and {copies['more']} more (see grading.json)</p>"
             if copies.get("more") else "")

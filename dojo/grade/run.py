@@ -19,6 +19,7 @@ from dojo import i18n
 from dojo.grade import outputs, similarity
 from dojo.grade.core import STATE_FILE, GradingError, Grader, Settings, remove_tree, sweep
 from dojo.grade.submissions import Submission, assign_dirs, discover, load as load_files
+from dojo.grade.submissions import safe_text, text_name
 
 
 def stubs_of(modules: list[str]) -> dict[str, str]:
@@ -55,7 +56,9 @@ def find_submissions(settings: Settings) -> list[Submission]:
     if not root.is_dir() and not (settings.single and root.suffix == ".zip"):
         raise GradingError(f"{root}: no such folder")
     if settings.single:
-        sub = Submission(root.stem if root.suffix == ".zip" else root.resolve().name, root)
+        raw = os.fsencode(root.stem if root.suffix == ".zip" else root.resolve().name)
+        name, raw_name = text_name(raw)
+        sub = Submission(name, root, raw_name=raw_name)
         assign_dirs([sub])
         return [sub]
     return discover(root)
@@ -78,10 +81,12 @@ def grade(settings: Settings) -> dict:
         load_files(sub, grader.modules)
     selected = subs
     if settings.only:
-        selected = [s for s in subs if settings.only in (s.name, s.dir_name)
-                    or _key(settings.only) == _key(s.name)]
+        only = settings.only
+        selected = [s for s in subs if only in (s.name, s.dir_name)
+                    or _key(only) == _key(s.name) or os.fsencode(only) == s.raw_name]
         if not selected:
-            raise GradingError(f"--only {settings.only}: no such student in {settings.submissions}")
+            raise GradingError(f"--only {safe_text(only)}: no such student in "
+                               f"{safe_text(str(settings.submissions))}")
     modules_key = ",".join(f"{s.id}:{s.points}" for s in grader.steps)
 
     def fingerprint(sub: Submission) -> str:
@@ -238,7 +243,8 @@ def grade(settings: Settings) -> dict:
         "students": {r["student"]: r["dir"] for r in records},
     }
     runs = previous.get("runs", []) if isinstance(previous.get("runs"), list) else []
-    runs.append({"finished": meta["finished"], "only": settings.only, "force": settings.force,
+    runs.append({"finished": meta["finished"], "force": settings.force,
+                 "only": safe_text(settings.only) if settings.only else None,
                  "run": grader.run_token,  # names its cgroups (dojo-grade-<run>) and user ids
                  **meta["figures"]})
     meta["runs"] = runs[-20:]

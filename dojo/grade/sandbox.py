@@ -524,7 +524,8 @@ KILLER_PID = 0
 
 def start_killer() -> None:
     """Fork a small helper, before the server imports torch, that kills a uid's processes on
-    request: forking it is cheap, forking the torch-laden server for every kill is not."""
+    request (and empties its keyrings: `forget_keys`): forking it is cheap, forking the
+    torch-laden server for every kill is not."""
     global _KILLER, KILLER_PID
     if not is_root():
         return
@@ -544,7 +545,8 @@ def start_killer() -> None:
             while b"\n" in buffer:
                 line, buffer = buffer.split(b"\n", 1)
                 try:
-                    _kill_uid_here(int(line))
+                    uid, _, forget = line.partition(b" ")
+                    _kill_uid_here(int(uid), forget == b"forget")
                 finally:
                     os.write(ans_w, b"k")
     os.close(req_r)
@@ -553,30 +555,36 @@ def start_killer() -> None:
     KILLER_PID = pid
 
 
-def _kill_uid_here(uid: int) -> None:
+def _kill_uid_here(uid: int, forget: bool = False) -> None:
     pid = os.fork()
     if pid == 0:
         try:
+            if forget:  # a session keyring of its own first: never the grader's
+                keyctl(KEYCTL_JOIN_SESSION_KEYRING, None)
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
             os.kill(-1, signal.SIGKILL)
+            if forget:
+                forget_keys()
         except BaseException:  # noqa: BLE001
             pass
         os._exit(0)
     os.waitpid(pid, 0)
 
 
-def kill_uid(uid: int) -> None:
+def kill_uid(uid: int, forget: bool = False) -> None:
     """kill(-1, SIGKILL) as that user: the kernel signals every process of the uid at once,
-    including ones that fork while we look."""
+    including ones that fork while we look. With `forget`, then empty the user's keyrings
+    (`forget_keys`): what one job of a slot stored there, the next job of that slot (the same
+    uid) would find."""
     if _KILLER is not None:
         try:
-            os.write(_KILLER[0], f"{uid}\n".encode())
+            os.write(_KILLER[0], f"{uid}{' forget' if forget else ''}\n".encode())
             if os.read(_KILLER[1], 1):
                 return
         except OSError:
             pass
-    _kill_uid_here(uid)
+    _kill_uid_here(uid, forget)
 
 
 def kill_job(pid: int, uid: int | None, marker: bytes, rounds: int = 20) -> int:
@@ -957,3 +965,108 @@ def open_file_bytes(pids: set[int]) -> int:
                 seen.add(key)
                 total += st.st_blocks * 512
     return total
+
+
+# --- keyrings: nothing of the grader's, nothing kept from one job to the next -------------------
+#
+# The kernel's keyrings outlive processes and ignore setuid: a forked job keeps the session
+# keyring of the process that started the grader (an instructor's login session: its keys are
+# possessed, hence readable, whatever uid the job drops to), and a user's keyrings (@u, @us, its
+# persistent keyring) live as long as the kernel, shared by every job of the same uid (a slot).
+# Hence, in each job: a fresh anonymous session keyring before the uid drop, the key system calls
+# refused (seccomp); and the slot's user keyrings invalidated before and after every job.
+
+KEY_SYSCALLS = {"x86_64": {"add_key": 248, "request_key": 249, "keyctl": 250},
+                "aarch64": {"add_key": 217, "request_key": 218, "keyctl": 219}}
+KEYCTL_GET_KEYRING_ID = 0
+KEYCTL_JOIN_SESSION_KEYRING = 1
+KEYCTL_DESCRIBE = 6
+KEYCTL_CLEAR = 7
+KEYCTL_SEARCH = 10
+KEYCTL_READ = 11
+KEYCTL_INVALIDATE = 21
+KEYCTL_GET_PERSISTENT = 22
+KEY_SPEC_SESSION_KEYRING = -3
+KEY_SPEC_USER_KEYRING = -4
+KEY_SPEC_USER_SESSION_KEYRING = -5
+
+
+def _key_syscall(name: str, *args) -> int:
+    """A key system call through libc's syscall(): its result, or -errno (-ENOSYS where this
+    machine's architecture is not known here)."""
+    import errno
+
+    number = KEY_SYSCALLS.get(os.uname().machine, {}).get(name)
+    if number is None:
+        return -errno.ENOSYS
+    c_args = [ctypes.c_char_p(a) if isinstance(a, bytes) or a is None else ctypes.c_long(a)
+              for a in args]
+    result = libc().syscall(ctypes.c_long(number), *c_args)
+    return result if result >= 0 else -ctypes.get_errno()
+
+
+def keyctl(op: int, *args) -> int:
+    return _key_syscall("keyctl", op, *args)
+
+
+def add_key(kind: bytes, description: bytes, payload: bytes, keyring: int) -> int:
+    return _key_syscall("add_key", kind, description, payload, len(payload), keyring)
+
+
+def fresh_session_keyring() -> str | None:
+    """Join a new anonymous session keyring (empty, this process's and its children's only):
+    the one inherited from the grader's parent, with the keys of its login session, is no
+    longer this process's. None, or why it could not."""
+    found = keyctl(KEYCTL_JOIN_SESSION_KEYRING, None)
+    return None if found >= 0 else f"keyctl(JOIN_SESSION_KEYRING): {os.strerror(-found)}"
+
+
+def forget_keys() -> None:
+    """As the user whose keys go (a slot's uid, nothing of it running): invalidate its user
+    keyring, its user session keyring and its persistent keyring with everything linked in
+    them. The kernel removes them; the next job of the uid starts with none. (Looking a user
+    keyring up creates it: the session keyring first, which holds the user keyring, then both
+    are invalidated, so that nothing is left either way.) Call it in a session keyring of its
+    own: the persistent keyring is reached by linking it there."""
+    found = [keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_USER_SESSION_KEYRING, 1),
+             keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_USER_KEYRING, 1),
+             keyctl(KEYCTL_GET_PERSISTENT, -1, KEY_SPEC_SESSION_KEYRING)]
+    for serial in found:
+        if serial > 0:
+            keyctl(KEYCTL_CLEAR, serial)
+            keyctl(KEYCTL_INVALIDATE, serial)
+
+
+KEY_CALLS = ("add_key", "keyctl", "request_key")
+
+
+def key_filter():
+    """(a seccomp filter that refuses the key system calls with EPERM, None), or (None, why
+    there is none): built once in the fork server, loaded in each job (`refuse_key_calls`).
+    Through pyseccomp, the ctypes binding of libseccomp (a Linux dependency of the package;
+    libseccomp itself is a system library, libseccomp2 on Debian)."""
+    import errno
+
+    if os.environ.get("DOJO_GRADE_NO_SECCOMP") == "1":  # the other layers alone (tests)
+        return None, "no seccomp filter: DOJO_GRADE_NO_SECCOMP=1"
+    try:
+        import pyseccomp as seccomp
+    except Exception as err:  # noqa: BLE001 - ImportError, or RuntimeError: no libseccomp
+        return None, f"no seccomp filter: {type(err).__name__}: {err}"
+    try:
+        rules = seccomp.SyscallFilter(seccomp.ALLOW)
+        for name in KEY_CALLS:
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
+    except Exception as err:  # noqa: BLE001
+        return None, f"no seccomp filter: {type(err).__name__}: {err}"
+    return rules, None
+
+
+def refuse_key_calls(rules) -> str | None:
+    """Load the key filter in this process (and so in everything it starts): no_new_privs is
+    set, add_key, keyctl and request_key fail with EPERM from here on. None, or why not."""
+    try:
+        rules.load()
+    except Exception as err:  # noqa: BLE001
+        return f"seccomp: {type(err).__name__}: {err}"
+    return None

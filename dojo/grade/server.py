@@ -8,7 +8,9 @@ forked after torch ran multithreaded work can hang). Each job process:
 - starts a new session, joins its own control groups (CPU, processes, memory) and, as root,
   enters a minimal root of its own (`sandbox.enter_sandbox`: the Python runtime read-only, its
   folder read-only, one size-limited tmpfs for every write, no network),
-- sets its rlimits and drops to the user id of its slot,
+- sets its rlimits, joins a fresh session keyring, drops to the user id of its slot and
+  loads a seccomp filter that refuses the key system calls (the slot's user keyrings are
+  invalidated before and after each job: `sandbox.forget_keys`),
 - reports the sandbox it got on the control pipe, which it closes before the submission's code
   runs in it,
 - runs the kata's observers on the submission (`dojo.grade.observe_job`), which send one record
@@ -47,6 +49,8 @@ HIDDEN: list[str] = []
 CGROUPS: sandbox.Cgroups | None = None
 UID_BASE = sandbox.UID_BASE  # this run's first user id (sandbox.uid_base of its token)
 SANDBOX: dict = {}  # what the server could set up: {"root": ..., "error": ...}
+KEY_FILTER = None  # the seccomp filter that refuses the key system calls in every job
+KEY_FILTER_MISSING: str | None = "not built yet"  # or why there is none
 WATCH_EVERY = 0.5
 
 CTL_FD, REC_FD, MARK_FD = 3, 4, 5  # in the job process
@@ -339,11 +343,16 @@ def _job_process(job: Job, proto_fds: tuple[int, ...], ends: dict[int, int]) -> 
         os.environ.clear()
         os.environ.update(env)
         used["missed_limits"] = sandbox.set_limits(job.limits)
+        # keyrings: not the grader's session keyring (it ignores setuid), before the uid drop
+        used["keyring"] = sandbox.fresh_session_keyring() or "a fresh session keyring"
         if job.uid is not None and (used["minimal_root"] or sandbox.readable_by_others(RUNTIME)):
             sandbox.drop_privileges(job.uid)
             used["uid"] = job.uid
         elif job.uid is not None:
             used["uid_skipped"] = "Python is not readable by other users and no minimal root"
+        refused = sandbox.refuse_key_calls(KEY_FILTER) if KEY_FILTER is not None \
+            else KEY_FILTER_MISSING
+        used["seccomp"] = list(sandbox.KEY_CALLS) if refused is None else refused
         sandbox.libc().prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() == 1:
             os._exit(71)
@@ -394,8 +403,8 @@ class Server:
 
     def start(self, spec: dict) -> None:
         job = Job(spec, self.slot())
-        if job.uid is not None:
-            sandbox.kill_uid(job.uid)  # nothing of a former job of this slot survives
+        if job.uid is not None:  # nothing of a former job of this slot survives, no key either
+            sandbox.kill_uid(job.uid, forget=True)
         home = job.dir / "home"
         if not SANDBOX.get("root"):
             home.mkdir(exist_ok=True)
@@ -495,6 +504,8 @@ class Server:
             except OSError:
                 pass
         leftovers = max(len(alive), sandbox.kill_job(job.pid, job.uid, job.marker)) + job.orphans
+        if job.uid is not None:
+            sandbox.kill_uid(job.uid, forget=True)  # the keys it stored under its uid go too
         if CGROUPS is not None and job.cgroups:
             if job.killed_for is None and CGROUPS.oom(job.cgroups):
                 job.killed_for = "memory"
@@ -703,7 +714,7 @@ def _try_sandbox(roots: str) -> dict:
 
 
 def main() -> None:
-    global CGROUPS, UID_BASE
+    global CGROUPS, UID_BASE, KEY_FILTER, KEY_FILTER_MISSING
     # The protocol gets its own descriptors; 0 and 1 point elsewhere, so that nothing printed
     # by an import (or by a job before it redirects) can break the protocol.
     proto_in = os.dup(0)
@@ -720,6 +731,7 @@ def main() -> None:
     RUNTIME[:] = sandbox.runtime_paths()
     RUNTIME_FILES[:] = sandbox.runtime_files()
     HIDDEN[:] = sandbox.masks(RUNTIME)
+    KEY_FILTER, KEY_FILTER_MISSING = sandbox.key_filter()
     roots = os.environ.get("DOJO_GRADE_ROOTS") or os.path.join(os.getcwd(), "roots")
     SANDBOX.update(_try_sandbox(roots))
     token = os.environ.get("DOJO_GRADE_TOKEN", str(os.getpid()))
@@ -730,7 +742,8 @@ def main() -> None:
     gc.collect()
     gc.freeze()
     _emit(out, {"event": "hello", **info, "sandbox": {**SANDBOX, **CGROUPS.describe(),
-                                                      "runtime": RUNTIME, "hidden": HIDDEN}})
+                                                      "runtime": RUNTIME, "hidden": HIDDEN,
+                                                      "key_filter": KEY_FILTER_MISSING or "ok"}})
     try:
         Server(out, (proto_in, proto_out_fd)).serve(proto_in)
     finally:

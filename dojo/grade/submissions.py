@@ -8,6 +8,11 @@ are ever read, as bytes: nothing of a submission is executed, extracted or impor
 Archives are checked before anything is read: a member that climbs out (`..`, an absolute path,
 a drive letter), a symlink that points out, too many members, too much data or a suspicious
 compression ratio (a zip bomb) refuse the whole submission with a reason.
+
+Reading can never stop the run: every error of one submission (whatever the zip and
+file-system layers raise, memory, a name that does not decode) refuses that submission, with
+its reason. A name that is not UTF-8 (a Latin-1 "Zoë" left by a legacy unzip or an LMS export)
+is kept as bytes (`raw_name`) and shown with those bytes escaped (`Zo\\xeb`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ MAX_FILE = 1024 * 1024  # one kata file
 MAX_MEMBERS = 5000
 MAX_TOTAL = 64 * 1024 * 1024  # all members of an archive, uncompressed
 MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MiB
+MAX_ZIP = MAX_TOTAL + 8 * 1024 * 1024  # the archive itself (it cannot hold more than MAX_TOTAL)
+MAX_LINK = 4096  # the target of a symlink member (a path)
+MAX_REASON = 600
 RESERVED = {"grades.csv", "report.html", "grading.json", "students.json", "index.html", "logs"}
 
 
@@ -39,6 +47,7 @@ class Submission:
     files: dict[str, bytes] = field(default_factory=dict)  # module -> source bytes
     refused: str | None = None
     notes: list[str] = field(default_factory=list)
+    raw_name: bytes | None = None  # the name's bytes, where they are not UTF-8 (name: escaped)
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -48,20 +57,67 @@ class Submission:
         return digest.hexdigest()
 
 
+def text_name(raw: bytes) -> tuple[str, bytes | None]:
+    """(the name as text, its bytes where they are not UTF-8): `b"Zo\\xeb"` gives
+    `("Zo\\\\xeb", b"Zo\\xeb")`, the bytes that do not decode shown escaped."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace"), raw
+
+
+def safe_text(text: str, cap: int = MAX_REASON) -> str:
+    """Any string as text that UTF-8 encodes, capped: the bytes of a file name that is not
+    UTF-8 (surrogate escapes) shown as `\\xeb`, any other lone surrogate as `\\udc00`."""
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= cap else text[:cap] + "..."
+
+
+def _entry(entry: os.DirEntry) -> Submission | None:
+    raw = os.fsencode(entry.name)
+    if raw.startswith(b".") or raw == b"__MACOSX":
+        return None
+    path = Path(entry.path)
+    if entry.is_symlink():
+        name, raw_name = text_name(raw)
+        return Submission(name, path, refused="the submission is a symlink", raw_name=raw_name)
+    if entry.is_dir(follow_symlinks=False):
+        name, raw_name = text_name(raw)
+    elif entry.is_file(follow_symlinks=False) and raw.lower().endswith(b".zip"):
+        name, raw_name = text_name(raw[:-4])
+    else:
+        return None
+    sub = Submission(name, path, raw_name=raw_name)
+    if raw_name is not None:
+        sub.notes.append("the name is not UTF-8: shown with its bytes escaped")
+    return sub
+
+
 def discover(folder: Path) -> list[Submission]:
-    """Every submission of the class, in a stable order."""
+    """Every submission of the class, in a stable order (by the names' bytes). An entry that
+    cannot be looked at is a refused submission, never an error of the run."""
     found = []
-    for entry in sorted(Path(folder).iterdir(), key=lambda p: p.name):
-        if entry.name.startswith(".") or entry.name in ("__MACOSX",):
-            continue
-        if entry.is_symlink():
-            found.append(Submission(entry.name, entry, refused="the submission is a symlink"))
-        elif entry.is_dir():
-            found.append(Submission(entry.name, entry))
-        elif entry.is_file() and entry.suffix.lower() == ".zip":
-            found.append(Submission(entry.name[: -len(entry.suffix)], entry))
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: os.fsencode(e.name))
+    for entry in entries:
+        try:
+            sub = _entry(entry)
+        except Exception as err:  # noqa: BLE001 - one upload, never the run
+            name, raw_name = text_name(os.fsencode(entry.name))
+            sub = Submission(name, Path(entry.path), raw_name=raw_name,
+                             refused=f"could not be read ({describe(err)})")
+        if sub is not None:
+            found.append(sub)
     assign_dirs(found)
     return found
+
+
+def describe(err: BaseException) -> str:
+    text = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+    return safe_text(text, 300)
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -127,8 +183,10 @@ def _pick(available: dict[str, object], modules: list[str]) -> tuple[str, list[s
 
 
 def load(sub: Submission, modules: list[str]) -> Submission:
-    """Fill `sub.files` with the kata files of the submission, or set `sub.refused`."""
+    """Fill `sub.files` with the kata files of the submission, or set `sub.refused`. Never
+    raises: whatever goes wrong reading one submission refuses that submission, with why."""
     if sub.refused:
+        sub.refused = safe_text(sub.refused)
         return sub
     try:
         if sub.path.is_dir():
@@ -136,7 +194,12 @@ def load(sub: Submission, modules: list[str]) -> Submission:
         else:
             sub.files = _from_zip(sub.path, modules)
     except Refused as err:
-        sub.refused = str(err)
+        sub.refused = safe_text(str(err))
+    except MemoryError:
+        sub.refused = "could not be read: it needs more memory than the grader has"
+    except Exception as err:  # noqa: BLE001 - one upload, never the run
+        sub.refused = f"could not be read ({describe(err)})"
+    if sub.refused:
         sub.files = {}
     return sub
 
@@ -165,22 +228,31 @@ def _from_folder(root: Path, modules: list[str]) -> dict[str, bytes]:
     prefix, hits = _pick(listing, modules)
     files = {}
     for module in hits:
-        path = listing[f"{prefix}{module}.py"]
-        info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
-            path = Path(os.path.realpath(path))  # inside the submission (checked above)
-            info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise Refused(f"{prefix}{module}.py is not a regular file")
-        if info.st_size > MAX_FILE:
-            raise Refused(f"{prefix}{module}.py is larger than {MAX_FILE // 1024} KiB")
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read(MAX_FILE + 1)
-        if len(data) > MAX_FILE:
-            raise Refused(f"{prefix}{module}.py is larger than {MAX_FILE // 1024} KiB")
-        files[module] = data
+        rel = f"{prefix}{module}.py"
+        try:
+            files[module] = _read_file(listing[rel], rel)
+        except OSError as err:
+            raise Refused(f"{rel} cannot be read ({err.strerror or describe(err)})") from None
     return files
+
+
+def _read_file(path: Path, rel: str) -> bytes:
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        path = Path(os.path.realpath(path))  # inside the submission (checked above)
+        info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused(f"{rel} is not a regular file")
+    if info.st_size > MAX_FILE:
+        raise Refused(f"{rel} is larger than {MAX_FILE // 1024} KiB")
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise Refused(f"{rel} is not a regular file")
+        data = handle.read(MAX_FILE + 1)
+    if len(data) > MAX_FILE:
+        raise Refused(f"{rel} is larger than {MAX_FILE // 1024} KiB")
+    return data
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
@@ -201,10 +273,15 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
 
 
 def _from_zip(path: Path, modules: list[str]) -> dict[str, bytes]:
+    size = os.stat(path).st_size
+    if size > MAX_ZIP:
+        raise Refused(f"the archive is {size // 2**20} MiB (at most {MAX_ZIP // 2**20} MiB)")
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as err:
-        raise Refused(f"not a readable zip file ({err})") from None
+    except UnicodeDecodeError as err:
+        raise Refused(f"a member's name is flagged UTF-8 but is not: {err.object!r}") from None
+    except Exception as err:  # noqa: BLE001 - BadZipFile, OSError, EOFError, ValueError, ...
+        raise Refused(f"not a readable zip file ({describe(err)})") from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
@@ -217,12 +294,8 @@ def _from_zip(path: Path, modules: list[str]) -> dict[str, bytes]:
                 raise Refused(problem)
             name = info.filename.replace("\\", "/")
             if _is_symlink(info):
-                target = archive.read(info)[:4096].decode("utf-8", "replace")
-                joined = os.path.normpath(str(PurePosixPath(name).parent / target))
-                if target.startswith("/") or joined.split("/")[0] == "..":
-                    raise Refused(f"member {info.filename!r} is a symlink that points outside "
-                                  f"the archive ({target})")
-                continue  # a symlink inside: never followed, never read
+                _check_link(archive, info, name)
+                continue  # a symlink inside: never followed, never read beyond its target
             total += info.file_size
             if total > MAX_TOTAL:
                 raise Refused(f"the archive holds more than {MAX_TOTAL // 2**20} MiB uncompressed")
@@ -237,13 +310,37 @@ def _from_zip(path: Path, modules: list[str]) -> dict[str, bytes]:
             info = listing[f"{prefix}{module}.py"]
             if info.file_size > MAX_FILE:
                 raise Refused(f"{info.filename} is larger than {MAX_FILE // 1024} KiB")
-            try:
-                with archive.open(info) as handle:
-                    data = handle.read(MAX_FILE + 1)
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as err:
-                raise Refused(f"{info.filename} cannot be read ({err})") from None
+            data = _read_member(archive, info, MAX_FILE + 1)
             if len(data) > MAX_FILE:
                 raise Refused(f"{info.filename} is larger than {MAX_FILE // 1024} KiB "
                               f"once decompressed (its header says otherwise)")
             files[module] = data
         return files
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """At most `cap` bytes of a member; corrupt data (zlib.error, a bad CRC, a truncated
+    stream, an unknown method or encryption) refuses the submission."""
+    try:
+        with archive.open(info) as handle:
+            return handle.read(cap)
+    except MemoryError:
+        raise
+    except Exception as err:  # noqa: BLE001
+        raise Refused(f"{info.filename} cannot be read ({describe(err)})") from None
+
+
+def _check_link(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """A symlink member: its target (a path, at most MAX_LINK bytes, never read further) must
+    stay inside the archive."""
+    if info.file_size > MAX_LINK:
+        raise Refused(f"member {info.filename!r} is a symlink of {info.file_size} bytes "
+                      f"(a link's target is a path of at most {MAX_LINK} bytes)")
+    raw = _read_member(archive, info, MAX_LINK + 1)
+    if len(raw) > MAX_LINK:
+        raise Refused(f"member {info.filename!r} is a symlink longer than {MAX_LINK} bytes")
+    target = raw.decode("utf-8", "backslashreplace")
+    joined = os.path.normpath(str(PurePosixPath(name).parent / target))
+    if target.startswith("/") or joined.split("/")[0] == "..":
+        raise Refused(f"member {info.filename!r} is a symlink that points outside "
+                      f"the archive ({target})")

@@ -10,7 +10,9 @@ import os
 import sys
 from pathlib import Path
 
-dojo = sys.modules["dojo"]  # already there in the job (no import: it would be flagged)
+# the package is already there in the job; reached without naming it in an import or in
+# sys.modules[...] (either is flagged: this file tests reading, not importing)
+dojo = next(module for name, module in sys.modules.items() if name == "dojo")
 
 seen = {"found": [], "listable": {}, "dojo_data": None, "reference_answers": None, "walked": 0}
 me = os.path.realpath(__file__)
