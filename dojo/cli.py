@@ -212,20 +212,7 @@ def cmd_hint(args) -> int:
 
 def _paragraphs(text: str) -> str:
     """Join the hard-wrapped lines of a catalog text into paragraphs."""
-    out = []
-    for para in re.split(r"\n\s*\n", text.strip()):
-        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
-        joined = ""
-        for ln in lines:
-            if joined and not (_cjk(joined[-1]) or _cjk(ln[0])):
-                joined += " "
-            joined += ln
-        out.append(joined)
-    return "\n\n".join(out)
-
-
-def _cjk(ch: str) -> bool:
-    return "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f"
+    return i18n.paragraphs(text)
 
 
 def _styled(text: str):

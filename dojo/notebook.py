@@ -59,15 +59,20 @@ def for_notebook(message: str) -> str:
 
 
 def run(kata: str, tests_source: str, work: str = WORK, lang: str | None = None) -> bool:
-    """Run the kata's tests against `work/<kata>.py`; print the verdict. True when solved."""
+    """Run the kata's tests against `work/<kata>.py`; print the verdict. True when solved.
+    Whatever the run stores (hypothesis's cache) goes into `work/`, not the learner's folder."""
     from dojo.catalog import load
+    from dojo.i18n import state_label
     from dojo.runner import run_tests
 
     folder = Path(work).resolve()
     tests = folder / "tests"
     tests.mkdir(parents=True, exist_ok=True)
     (tests / f"test_{kata}.py").write_text(tests_source, encoding="utf-8")
-    outcome = run_tests(folder, folder, [kata], lang=lang, tests=tests)
+    with _storage_in(folder):
+        # no pytest-benchmark: no kata test times anything, and it writes .benchmarks/ here
+        outcome = run_tests(folder, folder, [kata], lang=lang, tests=tests,
+                            extra=("-p", "no:benchmark"))
     records = [r for r in outcome.tests if r["state"] != "skipped"]
     states = outcome.steps
     steps = [s.id for s in load().steps_of(kata)] or [kata]
@@ -78,8 +83,8 @@ def run(kata: str, tests_source: str, work: str = WORK, lang: str | None = None)
                 f"✔ {kata}:已完成(通过 {passed}/{len(records)} 个测试)"))
         return True
     state = next(iter(states.values()), "failing") if len(set(states.values())) == 1 else "failing"
-    print(t(f"✘ {kata}: {state} ({passed}/{len(records)} tests pass)",
-            f"✘ {kata}:未完成({state},通过 {passed}/{len(records)} 个测试)"))
+    print(t(f"✘ {kata}: {state_label(state)} ({passed}/{len(records)} tests pass)",
+            f"✘ {kata}:{state_label(state)}(通过 {passed}/{len(records)} 个测试)"))
     first = next((r for r in records if r["state"] != "passed" and r.get("message")), None)
     message = for_notebook(first["message"]) if first else ""
     if message:
@@ -92,16 +97,55 @@ def run(kata: str, tests_source: str, work: str = WORK, lang: str | None = None)
     return False
 
 
+class _storage_in:
+    """hypothesis's storage folder inside `folder` for the run (its default is the working
+    folder: the learner's), then as it was."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __enter__(self):
+        try:
+            from hypothesis import configuration
+        except ImportError:
+            self.configuration = None
+            return self
+        self.configuration = configuration
+        self.before = getattr(configuration, "__hypothesis_home_directory", None)
+        configuration.set_hypothesis_home_dir(self.folder / ".hypothesis")
+        return self
+
+    def __exit__(self, *exc):
+        if self.configuration is not None:
+            self.configuration.set_hypothesis_home_dir(self.before)
+
+
 _HINTS_SHOWN: dict[str, int] = {}
+HINTS_FILE = "hints.json"  # in the work folder: how many hints each kata has shown
 
 
-def hint(kata: str) -> None:
-    """Print the next hint of the kata (progressive), with the ones shown before."""
+def hint(kata: str, work: str = WORK) -> None:
+    """Print the next hint of the kata (progressive), with the ones shown before. The count is
+    kept in `work/hints.json` too, so that a new kernel goes on where the last one left off."""
+    import json
+
     from dojo.catalog import load
 
     hints = [h for s in load().resolve(kata) for h in s.hint_list()]
-    count = min(_HINTS_SHOWN.get(kata, 0) + 1, len(hints))
+    saved = Path(work) / HINTS_FILE
+    try:
+        known = json.loads(saved.read_text(encoding="utf-8"))
+        known = known if isinstance(known, dict) else {}
+    except (OSError, ValueError):
+        known = {}
+    before = max(_HINTS_SHOWN.get(kata, 0), int(known.get(kata, 0) or 0))
+    count = min(before + 1, len(hints))
     _HINTS_SHOWN[kata] = count
+    try:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text(json.dumps({**known, kata: count}), encoding="utf-8")
+    except OSError:
+        pass  # a read-only folder: the count lives as long as the kernel
     for i, text in enumerate(hints[:count], 1):
         print(f"{i}/{len(hints)}  {text}")
     if count == len(hints):
@@ -244,6 +288,7 @@ def build(kata: str, lang: str | None = None, *, install: str | None = None,
 
     from dojo import i18n
     from dojo.catalog import load
+    from dojo.i18n import paragraphs
     from dojo.paths import kata_source
     from dojo.stubs import pristine
 
@@ -263,8 +308,9 @@ def build(kata: str, lang: str | None = None, *, install: str | None = None,
     for step in steps:
         if len(steps) > 1:
             intro.append(f"## {step.text('title', lang)}\n")
-        intro.append(step.text("concept", lang) + "\n")
-        intro.append(f"**{t('Why it matters', '为什么重要')}:** " + step.text("why", lang) + "\n")
+        intro.append(paragraphs(step.text("concept", lang)) + "\n")
+        intro.append(f"**{t('Why it matters', '为什么重要')}:** " + paragraphs(step.text("why", lang))
+                     + "\n")
         title = step.article.get("title", "")
         intro.append(f"*{t('From', '出处')}:* {title} —" + _snippet(step.snippet))
     intro.append(

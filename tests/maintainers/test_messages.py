@@ -180,6 +180,29 @@ def test_explain_in_chinese_has_no_english_left(explained):
                     f"{step.id}: English left under --lang zh ({run!r}): {line!r}")
 
 
+GLUED = re.compile(r"[A-Za-z0-9`][\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z0-9`]")
+
+
+def test_chinese_prose_keeps_its_spaces_where_the_catalog_wraps_a_line(explained):
+    """Issue 21: "在 BCELoss之前": a hard-wrapped line of the catalog joined without the space
+    that the house style puts between Chinese and a Latin word (as the catalog's own lines have
+    it: `在 BCELoss 之前`); the notebooks' introductions read the same texts."""
+    for step in load().steps:
+        out = explained(step.id, "zh")
+        for line in out.splitlines():
+            if line.startswith("    "):  # the snippet: code
+                continue
+            assert not GLUED.search(line), f"{step.id}: {GLUED.search(line).group()!r} in {line!r}"
+    from dojo import notebook
+
+    for module in load().modules():
+        intro = notebook.build(module, "zh").cells[0].source
+        prose = re.sub(r"```.*?```", " ", intro, flags=re.S)
+        prose = re.sub(r"``.*?``|`[^`]*`", "`x`", prose)  # a quoted snippet, as the article has it
+        for line in prose.splitlines():
+            assert not GLUED.search(line), f"{module}: {GLUED.search(line).group()!r} in {line!r}"
+
+
 # --- plain pytest ----------------------------------------------------------------------------
 
 
@@ -252,6 +275,19 @@ def test_a_failure_the_dojo_explains_is_not_formatted_by_pytest_first(tmp_path, 
     failed = {t["nodeid"].split("::")[-1] for t in outcome.failed()}
     assert failed and set(formatted) == failed, (formatted, outcome.tests)
     assert any("did not change" in t["message"] for t in outcome.failed()), outcome.tests
+
+
+def test_a_tests_own_message_carries_no_english_label(tmp_path):
+    """Issue 21: pytest put "Failed: " before a test's teaching message, in its short summary
+    and in the records that `dojo`, the notebooks and the grader show, also in Chinese lines."""
+    from dojo import gallery
+
+    entry = next(e for e in gallery.entries(ROOT) if e.id == "inplace_update/rebinding")
+    outcome = run_tests(ROOT, entry.as_target(tmp_path / "wrong"), ["inplace_update"], lang="zh",
+                        extra=["-rf"])
+    assert outcome.failed() and "调用方的张量 `w` 没有变" in outcome.output, outcome.output
+    assert "Failed:" not in outcome.output, outcome.output
+    assert not [t for t in outcome.failed() if t["message"].startswith("Failed")], outcome.tests
 
 
 def test_a_forged_classification_is_not_taken_for_a_pass(tmp_path):
