@@ -211,13 +211,16 @@ def cmd_init(args) -> int:
         dest, written = init(Path(args.dir))
     except InitError as err:
         raise DojoError(str(err)) from None
-    katas = sum(1 for rel in written if rel.startswith("katas/"))
+    from dojo.catalog import load
+
+    files = sum(1 for rel in written if rel.startswith("katas/"))
+    katas = len(load().steps)  # the catalog's steps, as `dojo` counts them (koans: 3 in 1 file)
     shown = os.path.relpath(dest)
     shown = str(dest) if shown.startswith("..") else shown
-    ui.say(t(f"Wrote {katas} katas and their tests into {shown}/ (no solutions: `dojo solution "
-             f"KATA` shows one once you have solved it).",
-             f"已在 {shown}/ 中写入 {katas} 个 kata 及其测试(不含答案:完成一个 kata 之后,"
-             f"`dojo solution KATA` 会显示它的参考答案)。"), style="green")
+    ui.say(t(f"Wrote {katas} katas ({files} files) and their tests into {shown}/ (no solutions: "
+             f"`dojo solution KATA` shows one once you have solved it).",
+             f"已在 {shown}/ 中写入 {katas} 个 kata({files} 个文件)及其测试(不含答案:完成一个"
+             f" kata 之后,`dojo solution KATA` 会显示它的参考答案)。"), style="green")
     ui.say(t(f"Next: cd {shown} && dojo      (then `dojo watch` while you edit katas/)",
              f"下一步:cd {shown} && dojo      (之后编辑 katas/ 时开着 `dojo watch`)"),
            style="bold cyan")

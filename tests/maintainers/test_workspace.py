@@ -44,6 +44,18 @@ def test_init_writes_the_stubs_the_kata_tests_and_what_pytest_needs(tmp_path):
     assert not [p for p in dest.rglob("*") if p.name in ("solutions", "gallery", "maintainers")]
 
 
+def test_init_counts_the_katas_as_every_other_command_does(tmp_path, capsys):
+    """Issue 21: `dojo init` said "18 katas" (the files) where `dojo` and the README say 20."""
+    steps = len(load().steps)
+    files = len(stubs.pristine())
+    assert main(["init", str(tmp_path / "ws"), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert f"Wrote {steps} katas ({files} files)" in out, out
+    assert main(["init", str(tmp_path / "ws-zh"), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert f"{steps} 个 kata({files} 个文件)" in out, out
+
+
 def test_the_workspace_pytest_ini_is_the_projects_pytest_configuration(tmp_path):
     import configparser
 
