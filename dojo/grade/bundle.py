@@ -74,6 +74,9 @@ def export_student(project: Path, dest: Path, force: bool = False) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(project / rel, target)
     stubs.write_all(dest / "katas")
+    from dojo.student import README  # a student's README: the maintainers' needs solutions/
+
+    (dest / "README.md").write_text(README, encoding="utf-8")
     for name in ("solutions", "gallery"):
         shutil.rmtree(dest / name, ignore_errors=True)
     return dest
