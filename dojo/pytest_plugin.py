@@ -49,13 +49,17 @@ STREAM = pytest.StashKey[object]()
 STACKS = pytest.StashKey[object]()  # where faulthandler writes the stacks of a stuck test
 PHASES = pytest.StashKey[dict]()  # on an item: when -> its Budget
 CLASSIFIED = pytest.StashKey[tuple]()  # on an item: (excinfo, state, message) of its failure
-FAILED_STATES = ("failing", "not started", "broken", "timeout")  # what classify can say
+FAILED_STATES = ("failing", "not started", "broken", "timeout", "environment")  # what classify can say
 OWN_SUITES = ("maintainers", "benchmarks")
 OUTPUT_LINES = 40  # of what the learner's code printed, kept in a record (the last lines)
 
 
 class KataBroken(Exception):
     """The learner's file is missing, does not import, or lacks a function the kata asks for."""
+
+
+class EnvironmentBroken(Exception):
+    """Importing the learner's file failed in a dependency (dojo.environment): not their code."""
 
 
 class AfterTimeout(Exception):
@@ -326,6 +330,11 @@ def _import_file(path: Path, rel: str, name: str):
         sys.modules.pop(module_name, None)
         if isinstance(err, (KeyboardInterrupt, budgets.OutOfTime)):
             raise
+        from dojo import environment
+
+        problem = environment.problem(err)
+        if problem is not None:
+            raise EnvironmentBroken(problem) from None
         line = _line_in(err, path)
         where = t(f"{rel}, line {line}", f"{rel} 第 {line} 行") if line else rel
         raise KataBroken(
@@ -666,6 +675,13 @@ def classify(item, call):
         return "timeout", phase.message
     if excinfo.errisinstance(AfterTimeout):
         return "timeout", str(excinfo.value)
+    if excinfo.errisinstance(EnvironmentBroken):
+        return "environment", str(excinfo.value)
+    from dojo import environment
+
+    problem = environment.problem(excinfo.value)
+    if problem is not None:  # a dependency that does not import: no kata is at fault
+        return "environment", problem
     if excinfo.errisinstance(KataBroken):
         return "broken", str(excinfo.value)
     if excinfo.errisinstance(NotImplementedError):
@@ -829,7 +845,9 @@ def step_states(records: list[dict]) -> dict[str, str]:
             by_step[record["step"]].append(record["state"])
     states = {}
     for step, outcomes in by_step.items():
-        if "broken" in outcomes:
+        if "environment" in outcomes:
+            states[step] = "environment"
+        elif "broken" in outcomes:
             states[step] = "broken"
         elif "crashed" in outcomes:
             states[step] = "crashed"
@@ -870,9 +888,9 @@ def progress_line(states: dict[str, str]) -> str | None:
     return line
 
 
-_STATE_EN = {"timeout": "timed out"}
+_STATE_EN = {"timeout": "timed out", "environment": "the environment is broken"}
 _STATE_ZH = {"solved": "已完成", "not started": "尚未开始", "failing": "未通过", "broken": "无法导入",
-             "timeout": "超时"}
+             "timeout": "超时", "environment": "运行环境有问题"}
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -144,7 +144,8 @@ def verdicts_from(outcome: dict, steps: list[str]) -> list[Verdict]:
             else:
                 state = "no tests"
         first = None
-        for wanted in (("broken",), ("crashed",), ("timeout",), ("failing",), ("not started",)):
+        for wanted in (("environment",), ("broken",), ("crashed",), ("timeout",), ("failing",),
+                       ("not started",)):
             first = next((r for r in calls if r["state"] in wanted), None)
             if first is not None:
                 break

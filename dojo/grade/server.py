@@ -54,7 +54,7 @@ LINE_CAP = 64 * 1024  # one record
 RECORD_BYTES = 4 * 2**20  # all records of a job
 CTL_BYTES = 4 * 2**20
 # a test's states, as dojo.pytest_plugin.classify gives them
-STATES = ("passed", "failing", "not started", "broken", "skipped", "timeout")
+STATES = ("passed", "failing", "not started", "broken", "skipped", "timeout", "environment")
 
 
 def _text(value, cap: int) -> str | None:
