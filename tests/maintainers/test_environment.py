@@ -61,10 +61,10 @@ def run(tmp_path, kata_source: str, lang: str = "en"):
     target = tmp_path / "target"
     target.mkdir()
     (target / f"{KATA}.py").write_text(kata_source, encoding="utf-8")
-    tests = tmp_path / "tests"
+    # a folder of its own name: this process has imported other test_inplace_update modules
+    tests = tmp_path / f"tests_{tmp_path.name}"
     tests.mkdir()
     (tests / f"test_{KATA}.py").write_text(TESTS, encoding="utf-8")
-    # importlib mode: each test here writes its own tests/test_inplace_update.py
     return run_tests(tmp_path, target, [KATA], tests=tests, lang=lang,
                      extra=["--import-mode=importlib"])
 
