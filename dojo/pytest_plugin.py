@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import io
 import json
 import os
 import random
@@ -528,7 +529,7 @@ def _budgeted(item, when: str):
     def on_fire(where):
         rel = shown(where)
         config.stash[TIMED_OUT].setdefault(step, (seconds, where, rel))
-        message = budgets.out_of_time(seconds, where, rel)
+        message = budgets.out_of_time(seconds, where, rel, printed=_lines_captured(config))
         _emit(config, event="timeout", nodeid=item.nodeid, step=step, when=when, message=message,
               where=budgets.where_as_dict(where, rel))
         return message
@@ -555,6 +556,34 @@ def _budgeted(item, when: str):
           hard=budgets.hard_limit(seconds))
     with phase:
         yield
+
+
+def _lines_captured(config, cap: int = 64 << 20) -> int:
+    """The lines the running test phase has printed so far (what pytest's capture holds: it is
+    emptied after each phase), counted in at most `cap` bytes per stream; 0 when unknown."""
+    capman = config.pluginmanager.getplugin("capturemanager")
+    capturing = getattr(capman, "_global_capturing", None)
+    lines = 0
+    for stream in (getattr(capturing, "out", None), getattr(capturing, "err", None)):
+        tmpfile = getattr(stream, "tmpfile", None)
+        if tmpfile is None:
+            continue
+        try:
+            fd = tmpfile.fileno()  # fd capture: a temporary file
+            offset = 0
+            while offset < cap:
+                chunk = os.pread(fd, 1 << 20, offset)
+                if not chunk:
+                    break
+                lines += chunk.count(b"\n")
+                offset += len(chunk)
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            buffer = getattr(tmpfile, "buffer", None)  # sys capture: in memory
+            try:
+                lines += buffer.getbuffer()[:cap].tobytes().count(b"\n")
+            except (AttributeError, ValueError, TypeError):
+                continue
+    return lines
 
 
 def _ini_float(config, name: str) -> float:
