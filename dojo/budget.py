@@ -153,10 +153,11 @@ def _running(where: Where | None, rel: str | None) -> str:
     if where is None or rel is None:
         return ""
     code = f": `{where.source}`" if where.source else ""
+    code_zh = f":`{where.source}`" if where.source else ""
     inside = f" (in `{where.function}`)" if where.function not in ("<module>", "") else ""
     inside_zh = f"(在 `{where.function}` 中)" if inside else ""
     return t(f"  It was running line {where.line} of {rel}{inside}{code}",
-             f"  当时它正在运行 {rel} 第 {where.line} 行{inside_zh}{code}")
+             f"  当时它正在运行 {rel} 第 {where.line} 行{inside_zh}{code_zh}")
 
 
 PRINTED_A_LOT = 10_000  # lines printed within a budget that took the time rather than the code

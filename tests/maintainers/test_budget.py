@@ -93,7 +93,13 @@ def test_a_crash_names_the_learners_line_not_the_dojos_frames(tmp_path):
     project = copy_project(tmp_path / "katas-copy")
     looping(project / "katas", kata="inplace_update", function="sgd_step",
             body="import ctypes\n    ctypes.string_at(0)", reference=False)
-    report = guard.run(project, ["inplace_update"])
+    from dojo import i18n
+
+    i18n.set_lang("en")
+    try:
+        report = guard.run(project, ["inplace_update"])
+    finally:
+        i18n.set_lang(None)
     assert "crashed" in report, report
     message = report["crashed"]
     line = line_of(project / "katas" / "inplace_update.py", "ctypes.string_at(0)")
