@@ -267,11 +267,14 @@ def cmd_explain(args) -> int:
         for name in step.pitfalls:
             ui.say(_styled(f"  • {step.pitfall(name)}"))
         ui.say("")
+    from dojo.show import has_picture
+
     used, total = progress.hints_used(step.id), len(ck.hints(step))
+    picture = has_picture(step.module)
     ui.say(t(f"Check: dojo check {step.id}   Hints: dojo hint {step.id} ({used}/{total} used)"
-             f"   Picture: dojo show {step.id}",
+             + (f"   Picture: dojo show {step.id}" if picture else ""),
              f"检查:dojo check {step.id}   提示:dojo hint {step.id}(已用 {used}/{total})"
-             f"   图示:dojo show {step.id}"), style="dim")
+             + (f"   图示:dojo show {step.id}" if picture else "")), style="dim")
     return 0
 
 
@@ -467,9 +470,9 @@ def cmd_show(args) -> int:
     except show.NothingToShow as err:
         ui.say(str(err))
         return 1
-    for line in picture.notes:
-        ui.note(line)
     ui.say(picture.summary)
+    for line in picture.notes:  # with the rest, on stdout
+        ui.say(t("note: ", "注意:") + line, style="yellow")
     ui.say(t(f"picture: {picture.path}", f"图片:{picture.path}"), style="bold green")
     return 0
 

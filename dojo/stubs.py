@@ -8,8 +8,10 @@ solution, a maintainer runs
 
     python -m dojo.stubs --freeze
 
-which writes `dojo/data/stubs.json` and `dojo/data/reference-answers/solutions.json`; the maintainers'
-suite checks that they agree with `katas/` and `solutions/`.
+which writes `dojo/data/stubs.json`, `dojo/data/reference-answers/solutions.json` and
+`dojo/data/reference-answers/gallery.json` (the pitfall gallery, `{kata: {entry: source}}`, which
+`dojo show` draws beside the reference where there is no checkout); the maintainers' suite checks
+that they agree with `katas/`, `solutions/` and `gallery/`.
 
 The answers live in a folder of their own (`ANSWERS`) so that whatever must not show them (the
 grader's jobs, the student edition) can leave out or hide that one folder; its name is not a
@@ -27,6 +29,7 @@ from dojo.paths import DATA
 FROZEN = DATA / "stubs.json"
 ANSWERS = DATA / "reference-answers"
 SOLUTIONS = ANSWERS / "solutions.json"
+GALLERY = ANSWERS / "gallery.json"
 
 
 def _read(path: Path) -> dict[str, str]:
@@ -51,6 +54,23 @@ def solutions() -> dict[str, str]:
     return _read(SOLUTIONS)
 
 
+def gallery() -> dict[str, dict[str, str]]:
+    """{kata module: {entry name: source}} of the pitfall gallery shipped with the package
+    (raises FileNotFoundError in an edition that ships none)."""
+    return json.loads(GALLERY.read_text(encoding="utf-8"))
+
+
+def freeze_gallery(folder: Path) -> dict[str, dict[str, str]]:
+    entries: dict[str, dict[str, str]] = {}
+    for path in sorted(Path(folder).glob("*/*.py")):
+        if path.name != "__init__.py":
+            entries.setdefault(path.parent.name, {})[path.stem] = path.read_text(encoding="utf-8")
+    GALLERY.parent.mkdir(parents=True, exist_ok=True)
+    GALLERY.write_text(json.dumps(entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                       encoding="utf-8")
+    return entries
+
+
 def freeze(katas: Path) -> dict[str, str]:
     return _write(FROZEN, katas)
 
@@ -72,4 +92,6 @@ if __name__ == "__main__":
         raise SystemExit("usage: python -m dojo.stubs --freeze   (run from the project's root)")
     frozen = freeze(Path("katas"))
     answers = freeze_solutions(Path("solutions"))
-    print(f"froze {len(frozen)} stubs into {FROZEN} and {len(answers)} solutions into {SOLUTIONS}")
+    wrong = freeze_gallery(Path("gallery"))
+    print(f"froze {len(frozen)} stubs into {FROZEN}, {len(answers)} solutions into {SOLUTIONS} "
+          f"and {sum(map(len, wrong.values()))} gallery entries into {GALLERY}")

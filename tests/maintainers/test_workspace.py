@@ -110,7 +110,8 @@ def test_the_package_carries_the_reference_answers_as_solutions_holds_them():
         "dojo/data/reference-answers/solutions.json and solutions/ differ: run `python -m dojo.stubs --freeze`"
     )
     assert stubs.SOLUTIONS.parent == stubs.ANSWERS and stubs.ANSWERS.name == "reference-answers"
-    assert [p.name for p in stubs.ANSWERS.iterdir() if p.name != "__pycache__"] == ["solutions.json"]
+    assert sorted(p.name for p in stubs.ANSWERS.iterdir() if p.name != "__pycache__") == [
+        "gallery.json", "solutions.json"]
 
 
 def test_every_step_says_why_its_reference_is_right_in_both_languages():
