@@ -287,13 +287,13 @@ def cmd_reset(args) -> int:
     cat = ck.catalog()
     progress = Progress(project, warn=ui.note)
     try:
-        pristine = stubs.pristine()
+        pristine = {lang: stubs.pristine(lang) for lang in i18n.LANGS}
     except (OSError, ValueError) as err:
         raise ck.DojoError(t(f"the shipped stubs cannot be read ({err}): reinstall the package.",
                              f"无法读取随包发布的原始文件({err}):请重新安装。")) from None
     group = None
     if args.all:
-        modules = list(pristine)
+        modules = list(pristine["en"])
     elif args.kata:
         steps = ck.resolve(cat, args.kata)
         modules = list(dict.fromkeys(s.module for s in steps))
@@ -304,18 +304,32 @@ def cmd_reset(args) -> int:
                              "哪个 kata?`dojo reset KATA`(或 `dojo reset --all`)。"))
     code = 0
     for module in modules:
-        if module not in pristine:
+        if module not in pristine["en"]:
             ui.error(t(f"no shipped stub for {module} in this version of the package: "
                        f"update it (git pull; pip install -e .).",
                        f"这个版本的包里没有 {module} 的原始文件:请更新(git pull;pip install -e .)。"))
             code = 2
             continue
+        stub = pristine[_language_of_kata(project, module)][module]
         if group is not None:
-            code = max(code, _reset_group(project, progress, group, pristine[module]))
+            code = max(code, _reset_group(project, progress, group, stub))
         else:
-            code = max(code, _reset_one(project, progress, module, pristine[module]))
+            code = max(code, _reset_one(project, progress, module, stub))
     progress.save()
     return code
+
+
+def _language_of_kata(project: Path, module: str) -> str:
+    """The language of the stub `dojo reset` brings back: the one the learner's file is in
+    (a workspace made with `dojo init --lang zh` has Chinese stubs); for a file that is
+    missing, the language the learner works in."""
+    from dojo import stubs
+
+    try:
+        return stubs.language_of(
+            (project / "katas" / f"{module}.py").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return i18n.lang()
 
 
 def _write_kata(project: Path, progress, module: str, text: str, done_en: str, done_zh: str,

@@ -234,12 +234,18 @@ def runtime_zip(tests_source: str) -> bytes:
 def setup_cell(tests_source: str, lang: str, install: str | None = None) -> str:
     from dojo import __version__
 
-    language = f"dojo.i18n.set_lang({lang!r})  # the language of the messages\n"
+    def t(en: str, zh: str) -> str:  # the notebook's language, whatever the process's
+        return zh if lang == "zh" else en
+
+    language = f"dojo.i18n.set_lang({lang!r})  " + t("# the language of the messages\n",
+                                                      "# 消息的语言\n")
     if install:
         return (
-            f"# Set-up: installs the katas' runtime from {install} (named by your instructor)\n"
-            "# where it is missing; the kata's tests travel inside this notebook.\n"
-            "import os\n"
+            t(f"# Set-up: installs the katas' runtime from {install} (named by your instructor)\n"
+              "# where it is missing; the kata's tests travel inside this notebook.\n",
+              f"# 准备:在缺少时从 {install}(由你的讲师指定)安装 kata 的运行环境;\n"
+              "# kata 的测试就在这个笔记本里。\n")
+            + "import os\n"
             "try:\n"
             "    import dojo.notebook\n"
             "except ImportError:\n"
@@ -249,21 +255,28 @@ def setup_cell(tests_source: str, lang: str, install: str | None = None) -> str:
         )
     encoded = base64.b64encode(runtime_zip(tests_source)).decode("ascii")
     lines = "\n".join(encoded[i:i + 100] for i in range(0, len(encoded), 100))
+    needs = ", ".join(NEEDS) if lang != "zh" else "、".join(NEEDS)
     return (
-        f"# Set-up: the katas' runtime (pytorch-pitfall-katas {__version__}) travels inside this\n"
-        f"# notebook: it is unpacked into {RUNTIME}/ and used from there. Nothing is installed\n"
-        f"# and no network is needed; the kernel needs {', '.join(NEEDS)} (Colab has them).\n"
-        "import base64, importlib.util, io, os, sys, zipfile\n"
+        t(f"# Set-up: the katas' runtime (pytorch-pitfall-katas {__version__}) travels inside this\n"
+          f"# notebook: it is unpacked into {RUNTIME}/ and used from there. Nothing is installed\n"
+          f"# and no network is needed; the kernel needs {needs} (Colab has them).\n",
+          f"# 准备:kata 的运行环境(pytorch-pitfall-katas {__version__})就在这个笔记本里:\n"
+          f"# 它被解压到 {RUNTIME}/ 并从那里使用。不安装任何东西,也不需要联网;\n"
+          f"# 内核需要 {needs}(Colab 都有)。\n")
+        + "import base64, importlib.util, io, os, sys, zipfile\n"
         f"_missing = [m for m in {NEEDS!r} if importlib.util.find_spec(m) is None]\n"
         "if _missing:\n"
-        "    raise ImportError('this notebook needs ' + ', '.join(_missing) + ' in its kernel: '\n"
-        "                      '%pip install ' + ' '.join(_missing))\n"
-        f'_RUNTIME = """\n{lines}\n"""\n'
+        + t("    raise ImportError('this notebook needs ' + ', '.join(_missing) + ' in its kernel: '\n"
+            "                      '%pip install ' + ' '.join(_missing))\n",
+            "    raise ImportError('这个笔记本的内核需要 ' + '、'.join(_missing) + ':'\n"
+            "                      '%pip install ' + ' '.join(_missing))\n")
+        + f'_RUNTIME = """\n{lines}\n"""\n'
         f"zipfile.ZipFile(io.BytesIO(base64.b64decode(_RUNTIME))).extractall({RUNTIME!r})\n"
         f"sys.path.insert(0, os.path.abspath({RUNTIME!r}))\n"
         "for _name in [m for m in sys.modules if m == 'dojo' or m.startswith('dojo.')]:\n"
-        "    del sys.modules[_name]  # this notebook's runtime, not another one\n"
-        "import dojo.notebook\n" + language
+        "    del sys.modules[_name]  "
+        + t("# this notebook's runtime, not another one\n", "# 用这个笔记本的运行环境,而不是别的\n")
+        + "import dojo.notebook\n" + language
     )
 
 
@@ -300,7 +313,7 @@ def build(kata: str, lang: str | None = None, *, install: str | None = None,
     steps = load().steps_of(kata)
     if not steps:
         raise KeyError(kata)
-    stub = pristine()[kata]
+    stub = pristine(lang)[kata]  # in the notebook's language: its docstrings and comments
     folder = Path(tests) if tests is not None else kata_source() / "tests"
     tests_source = (folder / f"test_{kata}.py").read_text(encoding="utf-8")
     first = steps[0]
@@ -323,8 +336,9 @@ def build(kata: str, lang: str | None = None, *, install: str | None = None,
     )
     code = f"%%writefile {WORK}/{kata}.py\n" + stub
     tests_cell = (
-        "# The kata's real tests (generated from the project; do not edit).\n"
-        f"TESTS_{kata.upper()} = {tests_source!r}\n"
+        t("# The kata's real tests (generated from the project; do not edit).\n",
+          "# 这个 kata 真正的测试(由项目生成,请不要修改)。\n")
+        + f"TESTS_{kata.upper()} = {tests_source!r}\n"
         f"solved = dojo.notebook.run({kata!r}, TESTS_{kata.upper()}, lang={lang!r})"
     )
     hint_cell = f"dojo.notebook.hint({kata!r})"

@@ -106,14 +106,15 @@ def pytest_ini() -> str:
     return "\n".join(lines) + "\n"
 
 
-def files() -> dict[str, bytes]:
-    """{path relative to the workspace: content} of every file `dojo init` writes."""
+def files(lang: str = "en") -> dict[str, bytes]:
+    """{path relative to the workspace: content} of every file `dojo init` writes; the stubs in
+    `lang` (their docstrings and comments: the code is the same)."""
     from dojo import __version__, stubs
     from dojo.grade.core import support_files
     from dojo.paths import kata_source
 
     out: dict[str, bytes] = {}
-    for name, source in sorted(stubs.pristine().items()):
+    for name, source in sorted(stubs.pristine(lang).items()):
         out[f"katas/{name}.py"] = source.encode("utf-8")
     source = kata_source()
     for path in [*sorted((source / "tests").glob("test_*.py")), *support_files(source)]:
@@ -129,10 +130,10 @@ def _holds_katas(dest: Path) -> bool:
     return (dest / "katas").exists() or any((dest / "tests").glob("test_*.py"))
 
 
-def init(dest: Path) -> tuple[Path, list[str]]:
+def init(dest: Path, lang: str = "en") -> tuple[Path, list[str]]:
     """Write a workspace into `dest` (created if needed): the folder and the files written,
-    relative to it. Refuses, touching nothing, when `dest` already holds katas or any file it
-    would write; on a failure midway, removes what it wrote."""
+    relative to it; the stubs in `lang`. Refuses, touching nothing, when `dest` already holds
+    katas or any file it would write; on a failure midway, removes what it wrote."""
     dest = Path(dest).expanduser().absolute()
     shown = str(dest)
     if dest.exists() and not dest.is_dir():
@@ -144,7 +145,7 @@ def init(dest: Path) -> tuple[Path, list[str]]:
             f"(cd {shown} && dojo), or name a new folder: dojo init OTHER_DIR",
             f"dojo init:{shown} 里已经有 kata,没有做任何修改。请在那里继续(cd {shown} && dojo),"
             f"或指定一个新文件夹:dojo init 其他文件夹"))
-    content = files()
+    content = files(lang)
     clash = sorted(rel for rel in content if (dest / rel).exists() or (dest / rel).is_symlink())
     if clash:
         raise InitError(t(
@@ -207,8 +208,10 @@ def cmd_init(args) -> int:
     from dojo import ui
     from dojo.checking import DojoError
 
+    from dojo.i18n import lang
+
     try:
-        dest, written = init(Path(args.dir))
+        dest, written = init(Path(args.dir), lang())  # the stubs in the learner's language
     except InitError as err:
         raise DojoError(str(err)) from None
     from dojo.catalog import load

@@ -98,7 +98,8 @@ def test_init_refuses_to_write_over_any_file_of_the_learners(tmp_path, capsys):
 
 def test_init_leaves_nothing_behind_when_a_write_fails(tmp_path, monkeypatch):
     # the second file needs a folder where the first one is a file: the write fails midway
-    monkeypatch.setattr(workspace, "files", lambda: {"a.txt": b"1", "a.txt/b.txt": b"2"})
+    monkeypatch.setattr(workspace, "files",
+                        lambda lang="en": {"a.txt": b"1", "a.txt/b.txt": b"2"})
     with pytest.raises(workspace.InitError):
         workspace.init(tmp_path / "new" / "ws")
     assert not (tmp_path / "new").exists()
