@@ -78,8 +78,10 @@ def run_grade(args: argparse.Namespace) -> int:
     if args.gradescope_bundle:
         from dojo.grade.bundle import write_gradescope_bundle
 
-        if project is None:
-            print(NO_PROJECT.format(prog="dojo grade"), file=sys.stderr)
+        if project is None or not (project / "pyproject.toml").is_file():
+            print("dojo grade: the Gradescope bundle is made from a clone of the project (it "
+                  "installs the project from it): run it from one, or give --project DIR.",
+                  file=sys.stderr)
             return 2
         path = write_gradescope_bundle(Path(args.gradescope_bundle), project,
                                        timeout=args.timeout, memory_mb=args.memory_mb)
