@@ -63,6 +63,7 @@ dojo                      # every kata, its state, and the next one to do
 dojo watch                # re-checks the kata you edit on every save
 dojo check KATA           # one kata's verdict
 dojo hint KATA            # the next hint; dojo explain KATA: the idea behind it
+dojo show KATA            # a picture of the pitfall: the reference, the wrong answers, yours
 dojo solution KATA        # the reference answer, once you have solved KATA
 pytest --kata KATA        # the same tests, with pytest
 ```
@@ -70,7 +71,7 @@ pytest --kata KATA        # the same tests, with pytest
 `tests/` holds the kata tests: leave them as they are. `dojo reset KATA` brings a stub back
 (your file is kept in `.dojo/backups/`). For `dojo train mnist` on the full MNIST, put the four
 `*-ubyte.gz` files in `data/` (or pass `--data DIR`, or `--download`); `--subset` trains on the
-small set that ships with the package.
+small set that ships with the package, `--target solutions` the reference.
 
 ## 中文
 
@@ -81,13 +82,15 @@ dojo                      # 所有 kata、状态以及下一个
 dojo watch                # 每次保存都重新检查正在编辑的 kata
 dojo check KATA           # 一个 kata 的结果
 dojo hint KATA            # 下一条提示;dojo explain KATA:背后的概念
+dojo show KATA            # 画出这个坑:参考答案、错误答案和你的答案
 dojo solution KATA        # 完成 KATA 之后,查看参考答案
 pytest --kata KATA        # 用 pytest 运行同样的测试
 ```
 
 `tests/` 中是 kata 的测试,请不要修改。`dojo reset KATA` 可以恢复原始文件(你的文件会备份到
 `.dojo/backups/`)。要用完整的 MNIST 运行 `dojo train mnist`,请把四个 `*-ubyte.gz` 文件放进
-`data/`(或者用 `--data DIR`,或 `--download`);`--subset` 使用随包附带的小数据集。
+`data/`(或者用 `--data DIR`,或 `--download`);`--subset` 使用随包附带的小数据集,`--target solutions`
+训练参考答案。
 """
 
 

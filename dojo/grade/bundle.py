@@ -68,7 +68,7 @@ def export_student(project: Path, dest: Path, force: bool = False) -> Path:
     for rel in _walk(project):
         if rel.parts[0] == "katas":
             continue
-        if rel.as_posix() in ("docs/grading.md",):
+        if rel.as_posix() in ("docs/grading.md", "docs/grading-figures.json"):
             continue
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
