@@ -38,7 +38,7 @@ def show(value: Any, digits: int = 4, *, like: Any = None) -> str:
         else:
             more = ", ..." if flat.numel() > 6 else ""
             text = f"tensor([{shown}{more}])"
-        extras = [] if value.dim() == 0 else [f"shape {tuple(value.shape)}"]
+        extras = [] if value.dim() == 0 else [t("shape ", "形状 ") + str(tuple(value.shape))]
         other = like if isinstance(like, torch.Tensor) else None
         if other is not None and _alike(value, other):
             if other.dtype != value.dtype:

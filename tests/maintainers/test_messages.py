@@ -69,6 +69,14 @@ def test_got_and_expected_show_only_what_the_test_compares():
     lines = str(failed.value).splitlines()
     assert "  got:      tensor([3.0]) (shape (1,))" in lines, lines
     assert "  expected: tensor([3.5]) (shape (1,))" in lines, lines
+    from dojo import i18n
+
+    i18n.set_lang("zh")  # a Chinese line carries no English label
+    try:
+        assert show_pair(torch.tensor([3.0]), torch.tensor([3.5])) == (
+            "tensor([3.0]) (形状 (1,))", "tensor([3.5]) (形状 (1,))")
+    finally:
+        i18n.set_lang(None)
 
 
 def test_exceptions_without_a_message_are_said_in_words():
