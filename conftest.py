@@ -40,7 +40,9 @@ def pytest_configure(config):
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
     """`pytest --target solutions` runs on every core (xdist's `-n auto`, tests of one group on
-    one worker) unless `-n` was given, the run is a pytest inside a test, or there is one core."""
+    one worker) unless `-n` was given, the run is a pytest inside a test, there is one core, or
+    benchmarks are to be timed (`--benchmark-only`, `--benchmark-enable`: pytest-benchmark
+    turns itself off under xdist, and then refuses `--benchmark-only`)."""
     option = config.option
     if hasattr(config, "workerinput"):
         # a worker parses the original command line, without the --dist set below: tell it
@@ -54,6 +56,8 @@ def pytest_cmdline_main(config):
         or (os.cpu_count() or 1) < 2
         or getattr(option, "collectonly", False)
         or getattr(option, "usepdb", False)
+        or getattr(option, "benchmark_only", False)
+        or getattr(option, "benchmark_enable", False)
         or not _maintainers_run(config)
     ):
         return None

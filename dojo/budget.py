@@ -144,18 +144,40 @@ def _slow_machine() -> str:
              f"  (机器太慢?设置 {SCALE_ENV}=3 可以让每个测试有三倍的时间。)")
 
 
+def running(where: Where | None, rel: str | None) -> str:
+    """"  It was running line N of FILE (in `f`): `code`", or "" when unknown."""
+    return _running(where, rel)
+
+
 def _running(where: Where | None, rel: str | None) -> str:
     if where is None or rel is None:
         return ""
     code = f": `{where.source}`" if where.source else ""
+    code_zh = f":`{where.source}`" if where.source else ""
     inside = f" (in `{where.function}`)" if where.function not in ("<module>", "") else ""
     inside_zh = f"(在 `{where.function}` 中)" if inside else ""
     return t(f"  It was running line {where.line} of {rel}{inside}{code}",
-             f"  当时它正在运行 {rel} 第 {where.line} 行{inside_zh}{code}")
+             f"  当时它正在运行 {rel} 第 {where.line} 行{inside_zh}{code_zh}")
 
 
-def out_of_time(seconds: float, where: Where | None, rel: str | None) -> str:
-    """The teaching message of a test whose budget ran out."""
+PRINTED_A_LOT = 10_000  # lines printed within a budget that took the time rather than the code
+
+
+def out_of_time(seconds: float, where: Where | None, rel: str | None,
+                printed: int = 0) -> str:
+    """The teaching message of a test whose budget ran out (`printed`: the lines the test had
+    printed by then; that many lines are what took the time)."""
+    if printed >= PRINTED_A_LOT:
+        return "\n".join(line for line in [
+            t(f"your code did not finish within {seconds:g} s, and it printed {printed:,} lines "
+              f"in that time: printing that much is what took the time (while a test runs, "
+              f"every line is captured). Print less: every 100th step, or the last value only.",
+              f"你的代码在 {seconds:g} 秒内没有结束,这段时间里它打印了 {printed:,} 行:是打印这么多"
+              f"内容花掉了时间(测试运行时每一行输出都会被捕获)。少打印一些:每 100 步打印一次,或者只"
+              f"打印最后的值。"),
+            _running(where, rel),
+            _slow_machine(),
+        ] if line)
     if where is None:
         return "\n".join([
             t(f"the test did not finish within {seconds:g} s, and the time ran out in the "

@@ -222,6 +222,8 @@ def run_guarded(project: Path, cat: Catalog, steps: list[Step], budget: float | 
 
 
 def record(project: Path, progress: Progress, cat: Catalog, verdicts: list[ui.Verdict]) -> None:
+    """Remember each verdict as the learner's state of that step; never a broken environment's
+    (nor a crash or an error of the run), which says nothing of their file."""
     for verdict in verdicts:
         if verdict.state in ("solved", "failing", "not started", "broken", "timeout"):
             module = cat.get(verdict.step).module
@@ -323,7 +325,8 @@ def show_verdict(project: Path, cat: Catalog, progress: Progress, verdict: ui.Ve
     if verdict.state == "not started":
         ui.say(t(f"  Open {path} and replace the TODOs with your code.",
                  f"  打开 {path},用你的代码替换 TODO。"))
-    if verdict.test and verdict.state in ("failing", "broken", "timeout", "crashed"):
+    if verdict.test and verdict.state in ("failing", "broken", "timeout", "crashed",
+                                          "environment"):
         ui.say(f"  {verdict.test}", style="dim")
     if verdict.message:  # indented by hand: a Padding would crop long (or Chinese) lines
         ui.say("\n".join("  " + line for line in verdict.message.splitlines()))

@@ -212,20 +212,7 @@ def cmd_hint(args) -> int:
 
 def _paragraphs(text: str) -> str:
     """Join the hard-wrapped lines of a catalog text into paragraphs."""
-    out = []
-    for para in re.split(r"\n\s*\n", text.strip()):
-        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
-        joined = ""
-        for ln in lines:
-            if joined and not (_cjk(joined[-1]) or _cjk(ln[0])):
-                joined += " "
-            joined += ln
-        out.append(joined)
-    return "\n\n".join(out)
-
-
-def _cjk(ch: str) -> bool:
-    return "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f"
+    return i18n.paragraphs(text)
 
 
 def _styled(text: str):
@@ -280,11 +267,14 @@ def cmd_explain(args) -> int:
         for name in step.pitfalls:
             ui.say(_styled(f"  • {step.pitfall(name)}"))
         ui.say("")
+    from dojo.show import has_picture
+
     used, total = progress.hints_used(step.id), len(ck.hints(step))
+    picture = has_picture(step.module)
     ui.say(t(f"Check: dojo check {step.id}   Hints: dojo hint {step.id} ({used}/{total} used)"
-             f"   Picture: dojo show {step.id}",
+             + (f"   Picture: dojo show {step.id}" if picture else ""),
              f"检查:dojo check {step.id}   提示:dojo hint {step.id}(已用 {used}/{total})"
-             f"   图示:dojo show {step.id}"), style="dim")
+             + (f"   图示:dojo show {step.id}" if picture else "")), style="dim")
     return 0
 
 
@@ -297,13 +287,13 @@ def cmd_reset(args) -> int:
     cat = ck.catalog()
     progress = Progress(project, warn=ui.note)
     try:
-        pristine = stubs.pristine()
+        pristine = {lang: stubs.pristine(lang) for lang in i18n.LANGS}
     except (OSError, ValueError) as err:
         raise ck.DojoError(t(f"the shipped stubs cannot be read ({err}): reinstall the package.",
                              f"无法读取随包发布的原始文件({err}):请重新安装。")) from None
     group = None
     if args.all:
-        modules = list(pristine)
+        modules = list(pristine["en"])
     elif args.kata:
         steps = ck.resolve(cat, args.kata)
         modules = list(dict.fromkeys(s.module for s in steps))
@@ -314,18 +304,32 @@ def cmd_reset(args) -> int:
                              "哪个 kata?`dojo reset KATA`(或 `dojo reset --all`)。"))
     code = 0
     for module in modules:
-        if module not in pristine:
+        if module not in pristine["en"]:
             ui.error(t(f"no shipped stub for {module} in this version of the package: "
                        f"update it (git pull; pip install -e .).",
                        f"这个版本的包里没有 {module} 的原始文件:请更新(git pull;pip install -e .)。"))
             code = 2
             continue
+        stub = pristine[_language_of_kata(project, module)][module]
         if group is not None:
-            code = max(code, _reset_group(project, progress, group, pristine[module]))
+            code = max(code, _reset_group(project, progress, group, stub))
         else:
-            code = max(code, _reset_one(project, progress, module, pristine[module]))
+            code = max(code, _reset_one(project, progress, module, stub))
     progress.save()
     return code
+
+
+def _language_of_kata(project: Path, module: str) -> str:
+    """The language of the stub `dojo reset` brings back: the one the learner's file is in
+    (a workspace made with `dojo init --lang zh` has Chinese stubs); for a file that is
+    missing, the language the learner works in."""
+    from dojo import stubs
+
+    try:
+        return stubs.language_of(
+            (project / "katas" / f"{module}.py").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return i18n.lang()
 
 
 def _write_kata(project: Path, progress, module: str, text: str, done_en: str, done_zh: str,
@@ -480,9 +484,9 @@ def cmd_show(args) -> int:
     except show.NothingToShow as err:
         ui.say(str(err))
         return 1
-    for line in picture.notes:
-        ui.note(line)
     ui.say(picture.summary)
+    for line in picture.notes:  # with the rest, on stdout
+        ui.say(t("note: ", "注意:") + line, style="yellow")
     ui.say(t(f"picture: {picture.path}", f"图片:{picture.path}"), style="bold green")
     return 0
 

@@ -327,9 +327,13 @@ def finish(child: Child) -> dict:
     """The child's report, or one describing how it died."""
     child.read_stream()
     try:
-        tail = Path(child.log).read_text(encoding="utf-8", errors="replace")[-1500:]
+        with open(child.log, "rb") as handle:
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - (256 << 10)))
+            log = handle.read().decode("utf-8", errors="replace")
     except OSError:
-        tail = ""
+        log = ""
+    tail = log[-1500:]
+    where, rel = _where_in(log, child.project)
     status = _reap(child)
     raw = b"".join(child.chunks)
     try:
@@ -353,7 +357,11 @@ def finish(child: Child) -> dict:
         why = "?"
     lines = [t(f"the check crashed ({why}): your code took the test process down with it.",
                f"检查崩溃了({why}):你的代码让测试进程一起退出了。")]
-    if tail.strip():
+    if where is not None:  # faulthandler's dump of the crash names the learner's line
+        from dojo import budget
+
+        lines.append(budget.running(where, rel))
+    elif tail.strip():
         lines.append("\n".join("  | " + ln for ln in tail.strip().splitlines()[-8:]))
     where = child.phase or {}
     return {"crashed": "\n".join(lines), "tests": child.records(),
@@ -361,17 +369,23 @@ def finish(child: Child) -> dict:
 
 
 def _dumped_where(child: Child):
-    from dojo import budget
-
     try:
         text = Path(child.stream + ".stacks").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None, None
-    where = budget.where_in_dump(text, child.project / "katas")
+    return _where_in(text, child.project)
+
+
+def _where_in(text: str, project: Path):
+    """(the innermost line of the learner's file in a faulthandler dump, the file as shown),
+    or (None, None)."""
+    from dojo import budget
+
+    where = budget.where_in_dump(text, Path(project) / "katas")
     if where is None:
         return None, None
     try:
-        rel = str(where.path.resolve().relative_to(child.project.resolve()))
+        rel = str(where.path.resolve().relative_to(Path(project).resolve()))
     except ValueError:
         rel = str(where.path)
     return where, rel

@@ -59,15 +59,20 @@ def for_notebook(message: str) -> str:
 
 
 def run(kata: str, tests_source: str, work: str = WORK, lang: str | None = None) -> bool:
-    """Run the kata's tests against `work/<kata>.py`; print the verdict. True when solved."""
+    """Run the kata's tests against `work/<kata>.py`; print the verdict. True when solved.
+    Whatever the run stores (hypothesis's cache) goes into `work/`, not the learner's folder."""
     from dojo.catalog import load
+    from dojo.i18n import state_label
     from dojo.runner import run_tests
 
     folder = Path(work).resolve()
     tests = folder / "tests"
     tests.mkdir(parents=True, exist_ok=True)
     (tests / f"test_{kata}.py").write_text(tests_source, encoding="utf-8")
-    outcome = run_tests(folder, folder, [kata], lang=lang, tests=tests)
+    with _storage_in(folder):
+        # no pytest-benchmark: no kata test times anything, and it writes .benchmarks/ here
+        outcome = run_tests(folder, folder, [kata], lang=lang, tests=tests,
+                            extra=("-p", "no:benchmark"))
     records = [r for r in outcome.tests if r["state"] != "skipped"]
     states = outcome.steps
     steps = [s.id for s in load().steps_of(kata)] or [kata]
@@ -78,8 +83,8 @@ def run(kata: str, tests_source: str, work: str = WORK, lang: str | None = None)
                 f"✔ {kata}:已完成(通过 {passed}/{len(records)} 个测试)"))
         return True
     state = next(iter(states.values()), "failing") if len(set(states.values())) == 1 else "failing"
-    print(t(f"✘ {kata}: {state} ({passed}/{len(records)} tests pass)",
-            f"✘ {kata}:未完成({state},通过 {passed}/{len(records)} 个测试)"))
+    print(t(f"✘ {kata}: {state_label(state)} ({passed}/{len(records)} tests pass)",
+            f"✘ {kata}:{state_label(state)}(通过 {passed}/{len(records)} 个测试)"))
     first = next((r for r in records if r["state"] != "passed" and r.get("message")), None)
     message = for_notebook(first["message"]) if first else ""
     if message:
@@ -92,16 +97,55 @@ def run(kata: str, tests_source: str, work: str = WORK, lang: str | None = None)
     return False
 
 
+class _storage_in:
+    """hypothesis's storage folder inside `folder` for the run (its default is the working
+    folder: the learner's), then as it was."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __enter__(self):
+        try:
+            from hypothesis import configuration
+        except ImportError:
+            self.configuration = None
+            return self
+        self.configuration = configuration
+        self.before = getattr(configuration, "__hypothesis_home_directory", None)
+        configuration.set_hypothesis_home_dir(self.folder / ".hypothesis")
+        return self
+
+    def __exit__(self, *exc):
+        if self.configuration is not None:
+            self.configuration.set_hypothesis_home_dir(self.before)
+
+
 _HINTS_SHOWN: dict[str, int] = {}
+HINTS_FILE = "hints.json"  # in the work folder: how many hints each kata has shown
 
 
-def hint(kata: str) -> None:
-    """Print the next hint of the kata (progressive), with the ones shown before."""
+def hint(kata: str, work: str = WORK) -> None:
+    """Print the next hint of the kata (progressive), with the ones shown before. The count is
+    kept in `work/hints.json` too, so that a new kernel goes on where the last one left off."""
+    import json
+
     from dojo.catalog import load
 
     hints = [h for s in load().resolve(kata) for h in s.hint_list()]
-    count = min(_HINTS_SHOWN.get(kata, 0) + 1, len(hints))
+    saved = Path(work) / HINTS_FILE
+    try:
+        known = json.loads(saved.read_text(encoding="utf-8"))
+        known = known if isinstance(known, dict) else {}
+    except (OSError, ValueError):
+        known = {}
+    before = max(_HINTS_SHOWN.get(kata, 0), int(known.get(kata, 0) or 0))
+    count = min(before + 1, len(hints))
     _HINTS_SHOWN[kata] = count
+    try:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text(json.dumps({**known, kata: count}), encoding="utf-8")
+    except OSError:
+        pass  # a read-only folder: the count lives as long as the kernel
     for i, text in enumerate(hints[:count], 1):
         print(f"{i}/{len(hints)}  {text}")
     if count == len(hints):
@@ -190,12 +234,18 @@ def runtime_zip(tests_source: str) -> bytes:
 def setup_cell(tests_source: str, lang: str, install: str | None = None) -> str:
     from dojo import __version__
 
-    language = f"dojo.i18n.set_lang({lang!r})  # the language of the messages\n"
+    def t(en: str, zh: str) -> str:  # the notebook's language, whatever the process's
+        return zh if lang == "zh" else en
+
+    language = f"dojo.i18n.set_lang({lang!r})  " + t("# the language of the messages\n",
+                                                      "# 消息的语言\n")
     if install:
         return (
-            f"# Set-up: installs the katas' runtime from {install} (named by your instructor)\n"
-            "# where it is missing; the kata's tests travel inside this notebook.\n"
-            "import os\n"
+            t(f"# Set-up: installs the katas' runtime from {install} (named by your instructor)\n"
+              "# where it is missing; the kata's tests travel inside this notebook.\n",
+              f"# 准备:在缺少时从 {install}(由你的讲师指定)安装 kata 的运行环境;\n"
+              "# kata 的测试就在这个笔记本里。\n")
+            + "import os\n"
             "try:\n"
             "    import dojo.notebook\n"
             "except ImportError:\n"
@@ -205,21 +255,28 @@ def setup_cell(tests_source: str, lang: str, install: str | None = None) -> str:
         )
     encoded = base64.b64encode(runtime_zip(tests_source)).decode("ascii")
     lines = "\n".join(encoded[i:i + 100] for i in range(0, len(encoded), 100))
+    needs = ", ".join(NEEDS) if lang != "zh" else "、".join(NEEDS)
     return (
-        f"# Set-up: the katas' runtime (pytorch-pitfall-katas {__version__}) travels inside this\n"
-        f"# notebook: it is unpacked into {RUNTIME}/ and used from there. Nothing is installed\n"
-        f"# and no network is needed; the kernel needs {', '.join(NEEDS)} (Colab has them).\n"
-        "import base64, importlib.util, io, os, sys, zipfile\n"
+        t(f"# Set-up: the katas' runtime (pytorch-pitfall-katas {__version__}) travels inside this\n"
+          f"# notebook: it is unpacked into {RUNTIME}/ and used from there. Nothing is installed\n"
+          f"# and no network is needed; the kernel needs {needs} (Colab has them).\n",
+          f"# 准备:kata 的运行环境(pytorch-pitfall-katas {__version__})就在这个笔记本里:\n"
+          f"# 它被解压到 {RUNTIME}/ 并从那里使用。不安装任何东西,也不需要联网;\n"
+          f"# 内核需要 {needs}(Colab 都有)。\n")
+        + "import base64, importlib.util, io, os, sys, zipfile\n"
         f"_missing = [m for m in {NEEDS!r} if importlib.util.find_spec(m) is None]\n"
         "if _missing:\n"
-        "    raise ImportError('this notebook needs ' + ', '.join(_missing) + ' in its kernel: '\n"
-        "                      '%pip install ' + ' '.join(_missing))\n"
-        f'_RUNTIME = """\n{lines}\n"""\n'
+        + t("    raise ImportError('this notebook needs ' + ', '.join(_missing) + ' in its kernel: '\n"
+            "                      '%pip install ' + ' '.join(_missing))\n",
+            "    raise ImportError('这个笔记本的内核需要 ' + '、'.join(_missing) + ':'\n"
+            "                      '%pip install ' + ' '.join(_missing))\n")
+        + f'_RUNTIME = """\n{lines}\n"""\n'
         f"zipfile.ZipFile(io.BytesIO(base64.b64decode(_RUNTIME))).extractall({RUNTIME!r})\n"
         f"sys.path.insert(0, os.path.abspath({RUNTIME!r}))\n"
         "for _name in [m for m in sys.modules if m == 'dojo' or m.startswith('dojo.')]:\n"
-        "    del sys.modules[_name]  # this notebook's runtime, not another one\n"
-        "import dojo.notebook\n" + language
+        "    del sys.modules[_name]  "
+        + t("# this notebook's runtime, not another one\n", "# 用这个笔记本的运行环境,而不是别的\n")
+        + "import dojo.notebook\n" + language
     )
 
 
@@ -244,6 +301,7 @@ def build(kata: str, lang: str | None = None, *, install: str | None = None,
 
     from dojo import i18n
     from dojo.catalog import load
+    from dojo.i18n import paragraphs
     from dojo.paths import kata_source
     from dojo.stubs import pristine
 
@@ -255,7 +313,7 @@ def build(kata: str, lang: str | None = None, *, install: str | None = None,
     steps = load().steps_of(kata)
     if not steps:
         raise KeyError(kata)
-    stub = pristine()[kata]
+    stub = pristine(lang)[kata]  # in the notebook's language: its docstrings and comments
     folder = Path(tests) if tests is not None else kata_source() / "tests"
     tests_source = (folder / f"test_{kata}.py").read_text(encoding="utf-8")
     first = steps[0]
@@ -263,8 +321,9 @@ def build(kata: str, lang: str | None = None, *, install: str | None = None,
     for step in steps:
         if len(steps) > 1:
             intro.append(f"## {step.text('title', lang)}\n")
-        intro.append(step.text("concept", lang) + "\n")
-        intro.append(f"**{t('Why it matters', '为什么重要')}:** " + step.text("why", lang) + "\n")
+        intro.append(paragraphs(step.text("concept", lang)) + "\n")
+        intro.append(f"**{t('Why it matters', '为什么重要')}:** " + paragraphs(step.text("why", lang))
+                     + "\n")
         title = step.article.get("title", "")
         intro.append(f"*{t('From', '出处')}:* {title} —" + _snippet(step.snippet))
     intro.append(
@@ -277,8 +336,9 @@ def build(kata: str, lang: str | None = None, *, install: str | None = None,
     )
     code = f"%%writefile {WORK}/{kata}.py\n" + stub
     tests_cell = (
-        "# The kata's real tests (generated from the project; do not edit).\n"
-        f"TESTS_{kata.upper()} = {tests_source!r}\n"
+        t("# The kata's real tests (generated from the project; do not edit).\n",
+          "# 这个 kata 真正的测试(由项目生成,请不要修改)。\n")
+        + f"TESTS_{kata.upper()} = {tests_source!r}\n"
         f"solved = dojo.notebook.run({kata!r}, TESTS_{kata.upper()}, lang={lang!r})"
     )
     hint_cell = f"dojo.notebook.hint({kata!r})"

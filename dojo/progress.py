@@ -149,9 +149,22 @@ class Progress:
         )
 
 
+_INSTALLED: list[str] = []
+
+
+def installed() -> str:
+    """The torch and torchvision installed (their metadata, without importing them)."""
+    if not _INSTALLED:
+        from dojo.environment import version
+
+        _INSTALLED.append(f"torch {version('torch')} torchvision {version('torchvision')}")
+    return _INSTALLED[0]
+
+
 def fingerprint(project: Path, module: str) -> str:
-    """Changes whenever the kata file, its tests or the dojo version change."""
-    digest = hashlib.sha256(__version__.encode())
+    """Changes whenever the kata file, its tests, the dojo version or the installed torch and
+    torchvision change (a state seen under a broken install is not trusted once it is fixed)."""
+    digest = hashlib.sha256(__version__.encode() + b"\0" + installed().encode())
     for path in (Path(project) / "katas" / f"{module}.py",
                  Path(project) / "tests" / f"test_{module}.py"):
         digest.update(b"\0" + str(path.name).encode() + b"\0")

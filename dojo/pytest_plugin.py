@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import io
 import json
 import os
 import random
@@ -49,13 +50,17 @@ STREAM = pytest.StashKey[object]()
 STACKS = pytest.StashKey[object]()  # where faulthandler writes the stacks of a stuck test
 PHASES = pytest.StashKey[dict]()  # on an item: when -> its Budget
 CLASSIFIED = pytest.StashKey[tuple]()  # on an item: (excinfo, state, message) of its failure
-FAILED_STATES = ("failing", "not started", "broken", "timeout")  # what classify can say
+FAILED_STATES = ("failing", "not started", "broken", "timeout", "environment")  # what classify can say
 OWN_SUITES = ("maintainers", "benchmarks")
 OUTPUT_LINES = 40  # of what the learner's code printed, kept in a record (the last lines)
 
 
 class KataBroken(Exception):
     """The learner's file is missing, does not import, or lacks a function the kata asks for."""
+
+
+class EnvironmentBroken(Exception):
+    """Importing the learner's file failed in a dependency (dojo.environment): not their code."""
 
 
 class AfterTimeout(Exception):
@@ -326,6 +331,11 @@ def _import_file(path: Path, rel: str, name: str):
         sys.modules.pop(module_name, None)
         if isinstance(err, (KeyboardInterrupt, budgets.OutOfTime)):
             raise
+        from dojo import environment
+
+        problem = environment.problem(err)
+        if problem is not None:
+            raise EnvironmentBroken(problem) from None
         line = _line_in(err, path)
         where = t(f"{rel}, line {line}", f"{rel} 第 {line} 行") if line else rel
         raise KataBroken(
@@ -512,7 +522,7 @@ def _budgeted(item, when: str):
     def on_fire(where):
         rel = shown(where)
         config.stash[TIMED_OUT].setdefault(step, (seconds, where, rel))
-        message = budgets.out_of_time(seconds, where, rel)
+        message = budgets.out_of_time(seconds, where, rel, printed=_lines_captured(config))
         _emit(config, event="timeout", nodeid=item.nodeid, step=step, when=when, message=message,
               where=budgets.where_as_dict(where, rel))
         return message
@@ -539,6 +549,34 @@ def _budgeted(item, when: str):
           hard=budgets.hard_limit(seconds))
     with phase:
         yield
+
+
+def _lines_captured(config, cap: int = 64 << 20) -> int:
+    """The lines the running test phase has printed so far (what pytest's capture holds: it is
+    emptied after each phase), counted in at most `cap` bytes per stream; 0 when unknown."""
+    capman = config.pluginmanager.getplugin("capturemanager")
+    capturing = getattr(capman, "_global_capturing", None)
+    lines = 0
+    for stream in (getattr(capturing, "out", None), getattr(capturing, "err", None)):
+        tmpfile = getattr(stream, "tmpfile", None)
+        if tmpfile is None:
+            continue
+        try:
+            fd = tmpfile.fileno()  # fd capture: a temporary file
+            offset = 0
+            while offset < cap:
+                chunk = os.pread(fd, 1 << 20, offset)
+                if not chunk:
+                    break
+                lines += chunk.count(b"\n")
+                offset += len(chunk)
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            buffer = getattr(tmpfile, "buffer", None)  # sys capture: in memory
+            try:
+                lines += buffer.getbuffer()[:cap].tobytes().count(b"\n")
+            except (AttributeError, ValueError, TypeError):
+                continue
+    return lines
 
 
 def _ini_float(config, name: str) -> float:
@@ -659,6 +697,13 @@ def classify(item, call):
         return "timeout", phase.message
     if excinfo.errisinstance(AfterTimeout):
         return "timeout", str(excinfo.value)
+    if excinfo.errisinstance(EnvironmentBroken):
+        return "environment", str(excinfo.value)
+    from dojo import environment
+
+    problem = environment.problem(excinfo.value)
+    if problem is not None:  # a dependency that does not import: no kata is at fault
+        return "environment", problem
     if excinfo.errisinstance(KataBroken):
         return "broken", str(excinfo.value)
     if excinfo.errisinstance(NotImplementedError):
@@ -729,9 +774,26 @@ def pytest_runtest_makereport(item, call):
             state, message = classify(item, call)
         if message is not None:
             report.longrepr = message
+        else:
+            _without_failed_label(report, call.excinfo)
     if state is not None:
         report.user_properties = [*report.user_properties, ("dojo_state", state)]
     return report
+
+
+def _without_failed_label(report, excinfo) -> None:
+    """A test's own teaching message (`pytest.fail`) reaches the learner as it is: pytest's
+    "Failed: " before it (in its short summary and in the records) is an English label, also
+    inside a Chinese line."""
+    if not excinfo.errisinstance(pytest.fail.Exception):
+        return
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = getattr(crash, "message", None)
+    if isinstance(text, str) and text.startswith("Failed: "):
+        try:
+            crash.message = text[len("Failed: "):]
+        except AttributeError:  # pragma: no cover - a frozen report of another pytest
+            pass
 
 
 def _classified(item) -> tuple | None:
@@ -807,7 +869,9 @@ def step_states(records: list[dict]) -> dict[str, str]:
             by_step[record["step"]].append(record["state"])
     states = {}
     for step, outcomes in by_step.items():
-        if "broken" in outcomes:
+        if "environment" in outcomes:
+            states[step] = "environment"
+        elif "broken" in outcomes:
             states[step] = "broken"
         elif "crashed" in outcomes:
             states[step] = "crashed"
@@ -848,9 +912,9 @@ def progress_line(states: dict[str, str]) -> str | None:
     return line
 
 
-_STATE_EN = {"timeout": "timed out"}
+_STATE_EN = {"timeout": "timed out", "environment": "the environment is broken"}
 _STATE_ZH = {"solved": "已完成", "not started": "尚未开始", "failing": "未通过", "broken": "无法导入",
-             "timeout": "超时"}
+             "timeout": "超时", "environment": "运行环境有问题"}
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -17,12 +17,15 @@ and a note says so.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+import io
 import math
 import os
 import sys
-import textwrap
+import tempfile
+import time
 import types
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,6 +52,8 @@ class Variant:
     kind: str  # "reference", "gallery" or "yours"
     module: types.ModuleType
     changed: tuple[str, ...] = ()  # the functions it overrides (gallery entries)
+    clock: "Clock | None" = None  # yours: the kata's budget, for all of its calls together
+    not_started: str | None = None  # yours: the function that still raises NotImplementedError
 
 
 @dataclass
@@ -108,26 +113,53 @@ def _relink(module: types.ModuleType, reference: types.ModuleType) -> tuple[str,
     return tuple(changed)
 
 
+@contextmanager
+def _sources(project: Path, kata: str):
+    """A folder laid out like a checkout for `kata`: `solutions/<kata>.py` and
+    `gallery/<kata>/`. The project itself where it has them (a clone); else a temporary one
+    written from what the package carries (a `dojo init` workspace, a pip install)."""
+    if (project / "solutions" / f"{kata}.py").is_file():
+        yield project
+        return
+    from dojo import stubs
+
+    try:
+        reference = stubs.solutions()[kata]
+    except (OSError, ValueError, KeyError):
+        raise NothingToShow(t(
+            f"this edition carries no reference answers (no solutions/{kata}.py here, none in "
+            f"the package): the picture draws the reference beside the wrong answers. "
+            f"`dojo explain {kata}` tells the story in words.",
+            f"这个版本不含参考答案(这里没有 solutions/{kata}.py,包里也没有):图示要把参考答案与"
+            f"错误答案画在一起。`dojo explain {kata}` 用文字讲解了它。")) from None
+    try:
+        wrong = stubs.gallery().get(kata, {})
+    except (OSError, ValueError):
+        wrong = {}
+    with tempfile.TemporaryDirectory(prefix="dojo-show-") as tmp:
+        root = Path(tmp)
+        (root / "solutions").mkdir()
+        (root / "solutions" / f"{kata}.py").write_text(reference, encoding="utf-8")
+        (root / "gallery" / kata).mkdir(parents=True)
+        for name, source in wrong.items():
+            (root / "gallery" / kata / f"{name}.py").write_text(source, encoding="utf-8")
+        yield root
+
+
 def variants(project: Path, kata: str, *, notes: list[str]) -> list[Variant]:
+    """The reference, each wrong answer of the gallery, and the learner's file (when it
+    imports), loaded. Every function of yours is to be called under its `clock`."""
     from dojo import gallery
 
-    solution = project / "solutions" / f"{kata}.py"
-    if not solution.is_file():
-        raise NothingToShow(t(
-            f"no reference solution for {kata} here (solutions/{kata}.py): the picture compares "
-            f"it with the wrong answers, so it needs a full checkout.",
-            f"这里没有 {kata} 的参考答案(solutions/{kata}.py):图示要把它与错误答案对比,"
-            f"需要完整的项目。",
-        ))
     import torch
 
     found = []
-    with _on_path(project):
+    with _sources(project, kata) as root, _on_path(root):
         for name in [n for n in sys.modules if n == "solutions" or n.startswith("solutions.")]:
             sys.modules.pop(name, None)  # this project's solutions, not another's
         reference = importlib.import_module(f"solutions.{kata}")
         found.append(Variant("reference", "reference", reference))
-        for entry in gallery.entries(project):
+        for entry in gallery.entries(root):
             if entry.kata != kata or entry.irregular:
                 continue
             if "gpu" in entry.marks and not torch.cuda.is_available():
@@ -139,20 +171,161 @@ def variants(project: Path, kata: str, *, notes: list[str]) -> list[Variant]:
                 continue
             changed = _relink(module, reference)
             found.append(Variant(entry.name, "gallery", module, changed))
-        mine = project / "katas" / f"{kata}.py"
-        if mine.is_file():
-            try:
-                with _budgeted(mine):
-                    module = _load(mine, f"_dojo_show_{kata}_yours")
-                found.append(Variant(t("yours", "你的"), "yours", module))
-            except BaseException as err:  # noqa: BLE001 - the learner's file: a note, no more
-                if isinstance(err, KeyboardInterrupt):
-                    raise
-                notes.append(t(f"katas/{kata}.py does not import ({type(err).__name__}: {err}); "
-                               f"it is left out of the picture.",
-                               f"katas/{kata}.py 无法导入({type(err).__name__}:{err});"
-                               f"图中不包含它。"))
+        if root != project:  # loaded from the package: not importable once `root` is gone
+            for name in [n for n in sys.modules if n == "solutions" or n.startswith("solutions.")]:
+                sys.modules.pop(name, None)
+    mine = project / "katas" / f"{kata}.py"
+    if not mine.is_file():
+        notes.append(t(f"yours: katas/{kata}.py is missing (`dojo reset {kata}` brings the stub "
+                       f"back): the picture has the reference and the wrong answers only.",
+                       f"你的:katas/{kata}.py 不存在(`dojo reset {kata}` 可以恢复原始文件):"
+                       f"图中只有参考答案和错误答案。"))
+        return found
+    clock = Clock(kata, mine.parent)
+    yours = Variant(t("yours", "你的"), "yours", types.ModuleType(f"_dojo_show_{kata}_yours"),
+                    clock=clock)
+    try:
+        with _on_path(project), guarded(yours):
+            yours.module = _load(mine, f"_dojo_show_{kata}_yours")
+    except LeftOut:
+        pass
+    except BaseException as err:  # noqa: BLE001 - the learner's file: a note, no more
+        if isinstance(err, KeyboardInterrupt):
+            raise
+        if not clock.expired:
+            notes.append(t(f"yours: katas/{kata}.py does not import ({type(err).__name__}: "
+                           f"{err}); it is left out of the picture (`dojo check {kata}` says "
+                           f"where).",
+                           f"你的:katas/{kata}.py 无法导入({type(err).__name__}:{err});"
+                           f"图中不包含它(`dojo check {kata}` 会指出位置)。"))
+            return found
+    found.append(yours)
     return found
+
+
+# --- the learner's code: its budget, no input, its printing apart ----------------------------
+
+
+class LeftOut(Exception):
+    """The learner's code has spent its budget in this picture: it is left out."""
+
+
+class _Counted(io.TextIOBase):
+    """Where the learner's printing goes while a picture is drawn: counted, not shown."""
+
+    def __init__(self):
+        self.lines = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.lines += text.count("\n")
+        return len(text)
+
+
+class Clock:
+    """The learner's code in one picture: all of its calls together get the kata's budget
+    (the seconds per test that `dojo check` gives it, DOJO_BUDGET_SCALE included). Once it is
+    spent, the code is stopped with the line it was running, and not called again."""
+
+    def __init__(self, kata: str, target: Path):
+        from dojo import budget
+        from dojo.catalog import load
+
+        catalog = load()
+        steps = catalog.steps_of(kata)
+        self.seconds = max((s.budget for s in steps), default=catalog.budget) * budget.scale()
+        self.left = self.seconds
+        self.target = target.resolve()
+        self.expired = False
+        self.where = None
+        self.printed = 0
+
+    @contextmanager
+    def running(self):
+        from dojo import budget
+
+        if self.expired:
+            raise LeftOut()
+        watch = budget.Budget(max(self.left, 0.001), self.target, on_fire=lambda where: "")
+        sink = _Counted()
+        stdin = sys.stdin
+        started = time.monotonic()
+        try:
+            sys.stdin = io.StringIO("")  # input() has nothing to wait for here
+            with watch, contextlib.redirect_stdout(sink):
+                yield
+        finally:
+            sys.stdin = stdin
+            self.left -= time.monotonic() - started
+            self.printed += sink.lines
+            if watch.fired:  # raised, or swallowed by the learner's code: spent either way
+                self.expired = True
+                self.where = watch.where
+        if self.expired:
+            raise LeftOut()
+
+
+@contextmanager
+def guarded(variant: Variant):
+    """Run the variant's code: yours under its clock (LeftOut once the budget is spent; its
+    OutOfTime is turned into LeftOut), the others as they are."""
+    if variant.clock is None:
+        yield
+        return
+    from dojo import budget
+
+    try:
+        with variant.clock.running():
+            yield
+    except budget.OutOfTime:
+        raise LeftOut() from None
+    except NotImplementedError as err:
+        if variant.clock.expired:
+            raise LeftOut() from None
+        variant.not_started = variant.not_started or (str(err.args[0]) if err.args else "?")
+        raise
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        if variant.clock.expired:  # what the interrupted code raised on its way out
+            raise LeftOut() from None
+        raise
+
+
+def about_yours(kata: str, found: list[Variant]) -> str | None:
+    """The line that says why yours is not in the picture (None when it is, or is absent)."""
+    from dojo import budget
+
+    yours = next((v for v in found if v.kind == "yours"), None)
+    if yours is None or yours.clock is None:
+        return None
+    label = t("  yours: ", "  你的:")
+    clock = yours.clock
+    if clock.expired:
+        where = clock.where
+        rel = f"katas/{where.path.name}" if where is not None else None
+        running = budget.running(where, rel).strip()
+        if clock.printed >= budget.PRINTED_A_LOT:
+            why = t(f"it printed {clock.printed:,} lines, and printing that much took the time",
+                    f"它打印了 {clock.printed:,} 行,是打印这么多内容花掉了时间")
+        else:
+            why = t("an endless loop, or waiting for input?", "是死循环,还是在等待输入?")
+        return label + t(
+            f"left out of the picture: katas/{kata}.py did not finish within "
+            f"{clock.seconds:g} s ({why}). {running + '. ' if running else ''}"
+            f"`dojo check {kata}` stops it the same way and says more.",
+            f"图中不包含它:katas/{kata}.py 在 {clock.seconds:g} 秒内没有结束({why})。"
+            f"{running + '。' if running else ''}`dojo check {kata}` 也会这样停止它,并说明更多。")
+    if yours.not_started:
+        name = yours.not_started
+        return label + t(
+            f"not in the picture yet: `{name}` in katas/{kata}.py still raises "
+            f"NotImplementedError; it joins the picture once it runs.",
+            f"还不在图中:katas/{kata}.py 中的 `{name}` 仍然抛出 NotImplementedError;"
+            f"等它能运行了就会出现在图中。")
+    return None
 
 
 # --- running a recipe ------------------------------------------------------------------------
@@ -180,36 +353,24 @@ class Recorder(list):
         return self._panels.setdefault(i, Recorder())
 
 
-def _budgeted(path: Path):
-    """The learner's code runs under its kata's time budget (dojo/budget.py): an endless loop
-    ends its curve ("raised OutOfTime"), not `dojo show`."""
-    from dojo import budget
-    from dojo.catalog import load
-
-    catalog = load()
-    steps = catalog.steps_of(path.stem)
-    seconds = max((s.budget for s in steps), default=catalog.budget) * budget.scale()
-    return budget.Budget(seconds, path.parent.resolve(), on_fire=lambda where: "")
-
-
 def _run(recipe: Callable, variant: Variant, panels: int = 1, label: str | None = None,
          **kwargs) -> list[Curve] | None:
-    """One curve per panel for this variant (None for a learner's file not started)."""
+    """One curve per panel for this variant (None for a learner's file not started, or left
+    out: see `about_yours`)."""
     import torch
 
     rec = Recorder()
     raised = None
     torch.manual_seed(0)
     try:
-        if variant.kind == "yours":
-            with _budgeted(Path(variant.module.__file__)):
-                recipe(variant.module, rec, **kwargs)
-        else:
+        with guarded(variant):
             recipe(variant.module, rec, **kwargs)
     except NotImplementedError:
         if variant.kind == "yours":
             return None  # not started: nothing of theirs to draw
         raised = "NotImplementedError"
+    except LeftOut:
+        return None
     except (KeyboardInterrupt, NothingToShow):
         raise
     except BaseException as err:  # noqa: BLE001 - a wrong answer that raises is the point
@@ -494,7 +655,8 @@ class Recipe:
     x_label: tuple[str, str]
     about: tuple[str, str]
     log: bool = True
-    panels: tuple = ()  # ((y_label, x_label, log), ...) when the recipe records several
+    panels: tuple = ()  # ((y_label, x_label, log, what), ...) when the recipe records several;
+    #                     what (en, zh): the kata function that panel shows
 
 
 RECIPES: dict[str, Recipe] = {
@@ -529,16 +691,18 @@ RECIPES: dict[str, Recipe] = {
         ("softmax regression on 256 digits; logistic regression started confidently wrong",
          "在 256 个数字上做 softmax 回归;从错得很自信处开始的逻辑回归"),
         panels=(
-            (("true cross-entropy of the logits", "logits 的真实交叉熵"), ("step", "步数"), True),
-            (("true binary cross-entropy", "真实的二元交叉熵"), ("step", "步数"), True),
+            (("true cross-entropy of the logits", "logits 的真实交叉熵"), ("step", "步数"), True,
+             ("classification_loss", "classification_loss")),
+            (("true binary cross-entropy", "真实的二元交叉熵"), ("step", "步数"), True,
+             ("binary_loss", "binary_loss")),
         )),
     "mnist": Recipe(
         recipe_mnist, ("", ""), ("", ""),
         ("256 digits of the shipped subset, 2 epochs; accuracy on 250 test digits",
          "随包子集中的 256 个数字,2 轮;在 250 个测试数字上的准确率"),
         panels=(
-            (("training loss", "训练损失"), ("batch", "批次"), True),
-            (("test accuracy", "测试准确率"), ("epoch", "轮次"), False),
+            (("training loss", "训练损失"), ("batch", "批次"), True, ("train", "train")),
+            (("test accuracy", "测试准确率"), ("epoch", "轮次"), False, ("test", "test")),
         )),
 }
 
@@ -660,8 +824,7 @@ def _setup_fonts(notes: list[str]) -> bool:
         return False
     font = cjk_font()
     if font is None:
-        notes.append("未找到中文字体(Debian:apt-get install fonts-noto-cjk),图中标签使用英文。"
-                     " (no CJK font found: English labels)")
+        notes.append("未找到中文字体(Debian:apt-get install fonts-noto-cjk),图中标签使用英文。")
         return False
     matplotlib.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
     matplotlib.rcParams["font.family"] = "sans-serif"
@@ -764,21 +927,49 @@ def _make(project: Path, kata: str, out: str | None) -> Picture:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(panels), figsize=(9 * len(panels), 5.5), squeeze=False)
-    for ax, (y_label, x_label, log), curves in zip(axes[0], panels, drawn):
+    for ax, (y_label, x_label, log, *what), curves in zip(axes[0], panels, drawn):
         for curve in curves:
             if curve.kind == "reference" and not english and curve.label == "reference":
                 curve.label = "参考答案"
         _draw(ax, curves, y_label[0] if english else y_label[1],
               x_label[0] if english else x_label[1], log, english)
+        if what:
+            ax.set_title(what[0][0] if english else what[0][1], fontsize=10)
     about = recipe.about[0] if english else recipe.about[1]
     fig.suptitle(f"{_title(project, kata, english)}\n{about}", fontsize=11)
     path = _save(fig, project, kata, out, chinese)
-    return Picture(path=path, summary=_summary(drawn), notes=notes)
+    return Picture(path=path, summary=_with_yours(_summary(drawn, panels), kata, found),
+                   notes=notes)
 
 
-def _summary(drawn: list[list[Curve]]) -> str:
+def _with_yours(summary: str, kata: str, found: list[Variant]) -> str:
+    """The picture's text, and the line on yours where it is not in the picture."""
+    line = about_yours(kata, found)
+    return summary + ("\n" + line if line else "")
+
+
+_TEXT_LABELS = {  # the reference's curves, named in the learner's language whatever the font
+    "reference": ("reference", "参考答案"), "参考答案": ("reference", "参考答案"),
+    "reference (sum)": ("reference (sum)", "参考答案(sum)"),
+    "参考答案(sum)": ("reference (sum)", "参考答案(sum)"),
+    "reference (mean)": ("reference (mean)", "参考答案(mean)"),
+    "参考答案(mean)": ("reference (mean)", "参考答案(mean)"),
+}
+
+
+def _block_header(panel) -> str:
+    """What a block of the text shows: the panel's function (where it has one), its values."""
+    y_label, x_label, _, *what = panel
+    y, x = t(y_label[0], y_label[1]), t(x_label[0], x_label[1])
+    head = t(what[0][0], what[0][1]) + t(": ", ":") if what else ""
+    return head + t(f"{y} by {x} (first → last)", f"{y},按{x}记录(起点 → 终点)")
+
+
+def _summary(drawn: list[list[Curve]], panels=()) -> str:
     lines = []
-    for curves in drawn:
+    for i, curves in enumerate(drawn):
+        if i < len(panels):
+            lines.append(_block_header(panels[i]))
         for curve in curves:
             if curve.ys:
                 trend = f"{curve.ys[0]:.4g} → {curve.ys[-1]:.4g}"
@@ -792,7 +983,8 @@ def _summary(drawn: list[list[Curve]]) -> str:
                 extra = t("  (diverged)", "  (发散)")
             elif curve.same_as_reference and curve.kind not in ("reference", "reference-sum"):
                 extra = t("  (same as the reference)", "  (与参考相同)")
-            lines.append(f"  {curve.label}: {trend}{extra}")
+            label = t(*_TEXT_LABELS[curve.label]) if curve.label in _TEXT_LABELS else curve.label
+            lines.append(f"  {label}" + t(": ", ":") + f"{trend}{extra}")
     return "\n".join(lines)
 
 
@@ -836,9 +1028,10 @@ def _make_no_grad(project: Path, out: str | None) -> Picture:
             continue
         model = Net().eval()
         try:
-            total = memory.saved_bytes(lambda: fn(model, x), params=model.parameters())
+            with guarded(variant):
+                total = memory.saved_bytes(lambda: fn(model, x), params=model.parameters())
             evaluated.append((variant.name, total, None))
-        except NotImplementedError:
+        except (NotImplementedError, LeftOut):
             continue
         except Exception as err:  # noqa: BLE001
             evaluated.append((variant.name, 0, type(err).__name__))
@@ -889,8 +1082,11 @@ def _make_no_grad(project: Path, out: str | None) -> Picture:
         if b:
             lines.append(f"    {name}: {b:,}")
     for name, b, raised in evaluated:
-        lines.append(f"  evaluate · {name}: {b:,}" + (f" ({raised})" if raised else ""))
-    return Picture(path=path, summary="\n".join(lines), notes=notes)
+        name = t(*_TEXT_LABELS[name]) if name in _TEXT_LABELS else name
+        lines.append(f"  evaluate · {name}" + t(": ", ":") + f"{b:,}"
+                     + (f" ({raised})" if raised else ""))
+    return Picture(path=path, summary=_with_yours("\n".join(lines), "no_grad", found),
+                   notes=notes)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -918,15 +1114,16 @@ def _layout_picture():
     return torch.stack([red, green, blue]).unsqueeze(0)
 
 
-def _as_picture(fn, images):
+def _as_picture(variant: Variant, name: str, images):
     """(H, W, C) array to draw and None, or None and the name of what the function raised."""
     h, w = images.shape[2], images.shape[3]
     try:
-        out = fn(images)
-        return out.detach().reshape(h, w, -1).clamp(0, 1).numpy(), None
+        with guarded(variant):
+            out = getattr(variant.module, name)(images)
+            return out.detach().reshape(h, w, -1).clamp(0, 1).numpy(), None
     except NotImplementedError:
         return None, "NotImplementedError"
-    except (KeyboardInterrupt, NothingToShow):
+    except (KeyboardInterrupt, NothingToShow, LeftOut):
         raise
     except BaseException as err:  # noqa: BLE001 - a wrong answer that raises is the point
         return None, type(err).__name__
@@ -941,11 +1138,17 @@ def _make_view_vs_permute(project: Path, out: str | None) -> Picture:
     english = not chinese
     images = _layout_picture()
     rows = []
-    for variant in variants(project, "view_vs_permute", notes=notes):
-        pictures = [_as_picture(getattr(variant.module, name), images)
-                    for name in ("to_channels_last", "flatten_channels_last")]
+    found = variants(project, "view_vs_permute", notes=notes)
+    for variant in found:
+        try:
+            pictures = [_as_picture(variant, name, images)
+                        for name in ("to_channels_last", "flatten_channels_last")]
+        except LeftOut:
+            continue  # out of time: `about_yours` says so
         if variant.kind == "yours" and all(r == "NotImplementedError" for _, r in pictures):
             continue  # not started: nothing of theirs to draw
+        if variant.kind == "yours":
+            variant.not_started = None  # part of it runs: it is drawn
         rows.append((variant, pictures))
 
     import matplotlib.pyplot as plt
@@ -985,7 +1188,8 @@ def _make_view_vs_permute(project: Path, out: str | None) -> Picture:
         "a red disc, a green bar, a blue diagonal: each in its own channel" if english else
         "红色圆盘、绿色横条、蓝色对角线:各在一个通道里"), fontsize=10)
     path = _save(fig, project, "view_vs_permute", out, chinese)
-    return Picture(path=path, summary="\n".join(lines), notes=notes)
+    return Picture(path=path, summary=_with_yours("\n".join(lines), "view_vs_permute", found),
+                   notes=notes)
 
 
 # --- overfit_one_batch and worker_seeds (issue 14, part B) -----------------------------------
@@ -995,17 +1199,16 @@ def _reference_and_yours(project: Path, kata: str, notes: list[str]) -> list[Var
     return [v for v in variants(project, kata, notes=notes) if v.kind in ("reference", "yours")]
 
 
-
-
 def _verdict(variant: Variant, build) -> str | None:
     """The reason the variant's check gives for a fresh copy of the pipeline (None: not
-    started)."""
+    started, or left out)."""
     p = build()
     try:
-        report = variant.module.overfit_one_batch(p.model, p.optimizer, p.loss_fn, p.batch,
-                                                  train_step=p.train_step, steps=60)
-        return str(getattr(report, "reason", report))
-    except NotImplementedError:
+        with guarded(variant):
+            report = variant.module.overfit_one_batch(p.model, p.optimizer, p.loss_fn, p.batch,
+                                                      train_step=p.train_step, steps=60)
+            return str(getattr(report, "reason", report))
+    except (NotImplementedError, LeftOut):
         return None
     except Exception as err:  # noqa: BLE001 - a check that raises: that is what it does
         return f"raised {type(err).__name__}"
@@ -1087,21 +1290,27 @@ def _make_overfit_one_batch(project: Path, out: str | None) -> Picture:
                 said.append((f"{who}: {reason}{mark}",
                              "black" if right else "tab:red"))
                 if variant.kind == "yours":
-                    yours.append(t(f"  {pipeline.name}: yours says {reason}, the bug built in "
-                                   f"says {pipeline.reason}{mark}",
-                                   f"  {pipeline.name}:你的检查说 {reason},实际应为 "
-                                   f"{pipeline.reason}{mark}"))
+                    healthy = build in one_batch.HEALTHY
+                    yours.append(t(
+                        f"  {pipeline.name}: yours says {reason}; "
+                        + (f"this pipeline is healthy, so the right verdict is "
+                           f"{pipeline.reason}" if healthy else
+                           f"this pipeline's bug calls for {pipeline.reason}") + mark,
+                        f"  {pipeline.name}:你的检查说 {reason};"
+                        + (f"这条流水线没有问题,正确的结论是 {pipeline.reason}" if healthy else
+                           f"这条流水线的错误应当得出 {pipeline.reason}") + mark))
             for i, (text, color) in enumerate(said):
                 ax.text(0.98, 0.95 - 0.12 * i, text, transform=ax.transAxes, ha="right",
                         va="top", fontsize=8, color=color)
             title = pipeline.what[0] if english else pipeline.what[1]
-            ax.set_title(textwrap.shorten(title, 90, placeholder="…") if english
-                         else title[:40], fontsize=7, wrap=True)
+            ax.set_title(_wrapped(title, 60), fontsize=7)  # whole, on as many lines as it takes
             ax.set_xlim(0, 60)
             ax.set_xlabel("step" if english else "步数", fontsize=8)
             ax.grid(True, alpha=0.3)
-            lines.append(f"  {pipeline.name}: {pipeline.reason}, loss {losses[0]:.3g} → "
-                         f"{losses[-1]:.3g}" + (f" (raised {raised})" if raised else ""))
+            lines.append(t(f"  {pipeline.name}: {pipeline.reason}, loss {losses[0]:.3g} → "
+                           f"{losses[-1]:.3g}" + (f" (raised {raised})" if raised else ""),
+                           f"  {pipeline.name}:{pipeline.reason},损失 {losses[0]:.3g} → "
+                           f"{losses[-1]:.3g}" + (f"(抛出 {raised})" if raised else "")))
     finally:
         torch.set_num_threads(threads)
     for ax in list(axes.flat)[len(builds):]:
@@ -1110,7 +1319,33 @@ def _make_overfit_one_batch(project: Path, out: str | None) -> Picture:
         "the loss of each pipeline on its one batch, and what the checks say about it"
         if english else "每条流水线在它那一批数据上的损失,以及检查给出的结论"), fontsize=11)
     path = _save(fig, project, "overfit_one_batch", out, chinese, grid=True)
-    return Picture(path=path, summary="\n".join(lines + yours), notes=notes)
+    head = [t("each pipeline: the verdict a right check gives, and its loss on its one batch "
+              "(first → last)", "每条流水线:正确的检查给出的结论,以及它在那一批数据上的损失(起点 → 终点)")]
+    if yours:
+        yours.insert(0, t("what your check says of each pipeline", "你的检查对每条流水线的结论"))
+    return Picture(path=path, summary=_with_yours("\n".join(head + lines + yours),
+                                                  "overfit_one_batch", found), notes=notes)
+
+
+def _wrapped(text: str, width: int) -> str:
+    """`text` on lines of at most `width` columns (a Chinese character takes two), broken
+    between words or between Chinese characters; never cut."""
+    import re
+
+    lines, line, used = [], "", 0
+    for token in re.findall(r"[^\s\u2e80-\u9fff\uff00-\uffef]+|\s+|.", text):
+        size = sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1
+                   for ch in token)
+        if used + size > width and line.strip():
+            lines.append(line.rstrip())
+            line, used = "", 0
+            if token.isspace():
+                continue
+        line += token
+        used += size
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def _worker_draws(module, seed: int, epochs: int = 2) -> list[list[float]]:
@@ -1157,10 +1392,11 @@ def _make_worker_seeds(project: Path, out: str | None) -> Picture:
     drawn = []
     for variant in found:
         try:
-            epochs = _worker_draws(variant.module, seed=7)
-            again = _worker_draws(variant.module, seed=7, epochs=1)[0]
-            other = _worker_draws(variant.module, seed=8, epochs=1)[0]
-        except NotImplementedError:
+            with guarded(variant):
+                epochs = _worker_draws(variant.module, seed=7)
+                again = _worker_draws(variant.module, seed=7, epochs=1)[0]
+                other = _worker_draws(variant.module, seed=8, epochs=1)[0]
+        except (NotImplementedError, LeftOut):
             continue
         except RuntimeError as err:  # a wrong answer that raises is the point
             drawn.append((variant, None, None, str(err)))
@@ -1222,9 +1458,15 @@ def _make_worker_seeds(project: Path, out: str | None) -> Picture:
         if english else "worker 0 和 worker 1 抽到的噪声:第 1 轮、第 2 轮,以及重跑的第 1 轮"),
         fontsize=11)
     path = _save(fig, project, "worker_seeds", out, chinese, grid=True)
-    return Picture(path=path, summary="\n".join(lines), notes=notes)
+    return Picture(path=path, summary=_with_yours("\n".join(lines), "worker_seeds", found),
+                   notes=notes)
 
 
 # the katas whose picture is not a recipe's curves: each draws its own
 DRAWN_APART = {"no_grad": _make_no_grad, "view_vs_permute": _make_view_vs_permute,
                "overfit_one_batch": _make_overfit_one_batch, "worker_seeds": _make_worker_seeds}
+
+
+def has_picture(module: str) -> bool:
+    """Whether `dojo show` draws something for this kata module."""
+    return module in RECIPES or module in DRAWN_APART

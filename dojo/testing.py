@@ -24,8 +24,11 @@ def show(value: Any, digits: int = 4, *, like: Any = None) -> str:
     and rounded (`tensor(1.402)` for one number, `tensor([1.0, 2.5]) (shape (2,))` otherwise),
     floats with their decimal point, lists of them likewise.
 
-    `like`: the value this one is shown beside (`got` beside `expected`): both then say the
-    same things, e.g. `requires_grad` on both or on neither."""
+    Only what a test compares is shown: values and shape. `like`: the value this one is shown
+    beside (`got` beside `expected`); where the two agree in values and shape, a dtype or a
+    `requires_grad` that differs is the difference, and is shown on both. Beside different
+    values it is not (the tests' comparisons cast, and accept a float32 answer): shown there,
+    it sent learners casting to "match"."""
     value, like = _plain(value), _plain(like)
     torch = _torch()
     if torch is not None and isinstance(value, torch.Tensor):
@@ -36,15 +39,13 @@ def show(value: Any, digits: int = 4, *, like: Any = None) -> str:
         else:
             more = ", ..." if flat.numel() > 6 else ""
             text = f"tensor([{shown}{more}])"
-        extras = [] if value.dim() == 0 else [f"shape {tuple(value.shape)}"]
+        extras = [] if value.dim() == 0 else [t("shape ", "形状 ") + str(tuple(value.shape))]
         other = like if isinstance(like, torch.Tensor) else None
-        if other is not None and other.dtype != value.dtype:
-            extras.append(str(value.dtype).replace("torch.", ""))
-        if other is None:
-            if value.requires_grad:
-                extras.append("requires_grad")
-        elif other.requires_grad != value.requires_grad:
-            extras.append(f"requires_grad={value.requires_grad}")
+        if other is not None and _alike(value, other):
+            if other.dtype != value.dtype:
+                extras.append(str(value.dtype).replace("torch.", ""))
+            if other.requires_grad != value.requires_grad:
+                extras.append(f"requires_grad={value.requires_grad}")
         return f"{text} ({', '.join(extras)})" if extras else text
     if isinstance(value, float):
         return _num(value, digits)
@@ -82,12 +83,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _alike(a: Any, b: Any) -> bool:
+    """Two tensors of the same shape and values, compared at the coarser of their precisions
+    (a float32 result beside a float64 one agrees where float32 rounds it the same)."""
+    torch = _torch()
+    try:
+        if a.shape != b.shape:
+            return False
+        a, b = a.detach().cpu(), b.detach().cpu()
+        if a.dtype != b.dtype:
+            if a.is_floating_point() and b.is_floating_point():
+                low = a.dtype if torch.finfo(a.dtype).eps >= torch.finfo(b.dtype).eps else b.dtype
+            else:
+                low = torch.float64
+            a, b = a.to(low), b.to(low)
+        return bool(torch.equal(a, b))
+    except Exception:  # noqa: BLE001 - values that do not compare: not alike
+        return False
+
+
 def _differ(a: Any, b: Any) -> bool:
     a, b = _plain(a), _plain(b)
     torch = _torch()
     try:
         if torch is not None and isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
-            return a.shape != b.shape or not torch.equal(a.detach().cpu(), b.detach().cpu())
+            return not _alike(a, b)
         return bool(a != b)
     except Exception:  # noqa: BLE001 - values that do not compare: say they differ
         return True

@@ -2,7 +2,7 @@
 
     dojo train mnist                          # katas/mnist.py on the full MNIST
     dojo train mnist --subset --epochs 1      # the small subset of the tests (seconds on a CPU)
-    dojo train mnist --target solutions       # the reference (in a clone)
+    dojo train mnist --target solutions       # the reference (a clone's, else the package's)
     dojo train mnist --target PATH            # PATH/mnist.py, or a .py file
     python -m dojo.train_mnist ...            # the same
 
@@ -29,8 +29,51 @@ class TargetError(Exception):
     """The target's mnist.py is missing, does not import, or lacks Net, train or test."""
 
 
+_REFERENCE: list = []  # the temporary folder of the reference the package carries
+
+
+def _packaged_reference() -> Path | None:
+    """The reference mnist.py that the package carries, written to a temporary folder (never
+    into the learner's workspace, where `dojo solution` shows it only once solved); None in an
+    edition that carries none."""
+    import atexit
+    import tempfile
+
+    from dojo import stubs
+
+    try:
+        source = stubs.solutions()["mnist"]
+    except (OSError, ValueError, KeyError):
+        return None
+    if not _REFERENCE:
+        folder = tempfile.TemporaryDirectory(prefix="dojo-reference-")
+        atexit.register(folder.cleanup)
+        _REFERENCE.append(folder)
+    path = Path(_REFERENCE[0].name) / "mnist.py"
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def reference_available() -> bool:
+    """Whether `--target solutions` finds a reference here (a clone's solutions/, or the one
+    the package carries)."""
+    from dojo.paths import find_project
+
+    project = find_project()
+    if project is not None and (project / "solutions" / "mnist.py").is_file():
+        return True
+    from dojo import stubs
+
+    try:
+        return "mnist" in stubs.solutions()
+    except (OSError, ValueError):
+        return False
+
+
 def find_target(target: str) -> Path:
-    """katas, solutions (folders of the project), a folder holding mnist.py, or a .py file."""
+    """katas, solutions (folders of the project; solutions is the reference the package
+    carries where the project has none, as a `dojo init` workspace), a folder holding
+    mnist.py, or a .py file."""
     from dojo.paths import find_project
 
     path = Path(target).expanduser()
@@ -38,6 +81,15 @@ def find_target(target: str) -> Path:
         project = find_project()
         if project is not None:
             path = project / target
+    if target == "solutions" and not path.exists():
+        packaged = _packaged_reference()
+        if packaged is None:
+            raise TargetError(t(
+                "--target solutions: this edition carries no reference answers (no solutions/ "
+                "here, none in the package); train your own katas/mnist.py.",
+                "--target solutions:这个版本不含参考答案(这里没有 solutions/,包里也没有);"
+                "请训练你自己的 katas/mnist.py。"))
+        return packaged
     if path.is_dir():
         path = path / "mnist.py"
     if not path.is_file():
@@ -215,6 +267,8 @@ def main(argv=None, prog: str = PROG) -> int:
     if device.type == "cpu" and not args.subset:
         print(t("note: ", "提示:") + cpu_note(), file=sys.stderr)
     n_train, n_test = len(train_loader.dataset), len(test_loader.dataset)
+    if _REFERENCE and Path(_REFERENCE[0].name) in path.parents:
+        path = t("the reference (the package's)", "参考答案(包中附带的)")
     print(
         t(
             f"{path}: {n_train:,} training and {n_test:,} test digits on {device}, "
@@ -246,12 +300,15 @@ def main(argv=None, prog: str = PROG) -> int:
                 )
             )
     except NotImplementedError as err:
+        reference = reference_available()
         print(
             t(
                 f"not started: {err} still raises NotImplementedError in {path}. "
-                f"Fill in the TODOs (dojo hint mnist), or train the reference: --target solutions.",
+                f"Fill in the TODOs (dojo hint mnist)"
+                + (", or train the reference: --target solutions." if reference else "."),
                 f"尚未开始:{path} 中的 {err} 仍然抛出 NotImplementedError。请完成 TODO"
-                f"(dojo hint mnist),或训练参考答案:--target solutions。",
+                f"(dojo hint mnist)" + (",或训练参考答案:--target solutions。" if reference
+                                        else "。"),
             ),
             file=sys.stderr,
         )

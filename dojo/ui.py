@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.text import Text
 
-from dojo.i18n import t
+from dojo.i18n import STATE_LABELS, t
+from dojo.i18n import state_label as i18n_state_label
 
 _console: Console | None = None
 _errors: Console | None = None
@@ -66,23 +67,25 @@ def note(line: str) -> None:
 
 # --- states ----------------------------------------------------------------------------------
 
-STATES = {
-    "solved": ("✓", "green", "solved", "已完成"),
-    "failing": ("✗", "red", "failing", "未通过"),
-    "not started": ("○", "yellow", "not started", "尚未开始"),
-    "broken": ("!", "magenta", "broken: does not import", "无法导入"),
-    "no tests": ("·", "dim", "no tests yet", "暂无测试"),
-    "skipped": ("-", "dim", "skipped here (needs a GPU?)", "已跳过(需要 GPU?)"),
-    "error": ("!", "magenta", "the tests could not run", "测试无法运行"),
-    "crashed": ("!", "magenta", "crashed", "崩溃"),
-    "timeout": ("!", "magenta", "timed out", "超时"),
-    "unknown": ("?", "dim", "not checked yet", "尚未检查"),
+_LOOKS = {
+    "solved": ("✓", "green"),
+    "failing": ("✗", "red"),
+    "not started": ("○", "yellow"),
+    "broken": ("!", "magenta"),
+    "no tests": ("·", "dim"),
+    "skipped": ("-", "dim"),
+    "error": ("!", "magenta"),
+    "crashed": ("!", "magenta"),
+    "timeout": ("!", "magenta"),
+    "environment": ("!", "magenta"),
+    "unknown": ("?", "dim"),
 }
+# state: (symbol, style, English, 中文); the names are dojo.i18n's
+STATES = {state: (*look, *STATE_LABELS[state]) for state, look in _LOOKS.items()}
 
 
 def state_label(state: str) -> str:
-    _, _, en, zh = STATES.get(state, ("?", "", state, state))
-    return t(en, zh)
+    return i18n_state_label(state)
 
 
 def state_text(state: str) -> Text:
@@ -141,7 +144,8 @@ def verdicts_from(outcome: dict, steps: list[str]) -> list[Verdict]:
             else:
                 state = "no tests"
         first = None
-        for wanted in (("broken",), ("crashed",), ("timeout",), ("failing",), ("not started",)):
+        for wanted in (("environment",), ("broken",), ("crashed",), ("timeout",), ("failing",),
+                       ("not started",)):
             first = next((r for r in calls if r["state"] in wanted), None)
             if first is not None:
                 break

@@ -63,6 +63,7 @@ dojo                      # every kata, its state, and the next one to do
 dojo watch                # re-checks the kata you edit on every save
 dojo check KATA           # one kata's verdict
 dojo hint KATA            # the next hint; dojo explain KATA: the idea behind it
+dojo show KATA            # a picture of the pitfall: the reference, the wrong answers, yours
 dojo solution KATA        # the reference answer, once you have solved KATA
 pytest --kata KATA        # the same tests, with pytest
 ```
@@ -70,7 +71,7 @@ pytest --kata KATA        # the same tests, with pytest
 `tests/` holds the kata tests: leave them as they are. `dojo reset KATA` brings a stub back
 (your file is kept in `.dojo/backups/`). For `dojo train mnist` on the full MNIST, put the four
 `*-ubyte.gz` files in `data/` (or pass `--data DIR`, or `--download`); `--subset` trains on the
-small set that ships with the package.
+small set that ships with the package, `--target solutions` the reference.
 
 ## 中文
 
@@ -81,13 +82,15 @@ dojo                      # 所有 kata、状态以及下一个
 dojo watch                # 每次保存都重新检查正在编辑的 kata
 dojo check KATA           # 一个 kata 的结果
 dojo hint KATA            # 下一条提示;dojo explain KATA:背后的概念
+dojo show KATA            # 画出这个坑:参考答案、错误答案和你的答案
 dojo solution KATA        # 完成 KATA 之后,查看参考答案
 pytest --kata KATA        # 用 pytest 运行同样的测试
 ```
 
 `tests/` 中是 kata 的测试,请不要修改。`dojo reset KATA` 可以恢复原始文件(你的文件会备份到
 `.dojo/backups/`)。要用完整的 MNIST 运行 `dojo train mnist`,请把四个 `*-ubyte.gz` 文件放进
-`data/`(或者用 `--data DIR`,或 `--download`);`--subset` 使用随包附带的小数据集。
+`data/`(或者用 `--data DIR`,或 `--download`);`--subset` 使用随包附带的小数据集,`--target solutions`
+训练参考答案。
 """
 
 
@@ -106,14 +109,15 @@ def pytest_ini() -> str:
     return "\n".join(lines) + "\n"
 
 
-def files() -> dict[str, bytes]:
-    """{path relative to the workspace: content} of every file `dojo init` writes."""
+def files(lang: str = "en") -> dict[str, bytes]:
+    """{path relative to the workspace: content} of every file `dojo init` writes; the stubs in
+    `lang` (their docstrings and comments: the code is the same)."""
     from dojo import __version__, stubs
     from dojo.grade.core import support_files
     from dojo.paths import kata_source
 
     out: dict[str, bytes] = {}
-    for name, source in sorted(stubs.pristine().items()):
+    for name, source in sorted(stubs.pristine(lang).items()):
         out[f"katas/{name}.py"] = source.encode("utf-8")
     source = kata_source()
     for path in [*sorted((source / "tests").glob("test_*.py")), *support_files(source)]:
@@ -129,10 +133,10 @@ def _holds_katas(dest: Path) -> bool:
     return (dest / "katas").exists() or any((dest / "tests").glob("test_*.py"))
 
 
-def init(dest: Path) -> tuple[Path, list[str]]:
+def init(dest: Path, lang: str = "en") -> tuple[Path, list[str]]:
     """Write a workspace into `dest` (created if needed): the folder and the files written,
-    relative to it. Refuses, touching nothing, when `dest` already holds katas or any file it
-    would write; on a failure midway, removes what it wrote."""
+    relative to it; the stubs in `lang`. Refuses, touching nothing, when `dest` already holds
+    katas or any file it would write; on a failure midway, removes what it wrote."""
     dest = Path(dest).expanduser().absolute()
     shown = str(dest)
     if dest.exists() and not dest.is_dir():
@@ -144,7 +148,7 @@ def init(dest: Path) -> tuple[Path, list[str]]:
             f"(cd {shown} && dojo), or name a new folder: dojo init OTHER_DIR",
             f"dojo init:{shown} 里已经有 kata,没有做任何修改。请在那里继续(cd {shown} && dojo),"
             f"或指定一个新文件夹:dojo init 其他文件夹"))
-    content = files()
+    content = files(lang)
     clash = sorted(rel for rel in content if (dest / rel).exists() or (dest / rel).is_symlink())
     if clash:
         raise InitError(t(
@@ -207,17 +211,22 @@ def cmd_init(args) -> int:
     from dojo import ui
     from dojo.checking import DojoError
 
+    from dojo.i18n import lang
+
     try:
-        dest, written = init(Path(args.dir))
+        dest, written = init(Path(args.dir), lang())  # the stubs in the learner's language
     except InitError as err:
         raise DojoError(str(err)) from None
-    katas = sum(1 for rel in written if rel.startswith("katas/"))
+    from dojo.catalog import load
+
+    files = sum(1 for rel in written if rel.startswith("katas/"))
+    katas = len(load().steps)  # the catalog's steps, as `dojo` counts them (koans: 3 in 1 file)
     shown = os.path.relpath(dest)
     shown = str(dest) if shown.startswith("..") else shown
-    ui.say(t(f"Wrote {katas} katas and their tests into {shown}/ (no solutions: `dojo solution "
-             f"KATA` shows one once you have solved it).",
-             f"已在 {shown}/ 中写入 {katas} 个 kata 及其测试(不含答案:完成一个 kata 之后,"
-             f"`dojo solution KATA` 会显示它的参考答案)。"), style="green")
+    ui.say(t(f"Wrote {katas} katas ({files} files) and their tests into {shown}/ (no solutions: "
+             f"`dojo solution KATA` shows one once you have solved it).",
+             f"已在 {shown}/ 中写入 {katas} 个 kata({files} 个文件)及其测试(不含答案:完成一个"
+             f" kata 之后,`dojo solution KATA` 会显示它的参考答案)。"), style="green")
     ui.say(t(f"Next: cd {shown} && dojo      (then `dojo watch` while you edit katas/)",
              f"下一步:cd {shown} && dojo      (之后编辑 katas/ 时开着 `dojo watch`)"),
            style="bold cyan")

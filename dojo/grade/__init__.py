@@ -19,9 +19,19 @@ from dojo import i18n
 
 
 def _default_project() -> Path | None:
-    from dojo.paths import find_project
+    """The project whose tests/ are the pristine tests: the checkout this package runs from,
+    else the installed package's own copy of them (dojo/data/tests/ of the wheel)."""
+    from dojo import paths
 
-    return find_project()
+    checkout = paths.checkout()
+    if checkout is not None:
+        return checkout
+    return paths.DATA if (paths.DATA / "tests").is_dir() else None
+
+
+NO_PROJECT = ("{prog}: no kata tests here (this package runs from no checkout and carries "
+              "none): give --project DIR, a folder whose tests/ holds the kata tests (a clone "
+              "of the project).")
 
 
 def add_grade_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,8 +56,9 @@ def add_grade_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=i18n.LANGS, default="en",
                         help="language of the feedback (default en)")
     parser.add_argument("--project", metavar="DIR",
-                        help="the folder whose tests/ are the pristine tests (default: this "
-                        "checkout, or the bundle's copy)")
+                        help="the folder whose tests/ are the pristine tests (default: the "
+                        "checkout this package runs from, else the tests the installed package "
+                        "carries)")
     parser.add_argument("--seed", type=int, default=None,
                         help="seed of the cases the observers run on (default: a new one each run; the same seed gives the same scores)")
     parser.add_argument("--one", action="store_true",
@@ -67,8 +78,10 @@ def run_grade(args: argparse.Namespace) -> int:
     if args.gradescope_bundle:
         from dojo.grade.bundle import write_gradescope_bundle
 
-        if project is None:
-            print("dojo grade: no project (tests/) found; give --project", file=sys.stderr)
+        if project is None or not (project / "pyproject.toml").is_file():
+            print("dojo grade: the Gradescope bundle is made from a clone of the project (it "
+                  "installs the project from it): run it from one, or give --project DIR.",
+                  file=sys.stderr)
             return 2
         path = write_gradescope_bundle(Path(args.gradescope_bundle), project,
                                        timeout=args.timeout, memory_mb=args.memory_mb)
@@ -79,7 +92,9 @@ def run_grade(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     if project is None or not (project / "tests").is_dir():
-        print("dojo grade: no project with tests/ found; give --project", file=sys.stderr)
+        print(NO_PROJECT.format(prog="dojo grade") if project is None else
+              f"dojo grade: {project} has no tests/ folder: give --project DIR, a folder whose "
+              f"tests/ holds the kata tests (a clone of the project).", file=sys.stderr)
         return 2
     limits = Limits(timeout=args.timeout, memory_mb=args.memory_mb)
     settings = Settings(
@@ -119,8 +134,10 @@ def run_export(args: argparse.Namespace) -> int:
     from dojo.grade.bundle import export_student
 
     project = Path(args.project).resolve() if args.project else _default_project()
-    if project is None:
-        print("dojo export-student: no project found; give --project", file=sys.stderr)
+    if project is None or not (project / "katas").is_dir():
+        print("dojo export-student: the student edition is made from a clone of the project "
+              "(its katas/, tests/, catalog and pyproject.toml): run it from one, or give "
+              "--project DIR.", file=sys.stderr)
         return 2
     try:
         path = export_student(project, Path(args.dir), force=args.force)

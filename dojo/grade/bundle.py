@@ -68,12 +68,15 @@ def export_student(project: Path, dest: Path, force: bool = False) -> Path:
     for rel in _walk(project):
         if rel.parts[0] == "katas":
             continue
-        if rel.as_posix() in ("docs/grading.md",):
+        if rel.as_posix() in ("docs/grading.md", "docs/grading-figures.json"):
             continue
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(project / rel, target)
     stubs.write_all(dest / "katas")
+    from dojo.student import README  # a student's README: the maintainers' needs solutions/
+
+    (dest / "README.md").write_text(README, encoding="utf-8")
     for name in ("solutions", "gallery"):
         shutil.rmtree(dest / name, ignore_errors=True)
     return dest

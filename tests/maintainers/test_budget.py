@@ -68,6 +68,47 @@ def test_an_endless_loop_fails_with_its_line_and_the_katas_other_tests_at_once(t
     assert outcome.steps == {KATA: "timeout", "inplace_update": "solved"}, outcome.steps
 
 
+def test_code_that_prints_a_million_lines_is_told_the_printing_took_the_time(tmp_path):
+    """Issue 21: a loop that would finish but prints a line per step was told "an endless
+    loop, or waiting for input?": under a test every line is captured, and the printing took
+    the time."""
+    target = looping(tmp_path / "target", body="for i in range(10 ** 8):\n        print('step', i)")
+    outcome = run_tests(ROOT, target, [KATA], lang="en", extra=["--budget", "1"])
+    first = outcome.tests[0]
+    assert first["state"] == "timeout", first
+    message = first["message"]
+    assert "endless loop" not in message, message
+    assert "lines in that time: printing that much is what took the time" in message, message
+    assert "Print less" in message and "`print('step', i)`" in message, message
+    outcome = run_tests(ROOT, target, [KATA], lang="zh", extra=["--budget", "1"])
+    assert "是打印这么多内容花掉了时间" in outcome.tests[0]["message"], outcome.tests[0]
+
+
+def test_a_crash_names_the_learners_line_not_the_dojos_frames(tmp_path):
+    """Issue 21: a segfault's report showed the last lines of faulthandler's dump: pytest's and
+    the dojo's frames. It names the line of the learner's file that was running."""
+    from dojo import guard
+    from tests.maintainers.test_cli import copy_project
+
+    project = copy_project(tmp_path / "katas-copy")
+    looping(project / "katas", kata="inplace_update", function="sgd_step",
+            body="import ctypes\n    ctypes.string_at(0)", reference=False)
+    from dojo import i18n
+
+    i18n.set_lang("en")
+    try:
+        report = guard.run(project, ["inplace_update"])
+    finally:
+        i18n.set_lang(None)
+    assert "crashed" in report, report
+    message = report["crashed"]
+    line = line_of(project / "katas" / "inplace_update.py", "ctypes.string_at(0)")
+    assert "SIGSEGV" in message, message
+    assert f"line {line} of katas/inplace_update.py" in message, message
+    assert "(in `sgd_step`): `ctypes.string_at(0)`" in message, message
+    assert "_pytest" not in message and "pluggy" not in message, message
+
+
 @pytest.mark.slow  # waits out a real budget
 def test_the_message_is_in_chinese_too(tmp_path):
     """(pytest-timeout's `--timeout`, given on the command line, sets the budget too.)"""
@@ -262,6 +303,12 @@ def test_dojo_show_draws_on_past_an_endless_loop(tmp_path, monkeypatch):
                     project / "katas" / "inplace_update.py")
     looping(project / "katas", kata="inplace_update", function="sgd_step", reference=False)
     monkeypatch.setenv(budget.SCALE_ENV, str(1 / load().get("inplace_update").budget))
-    picture = show.make(project, "inplace_update")
-    assert "raised OutOfTime" in picture.summary, picture.summary
+    from dojo import i18n
+
+    i18n.set_lang("en")
+    try:
+        picture = show.make(project, "inplace_update")
+    finally:
+        i18n.set_lang(None)
+    assert "left out of the picture" in picture.summary, picture.summary
     assert picture.path.is_file()

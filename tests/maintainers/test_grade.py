@@ -351,7 +351,8 @@ def test_a_job_sees_nothing_of_anyone_else(hostile):
         assert not isinstance(saw["listable"][folder_name], list), saw["listable"]
     assert "home" not in saw["listable"]["/"]
     assert saw["package"] == str(hostile["installed"] / "dojo"), "not graded from the copy"
-    assert set(saw["dojo_data"]) == {"mnist-subset", "stubs.json", "reference-answers"}, saw
+    assert set(saw["dojo_data"]) == {"mnist-subset", "stubs.json", "stubs_zh",
+                                     "reference-answers"}, saw  # stubs_zh/: covered, found []
     assert saw["dojo_data"]["stubs.json"] == 0, "the package's frozen stubs were readable"
     assert saw["reference_answers"] == [], "the package's reference answers were visible"
 

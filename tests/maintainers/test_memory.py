@@ -174,3 +174,37 @@ def test_on_cuda_the_same_bytes_are_saved_and_only_the_output_outlives_a_no_grad
     # activations alive at once (the first ReLU's output, the second conv's and its ReLU's)
     assert without.after - without.before <= 1000 * 10 * F32 + 512
     assert without.extra <= extra_with_grad
+
+
+# --- timing the benchmarks, as the README says -----------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_readmes_command_times_the_benchmarks(tmp_path):
+    """Issue 21: the README's command to time the benchmarks failed ("Can't have both
+    --benchmark-only and --benchmark-disable"): the maintainers' run turned xdist on, and
+    pytest-benchmark disables itself under xdist. Run as the README writes it, in a process of
+    its own (a pytest inside a test never turns xdist on), narrowed to one small benchmark."""
+    import os
+    import re
+    import shlex
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    command = next(line.strip() for line in readme.splitlines()
+                   if line.strip().startswith("pytest ") and "--benchmark-only" in line)
+    args = shlex.split(command)[1:]
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTEST_", "DOJO_XDIST")) and k != "PYTHONPATH"}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", *args, "-k", "cpu and 64 and not with_grad",
+         "--benchmark-min-rounds=2", "--benchmark-max-time=0.1", "-p", "no:randomly",
+         "--benchmark-storage", f"file://{tmp_path}"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out[-3000:]
+    assert re.search(r"test_evaluation_memory_cpu\[\S*64\S*\]", out), out[-3000:]
+    assert "Mean" in out and "1 passed" in out, out[-3000:]

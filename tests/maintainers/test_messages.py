@@ -29,28 +29,54 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_values_are_rendered_as_a_person_writes_them():
     assert show(torch.tensor(1.402)) == "tensor(1.402)"
-    assert show(torch.tensor(2.0, requires_grad=True)) == "tensor(2.0) (requires_grad)"
+    # requires_grad is not a value: shown alone, a tensor says nothing of it (a test that checks
+    # it says so in words)
+    assert show(torch.tensor(2.0, requires_grad=True)) == "tensor(2.0)"
     assert show([1.0, 2.5, 3]) == "[1.0, 2.5, 3]"
     assert show((0.5,)) == "(0.5,)"
     assert show(torch.tensor([1.0, 2.0])) == "tensor([1.0, 2.0]) (shape (2,))"
     assert show(list(range(10))) == "[0, 1, 2, 3, 4, 5, 6, 7, ... (10 items)]"
 
 
-def test_got_and_expected_are_rendered_alike():
+def test_got_and_expected_show_only_what_the_test_compares():
+    """Issue 21: got and expected differ only where the error is. A dtype or requires_grad
+    that differs beside different values is not what the test compared (its comparisons cast,
+    and a float32 answer is accepted): showing it made learners cast to "match". Only where
+    the values and shapes agree is such a difference the one that failed the test."""
     with_grad = torch.tensor([1.0, 2.0], requires_grad=True)
     plain = torch.tensor([1.0, 2.0])
-    got, expected = show_pair(with_grad, plain)
+    got, expected = show_pair(with_grad, plain)  # the same values: requires_grad is the point
     assert got.endswith("requires_grad=True)") and expected.endswith("requires_grad=False)")
     got, expected = show_pair(with_grad, plain.clone().requires_grad_())
     assert "requires_grad" not in got + expected  # the same on both: said on neither
     got, expected = show_pair(torch.tensor(1.40201), torch.tensor(1.40203))
     assert got != expected  # digits enough to tell them apart
+    # different values: neither requires_grad nor the dtype is shown
+    got, expected = show_pair(torch.tensor([3.0], requires_grad=True), torch.tensor([3.5]))
+    assert (got, expected) == ("tensor([3.0]) (shape (1,))", "tensor([3.5]) (shape (1,))")
+    got, expected = show_pair(torch.tensor([0.1, 2.0], dtype=torch.float64),
+                              torch.tensor([0.5, 2.0]))
+    assert (got, expected) == ("tensor([0.1, 2.0]) (shape (2,))",
+                               "tensor([0.5, 2.0]) (shape (2,))")
+    # a float32 answer beside a float64 one: alike at float32's precision, so the dtype is
+    # the difference (no digits added to show float32's rounding)
+    got, expected = show_pair(torch.tensor([0.1], dtype=torch.float64), torch.tensor([0.1]))
+    assert (got, expected) == ("tensor([0.1]) (shape (1,), float64)",
+                               "tensor([0.1]) (shape (1,), float32)")
     with pytest.raises(pytest.fail.Exception) as failed:
         fail("differs", "不同", got=torch.tensor([3.0], requires_grad=True),
-             expected=torch.tensor([3.5]))
-    text = str(failed.value)
-    assert "got:      tensor([3.0]) (shape (1,), requires_grad=True)" in text, text
-    assert "expected: tensor([3.5]) (shape (1,), requires_grad=False)" in text, text
+             expected=torch.tensor([3.5], dtype=torch.float64))
+    lines = str(failed.value).splitlines()
+    assert "  got:      tensor([3.0]) (shape (1,))" in lines, lines
+    assert "  expected: tensor([3.5]) (shape (1,))" in lines, lines
+    from dojo import i18n
+
+    i18n.set_lang("zh")  # a Chinese line carries no English label
+    try:
+        assert show_pair(torch.tensor([3.0]), torch.tensor([3.5])) == (
+            "tensor([3.0]) (形状 (1,))", "tensor([3.5]) (形状 (1,))")
+    finally:
+        i18n.set_lang(None)
 
 
 def test_exceptions_without_a_message_are_said_in_words():
@@ -162,6 +188,29 @@ def test_explain_in_chinese_has_no_english_left(explained):
                     f"{step.id}: English left under --lang zh ({run!r}): {line!r}")
 
 
+GLUED = re.compile(r"[A-Za-z0-9`][\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z0-9`]")
+
+
+def test_chinese_prose_keeps_its_spaces_where_the_catalog_wraps_a_line(explained):
+    """Issue 21: "在 BCELoss之前": a hard-wrapped line of the catalog joined without the space
+    that the house style puts between Chinese and a Latin word (as the catalog's own lines have
+    it: `在 BCELoss 之前`); the notebooks' introductions read the same texts."""
+    for step in load().steps:
+        out = explained(step.id, "zh")
+        for line in out.splitlines():
+            if line.startswith("    "):  # the snippet: code
+                continue
+            assert not GLUED.search(line), f"{step.id}: {GLUED.search(line).group()!r} in {line!r}"
+    from dojo import notebook
+
+    for module in load().modules():
+        intro = notebook.build(module, "zh").cells[0].source
+        prose = re.sub(r"```.*?```", " ", intro, flags=re.S)
+        prose = re.sub(r"``.*?``|`[^`]*`", "`x`", prose)  # a quoted snippet, as the article has it
+        for line in prose.splitlines():
+            assert not GLUED.search(line), f"{module}: {GLUED.search(line).group()!r} in {line!r}"
+
+
 # --- plain pytest ----------------------------------------------------------------------------
 
 
@@ -234,6 +283,19 @@ def test_a_failure_the_dojo_explains_is_not_formatted_by_pytest_first(tmp_path, 
     failed = {t["nodeid"].split("::")[-1] for t in outcome.failed()}
     assert failed and set(formatted) == failed, (formatted, outcome.tests)
     assert any("did not change" in t["message"] for t in outcome.failed()), outcome.tests
+
+
+def test_a_tests_own_message_carries_no_english_label(tmp_path):
+    """Issue 21: pytest put "Failed: " before a test's teaching message, in its short summary
+    and in the records that `dojo`, the notebooks and the grader show, also in Chinese lines."""
+    from dojo import gallery
+
+    entry = next(e for e in gallery.entries(ROOT) if e.id == "inplace_update/rebinding")
+    outcome = run_tests(ROOT, entry.as_target(tmp_path / "wrong"), ["inplace_update"], lang="zh",
+                        extra=["-rf"])
+    assert outcome.failed() and "调用方的张量 `w` 没有变" in outcome.output, outcome.output
+    assert "Failed:" not in outcome.output, outcome.output
+    assert not [t for t in outcome.failed() if t["message"].startswith("Failed")], outcome.tests
 
 
 def test_a_forged_classification_is_not_taken_for_a_pass(tmp_path):

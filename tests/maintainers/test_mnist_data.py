@@ -212,3 +212,27 @@ def test_train_mnist_says_a_stub_is_not_started(tmp_path, capsys):
     (tmp_path / "mnist.py").write_text(stubs.pristine()["mnist"], encoding="utf-8")
     assert train_mnist.main(["--target", str(tmp_path), "--subset", "--device", "cpu"]) == 1
     assert "not started" in capsys.readouterr().err
+
+
+def test_in_a_workspace_the_advice_to_train_the_reference_works(tmp_path, capsys, monkeypatch):
+    """Issue 21: on the stub in a `dojo init` workspace, `dojo train mnist --subset` advised
+    `--target solutions`, which said "no such file" there: the reference is the one the
+    package carries. Where none is carried (the student edition), it is not advised."""
+    from dojo import stubs, workspace
+
+    ws, _ = workspace.init(tmp_path / "ws")
+    monkeypatch.chdir(ws)
+    assert train_mnist.main(["--subset", "--device", "cpu"]) == 1
+    err = capsys.readouterr().err
+    assert "not started" in err and "--target solutions" in err, err
+    path = train_mnist.find_target("solutions")
+    kata = train_mnist.load_target(path)
+    assert all(hasattr(kata, name) for name in ("Net", "train", "test"))
+    assert not (ws / "solutions").exists() and ws not in path.parents  # nothing left to read
+    monkeypatch.setattr(stubs, "SOLUTIONS", tmp_path / "none.json")  # a student edition
+    assert train_mnist.main(["--subset", "--device", "cpu"]) == 1
+    err = capsys.readouterr().err
+    assert "not started" in err and "--target solutions" not in err, err
+    assert train_mnist.main(["--target", "solutions", "--subset"]) == 2
+    err = capsys.readouterr().err
+    assert "no reference answers" in err and len(err.strip().splitlines()) == 1, err

@@ -107,6 +107,51 @@ def test_dojo_notebook_help_describes_it_and_takes_lang(capsys):
     assert "--lang" in out and "--install" in out and "runs alone" in out, out
 
 
+# --- the notebook's calls, in this process ----------------------------------------------------
+
+
+@pytest.fixture
+def kernel_folder(tmp_path, monkeypatch):
+    """An empty folder as a notebook's working folder, and a new kernel's hint memory."""
+    folder = tmp_path / "learner"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr(notebook, "_HINTS_SHOWN", {})
+    return folder
+
+
+def test_a_chinese_verdict_carries_no_english_label_and_nothing_is_left_in_the_folder(
+        kernel_folder, capsys):
+    """Issue 21: the state ("failing") and pytest's "Failed:" stayed English in Chinese lines;
+    a run left `.benchmarks/` and `.hypothesis/` in the learner's folder."""
+    work = kernel_folder / notebook.WORK
+    work.mkdir()
+    wrong = (ROOT / "gallery" / KATA / "rebinding.py").read_text(encoding="utf-8")
+    wrong = "\n".join(ln for ln in wrong.splitlines() if not ln.startswith("from solutions"))
+    reference = (ROOT / "solutions" / f"{KATA}.py").read_text(encoding="utf-8")
+    (work / f"{KATA}.py").write_text(reference + "\n\n" + wrong + "\n", encoding="utf-8")
+    tests = (ROOT / "tests" / f"test_{KATA}.py").read_text(encoding="utf-8")
+    assert notebook.run(KATA, tests, lang="zh") is False
+    out = capsys.readouterr().out
+    verdict = out.splitlines()[0]
+    assert verdict.startswith(f"✘ {KATA}:未通过"), verdict
+    assert "failing" not in out and "Failed" not in out, out
+    assert sorted(p.name for p in kernel_folder.iterdir()) == [notebook.WORK], \
+        sorted(p.name for p in kernel_folder.iterdir())
+
+
+def test_the_hint_cell_goes_on_where_the_last_kernel_left_it(kernel_folder, capsys):
+    """Issue 21: every new kernel started again at hint 1."""
+    hints = load().get(KATA).hint_list("en")
+    notebook.hint(KATA)
+    notebook.hint(KATA)
+    capsys.readouterr()
+    notebook._HINTS_SHOWN.clear()  # a new kernel, in the same folder
+    notebook.hint(KATA)
+    out = capsys.readouterr().out
+    assert f"3/{len(hints)}" in out, out
+
+
 # --- a notebook alone ------------------------------------------------------------------------
 
 

@@ -80,7 +80,11 @@ def fresh_venv(folder: Path) -> Path:
     python = folder / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    ours = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
+    # this venv's own folders, and those its .pth lines add (a venv that borrows a shared one's
+    # packages, as a git worktree's does)
+    ours = dict.fromkeys([*(sysconfig.get_paths()[k] for k in ("purelib", "platlib")),
+                          *(p for p in sys.path if p.endswith(("site-packages", "dist-packages"))
+                            and Path(p).is_dir())])
     Path(site, "borrowed.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
     return python
 
@@ -203,6 +207,27 @@ def test_the_installed_wheel_gives_a_working_workspace_outside_any_checkout(buil
     assert shown.returncode == 0 and "def sgd_step" in shown.all and "Why it is right" in shown.all
     watched = watch_once(python, ws)
     assert "✓" in watched and KATA in watched and "Traceback" not in watched, watched
+
+    # issue 21: everything the workspace offers works in it
+    shown = say(python, ws, "dojo", "show", KATA)
+    assert shown.returncode == 0 and "reference:" in shown.all and "rebinding:" in shown.all, \
+        shown.all
+    assert (ws / ".dojo" / "show" / f"{KATA}.png").is_file()
+    trained = say(python, ws, "dojo", "train", "mnist", "--subset", "--device", "cpu")
+    assert trained.returncode == 1 and "--target solutions" in trained.all, trained.all
+    zh = say(python, outside, "dojo", "init", "katas-zh", "--lang", "zh")
+    assert zh.returncode == 0, zh.all
+    assert (outside / "katas-zh" / "katas" / f"{KATA}.py").read_text(encoding="utf-8") == \
+        stubs.pristine("zh")[KATA]
+    # `dojo grade` from a pip install: the package's own tests, without --project
+    student = outside / "class" / "ada"
+    student.mkdir(parents=True)
+    (student / f"{KATA}.py").write_text(answer, encoding="utf-8")
+    graded = say(python, outside, "dojo", "grade", "class", "--out", "graded", "--katas", KATA,
+                 "--jobs", "1", "--quiet", timeout=600)
+    assert graded.returncode == 0, graded.all
+    grades = (outside / "graded" / "grades.csv").read_text(encoding="utf-8-sig")
+    assert "ada," in grades and ",10," in grades, grades
 
 
 @pytest.mark.slow

@@ -44,6 +44,18 @@ def test_init_writes_the_stubs_the_kata_tests_and_what_pytest_needs(tmp_path):
     assert not [p for p in dest.rglob("*") if p.name in ("solutions", "gallery", "maintainers")]
 
 
+def test_init_counts_the_katas_as_every_other_command_does(tmp_path, capsys):
+    """Issue 21: `dojo init` said "18 katas" (the files) where `dojo` and the README say 20."""
+    steps = len(load().steps)
+    files = len(stubs.pristine())
+    assert main(["init", str(tmp_path / "ws"), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert f"Wrote {steps} katas ({files} files)" in out, out
+    assert main(["init", str(tmp_path / "ws-zh"), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert f"{steps} 个 kata({files} 个文件)" in out, out
+
+
 def test_the_workspace_pytest_ini_is_the_projects_pytest_configuration(tmp_path):
     import configparser
 
@@ -86,7 +98,8 @@ def test_init_refuses_to_write_over_any_file_of_the_learners(tmp_path, capsys):
 
 def test_init_leaves_nothing_behind_when_a_write_fails(tmp_path, monkeypatch):
     # the second file needs a folder where the first one is a file: the write fails midway
-    monkeypatch.setattr(workspace, "files", lambda: {"a.txt": b"1", "a.txt/b.txt": b"2"})
+    monkeypatch.setattr(workspace, "files",
+                        lambda lang="en": {"a.txt": b"1", "a.txt/b.txt": b"2"})
     with pytest.raises(workspace.InitError):
         workspace.init(tmp_path / "new" / "ws")
     assert not (tmp_path / "new").exists()
@@ -98,7 +111,8 @@ def test_the_package_carries_the_reference_answers_as_solutions_holds_them():
         "dojo/data/reference-answers/solutions.json and solutions/ differ: run `python -m dojo.stubs --freeze`"
     )
     assert stubs.SOLUTIONS.parent == stubs.ANSWERS and stubs.ANSWERS.name == "reference-answers"
-    assert [p.name for p in stubs.ANSWERS.iterdir() if p.name != "__pycache__"] == ["solutions.json"]
+    assert sorted(p.name for p in stubs.ANSWERS.iterdir() if p.name != "__pycache__") == [
+        "gallery.json", "solutions.json"]
 
 
 def test_every_step_says_why_its_reference_is_right_in_both_languages():

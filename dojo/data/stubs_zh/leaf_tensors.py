@@ -1,0 +1,32 @@
+"""Kata:leaf_tensors — 创建 `backward()` 能够填上梯度的参数。
+
+`backward()` 只把梯度存进 *叶子* 张量的 `.grad`:也就是你自己创建的张量,而不是对一个需要梯度的
+张量做运算得到的结果。所以 `torch.randn(3, 1, requires_grad=True) * 0.01` 根本不是参数:乘法被
+记录进计算图,结果是非叶子张量,它的 `.grad` 一直是 None(梯度流向了 `* 0.01` 之前那个没人持有的
+张量)。类型或设备转换也一样:在 `requires_grad=True` 之后再 `.to(device)` 或 `.to(torch.float64)`,
+同样是一次运算。所有塑造张量的操作放在前面;`requires_grad_()` 放在最后。
+
+为什么重要:`.grad` 一直是 None 的参数永远不会被更新,或者更新时在 None 上崩溃。在 CPU 上用
+float32 能跑的代码(这时 `.to(...)` 什么也不改变,返回同一个张量),一换到 GPU 或 float64
+就出问题。
+
+检查:  dojo check leaf_tensors      (或者:pytest --kata leaf_tensors)
+逐条提示:  dojo hint leaf_tensors
+"""
+
+import torch
+
+
+def init_params(n_features, *, std=0.01, dtype=torch.float32, device="cpu", generator=None):
+    """线性模型 `X @ w + b` 的参数,准备好用于训练。
+
+    返回 `(w, b)`:
+    - `w` 的形状为 (n_features, 1),从均值为 0、标准差为 `std` 的正态分布中抽取(给了
+      `generator` 时用它生成随机数,这样两个种子相同的生成器给出相同的 `w`);
+    - `b` 的形状为 (1,),全为零;
+    - 两者都是 `dtype` 类型、位于 `device` 上,并且都是 *需要梯度的叶子张量*:一次 `backward()`
+      之后,它们的 `.grad` 中就是梯度。
+    (`device="meta"` 创建只有形状、没有数据的张量:没有 GPU 也能试试不同设备。)
+    """
+    # TODO: 先抽取、缩放并转换 w;最后才让它需要梯度。然后是 b。
+    raise NotImplementedError("init_params")
