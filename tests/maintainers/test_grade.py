@@ -115,7 +115,7 @@ def build_class(root: Path) -> dict[str, dict]:
         "os_exit": "crashed",
         "syntax_error": "broken",
         "output_flood": "failing",
-        "kill_the_grader": "crashed",  # it kills its own job; the run goes on
+        "kill_the_grader": "solved",  # right, and harmless: the run goes on
         # rewriting the outcome, after the checks or while a test runs; forging observations
         "tamper_allclose": "flagged",
         "tamper_runner": "flagged",
@@ -133,7 +133,7 @@ def build_class(root: Path) -> dict[str, dict]:
         student = f"hostile {name}"
         source = (HOSTILE / f"{name}.py").read_text(encoding="utf-8")
         write(cls / student / "inplace_update.py", source)
-        expect[student] = {"inplace_update": 0, "state": state}
+        expect[student] = {"inplace_update": 10 if state == "solved" else 0, "state": state}
         twin = next((ln.split(":", 1)[1].strip() for ln in source.splitlines()
                      if ln.startswith("Twin:")), None)
         if twin is not None:  # a partly right answer: the attack earns nothing beyond it

@@ -298,14 +298,41 @@ def test_a_tests_own_message_carries_no_english_label(tmp_path):
     assert not [t for t in outcome.failed() if t["message"].startswith("Failed")], outcome.tests
 
 
+FORGE_CLASSIFIED_STATE = '''
+import gc
+
+from dojo import pytest_plugin
+
+
+def _passing(item):
+    def repr_failure(excinfo, *args, **kwargs):
+        item.stash[pytest_plugin.CLASSIFIED] = (excinfo, "passed", None)
+        return "passed"
+
+    return repr_failure
+
+
+for obj in gc.get_objects():
+    if type(obj).__name__ == "Function" and hasattr(obj, "stash"):
+        obj.repr_failure = _passing(obj)
+
+
+def sgd_step(params, lr):
+    raise NotImplementedError("sgd_step")
+
+
+def decrement_all(values, amount):
+    raise NotImplementedError("decrement_all")
+'''
+
+
 def test_a_forged_classification_is_not_taken_for_a_pass(tmp_path):
     """The state the plugin stashes for a failure is taken only if its classifier could have
-    given it: a kata file that swaps the wrapper for one that says "passed" changes nothing
-    (the grader also flags it: tests/maintainers/hostile/forge_classified_state.py)."""
+    given it: a kata file that swaps the wrapper for one that says "passed" changes nothing in
+    the learner's own run (the grader never reads a job's pytest: it runs none)."""
     target = tmp_path / "target"
     shutil.copytree(ROOT / "solutions", target)
-    shutil.copyfile(ROOT / "tests" / "maintainers" / "hostile" / "forge_classified_state.py",
-                    target / "inplace_update.py")
+    (target / "inplace_update.py").write_text(FORGE_CLASSIFIED_STATE, encoding="utf-8")
     outcome = run_tests(ROOT, target, ["inplace_update"], lang="en")
     states = {t["state"] for t in outcome.tests}
     assert states == {"not started"}, outcome.tests

@@ -5,7 +5,8 @@ observation per case itself, in order, with a start record before each: exactly 
 honest job sends, of the right shape, for every case the grader asked about. What it cannot
 write is the data a right answer gives on cases it learns only now: it sends what the observers
 see when the kata's functions change nothing. Expect: the grading process judges every claim on
-that data: 0 points (not flagged: nothing it sends is out of shape)."""
+that data: 0 points. (Its `sys.modules` lookups of the grader's modules are flagged by the scan
+of imports as well; without them the forgery still earns nothing.)"""
 
 import gc
 import json

@@ -1,8 +1,8 @@
 """A correct answer that first tries to kill the grader: its parent, init, and every process
-it may signal (SIGSTOP). Expect: the grader survives and the run completes; all it can reach is
-its own job (the job runs as a user of its own: its parent, the root server, and init are out of
-reach; SIGSTOP to every process it may signal stops its own job), which ends at the time limit
-or crashed: 0 points, nobody else affected."""
+it may signal (SIGSTOP). Expect: the grader survives and the run completes; the job runs as a
+user of its own, so its parent (the root server) and init are out of reach, and `kill(-1)`
+reaches no process but its own user's (none but itself, which it spares): nobody else is
+affected, and the answer, which is right, keeps its marks (the attack gains nothing)."""
 
 import os
 import signal
