@@ -13,6 +13,16 @@ from dojo.i18n import t
 # (pattern in the error text, English, 中文). First match wins.
 KNOWN = [
     (
+        r"a view of a leaf Variable that requires grad is being used in an in-place operation",
+        "An in-place operation on a view of an input that requires grad (after a `transpose`, "
+        "`permute` or slice of it): autograd cannot record a change to a leaf's memory. Build "
+        "a new tensor instead of writing into the input (`x.transpose(...)` is free, "
+        "`x.transpose_(...)` writes), or clone first.",
+        "对需要梯度的输入的视图(`transpose`、`permute` 或切片之后)做了原地操作:autograd 无法"
+        "记录对叶子张量内存的修改。请生成新张量,而不是写进输入(`x.transpose(...)` 不花代价,"
+        "`x.transpose_(...)` 会写入),或者先 clone。",
+    ),
+    (
         r"a leaf Variable that requires grad is being used in an in-place operation",
         "In-place update of a leaf outside `torch.no_grad()`: autograd refuses to change a tensor "
         "it must differentiate with respect to, since the step itself would be recorded in the "
@@ -140,6 +150,21 @@ KNOWN = [
         "remove the `input()`.",
         "kata 函数里调用了 `input()`(或其他读取标准输入的操作):测试只会带着参数调用你的函数,"
         "没法替你输入。请从参数获取数据,并删掉 `input()`。",
+    ),
+    (
+        r"Got unsupported ScalarType BFloat16",
+        "NumPy has no bfloat16: `.numpy()` on a bfloat16 tensor fails. Stay in torch (its "
+        "operations take every dtype), or convert with `.float()` first and back after.",
+        "NumPy 没有 bfloat16:对 bfloat16 张量调用 `.numpy()` 会失败。请留在 torch 里计算(它的运算"
+        "支持所有 dtype),或者先 `.float()` 转换、算完再转回来。",
+    ),
+    (
+        r"result type Float can't be cast to the desired output type (Long|Int|Short|Char|Byte)",
+        "An in-place operation on an integer tensor cannot take a float: `v -= 0.5` on an int64 "
+        "tensor would need a float result in integer memory. Keep the amount an int for integer "
+        "tensors, or build a new float tensor (`v.float() - 0.5`) where the contract allows it.",
+        "整数张量的原地运算不能接收浮点数:对 int64 张量做 `v -= 0.5` 需要把浮点结果写进整数内存。"
+        "对整数张量请让减去的量保持为整数,或者在约定允许时生成新的浮点张量(`v.float() - 0.5`)。",
     ),
     (
         r"maximum recursion depth",

@@ -426,7 +426,8 @@ def kata(request):
 
 @pytest.fixture(autouse=True)
 def _seed_everything():
-    """Every test starts from the same random state."""
+    """Every test starts from the same random state, and leaves grad mode and torch's default
+    dtype as it found them."""
     random.seed(0)
     try:
         import numpy
@@ -434,9 +435,14 @@ def _seed_everything():
         numpy.random.seed(0)
     except ImportError:  # pragma: no cover
         pass
-    if "torch" in sys.modules:
-        seed_torch(sys.modules["torch"], 0)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        seed_torch(torch, 0)
+        modes = (torch.is_grad_enabled(), torch.get_default_dtype())
     yield
+    if torch is not None:  # a learner's code that left autograd off must not spoil the next test
+        torch.set_grad_enabled(modes[0])
+        torch.set_default_dtype(modes[1])
 
 
 _CUDA: list[bool] = []
