@@ -51,7 +51,7 @@ except ImportError:  # pragma: no cover
     numpy = None
 
 KATA = "worker_seeds"
-TIMEOUT = 10  # seconds a worker may take to deliver one batch before it counts as a hang
+TIMEOUT = 5  # seconds a worker may take to deliver one batch before it counts as a hang
 TARGET = 1000  # noise values read per case in the main process: enough to judge a distribution
 MAX_READS = 1500  # items read per case at most
 
@@ -147,8 +147,29 @@ def epoch(kata, loader, dataset):
         found = worker_raised(kata, error, dataset)
     finally:
         error.__traceback__ = None
+        shut_down(iterator)
         del iterator
     return found
+
+
+def shut_down(iterator):
+    """The loader's workers, ended now: a worker that hangs (or that an error left waiting) is
+    given a fifth of a second to leave before it is terminated, not the loader's five seconds
+    per worker, which would spend the test's whole time budget."""
+    stop = getattr(iterator, "_shutdown_workers", None)
+    if stop is None:
+        return
+    from torch.utils.data import _utils as loader_utils
+
+    saved = getattr(loader_utils, "MP_STATUS_CHECK_INTERVAL", None)
+    try:
+        loader_utils.MP_STATUS_CHECK_INTERVAL = 0.2
+        stop()
+    except Exception:  # noqa: BLE001 - a loader of another torch version: its own shutdown
+        pass
+    finally:
+        if saved is not None:
+            loader_utils.MP_STATUS_CHECK_INTERVAL = saved
 
 
 _OBSERVED: dict = {"module": None, "found": {}}
@@ -301,6 +322,20 @@ def items(kata, case):
 # --- judging: what came back ------------------------------------------------------------------
 
 
+def a_tensor(dtype, shape) -> str:
+    return t(f"a {dtype} tensor of shape {tuple(shape)}", f"形状为 {tuple(shape)} 的 {dtype} 张量")
+
+
+def then(a, b) -> str:
+    return t(f"{a} then {b}", f"先是 {a},然后是 {b}")
+
+
+def twins(batches, k) -> str:
+    pad = "\n            "
+    return (t(f"batch {k}: ", f"批量 {k}:") + show(batches[k]) + pad
+            + t(f"batch {k + 1}: ", f"批量 {k + 1}:") + show(batches[k + 1]))
+
+
 def noise_of(case) -> float:
     return float(case["noise"]) if "noise" in case else 0.1
 
@@ -433,22 +468,22 @@ def readable_items(case, seen, call, *, dtype=True):
                 np_zh = ":NumPy 的结果要再变回张量,`torch.from_numpy(...)`,dtype 与 data[i] 相同"
             fail(f"an item must be a tensor (data[i] + noise * e); one was {show(first)}{np_en}.",
                  f"样本必须是张量(data[i] + noise * e);有一个是 {show(first)}{np_zh}。",
-                 call=call, expected=f"a {kind} tensor of shape {shape}", kata=KATA)
+                 call=call, expected=a_tensor(kind, shape), kata=KATA)
         odd = next((x for x in some if isinstance(x, Seen) and (
             tuple(x.shape) != shape or (dtype and x.dtype_name != kind))), some[0] if some else None)
-        got_words = (f"a {odd.dtype_name} tensor of shape {tuple(odd.shape)}"
-                     if isinstance(odd, Seen) else show(odd))
+        got_words = a_tensor(odd.dtype_name, odd.shape) if isinstance(odd, Seen) else show(odd)
         fail("every item must be a tensor of data[i]'s shape and dtype: the items differ in "
              "shape or dtype from one another.",
              "每个样本都应当是与 data[i] 同形、同 dtype 的张量:这些样本彼此的形状或 dtype 不一致。",
-             call=call, got=got_words, expected=f"a {kind} tensor of shape {shape}", kata=KATA)
+             call=call, got=got_words, expected=a_tensor(kind, shape), kata=KATA)
     if not stacked.shape or tuple(stacked.shape[1:]) != shape or stacked.shape[0] != reads:
         fail(f"an item must have data[i]'s shape, {shape}"
              f"{' (a 0-dim tensor, for 1-D data)' if not shape else ''}: data[i] + noise * e, "
              f"with e of data[i]'s shape.",
              f"样本的形状应当与 data[i] 相同,即 {shape}{'(1 维 data 的样本是 0 维张量)' if not shape else ''}:"
              f"data[i] + noise * e,e 与 data[i] 同形。",
-             call=call, got=f"shape {tuple(stacked.shape[1:])}", expected=f"shape {shape}",
+             call=call, got=t(f"shape {tuple(stacked.shape[1:])}", f"形状 {tuple(stacked.shape[1:])}"),
+             expected=t(f"shape {shape}", f"形状 {shape}"),
              kata=KATA)
     if dtype and stacked.dtype_name != kind:
         wrong_dtype(case, stacked, kind, call)
@@ -463,7 +498,8 @@ FLOAT_RANK = {"bfloat16": 0, "float16": 0, "float32": 1, "float64": 2}
 
 def wrong_dtype(case, stacked, kind, call):
     got = stacked.dtype_name
-    shown = dict(call=call, got=f"{got} items", expected=f"{kind} items, like data", kata=KATA)
+    shown = dict(call=call, got=t(f"{got} items", f"{got} 的样本"),
+                 expected=t(f"{kind} items, like data", f"与 data 相同的 {kind} 样本"), kata=KATA)
     if got not in FLOAT_RANK:
         fail(f"{kind} data gave {got} items: the item is data[i] + noise * e, of data[i]'s dtype.",
              f"{kind} 的 data 给出了 {got} 的样本:样本是 data[i] + noise * e,dtype 与 data[i] 相同。",
@@ -599,8 +635,10 @@ def test_the_noise_is_drawn_anew_at_every_access_for_every_element(case, seen):
                  "draws the same numbers every time. Seed it once per process, then let it run on.",
                  "每个样本,不管下标是什么、第几次访问,得到的噪声都完全一样:生成器在每次抽样之前都被"
                  "重新启动(用同一个种子重设),所以每次抽出的都是同样的数。每个进程只设一次种子,然后让它"
-                 "一直往下抽。", call=call, got=f"ds[0] - data[0] = {show(e[0])}, ds[1] - data[1] = "
-                 f"{show(e[1])} (noise=1 units)" if n > 1 else None, kata=KATA)
+                 "一直往下抽。", call=call,
+                 got=t(f"(ds[0] - data[0]) / noise = {show(e[0])}, (ds[1] - data[1]) / noise = "
+                       f"{show(e[1])}", f"(ds[0] - data[0]) / noise = {show(e[0])},(ds[1] - "
+                       f"data[1]) / noise = {show(e[1])}") if n > 1 else None, kata=KATA)
         fail(f"ds[i] gave the very same numbers at every access ({int(again.sum())} of "
              f"{again.numel()} repeated reads): each index keeps its noise, fixed. The noise must "
              f"be drawn anew at every access: an augmentation fixed per item (drawn once, cached, "
@@ -609,8 +647,8 @@ def test_the_noise_is_drawn_anew_at_every_access_for_every_element(case, seen):
              f"ds[i] 每次访问给出的数都完全相同(重复读取 {again.numel()} 次里有 {int(again.sum())} 次"
              f"一样):每个下标的噪声都是固定的。噪声必须在每次访问时重新抽取:每个样本固定不变的增强"
              f"(只抽一次、缓存起来,或者每个样本用种子加下标重设生成器)算不上增强。",
-             call=call, got=f"ds[0]: {show(values[0].to(data.dtype))} then "
-                            f"{show(values[n].to(data.dtype))}", kata=KATA)
+             call=call, got="ds[0]: " + then(show(values[0].to(data.dtype)),
+                                             show(values[n].to(data.dtype))), kata=KATA)
     if k > 1:
         spread = e.max(dim=1).values - e.min(dim=1).values
         if bool((spread <= 2 * slack.max(dim=1).values).all()):
@@ -645,10 +683,12 @@ def test_the_noise_is_standard_normal_times_noise(case, seen):
     mean, std = float(e.mean()), float(e.std())
     within = float((e.abs() <= 1).double().mean())
     spread = std * noise
+    stats_zh = (f"{count} 个值里,(ds[i] - data[i]) / noise 的均值是 {mean:.3f},标准差是 {std:.3f},"
+                f"{100 * within:.0f}% 落在 ±1 之内")
     stats = (f"over {count} values, (ds[i] - data[i]) / noise has mean {mean:.3f}, standard "
              f"deviation {std:.3f}, {100 * within:.0f}% within ±1")
-    expected = "mean 0, standard deviation 1, 68% within ±1"
-    shown = dict(call=call, got=stats, expected=expected, kata=KATA)
+    expected = t("mean 0, standard deviation 1, 68% within ±1", "均值 0,标准差 1,68% 落在 ±1 之内")
+    shown = dict(call=call, got=t(stats, stats_zh), expected=expected, kata=KATA)
     quantum = float(slack.max())
     ulp = float(slack.mean()) / 2  # about one unit of the item's rounding, in units of noise
     if float(e.min()) >= -quantum and float(e.max()) <= 1 + quantum and abs(mean - 0.5) < 0.1:
@@ -862,7 +902,7 @@ def test_the_main_process_draws_from_torchs_seed(case, seen):
                  "`torch.initial_seed()` 创建 NumPy 或 Python 的生成器。",
                  call=call + t("; all of it twice, with other seeds for Python's `random` and "
                                "NumPy", ";整个过程做两遍,Python 的 `random` 和 NumPy 用不同的种子"),
-                 got=f"{show(a[0])} then {show(b[0])}", kata=KATA)
+                 got=then(show(a[0]), show(b[0])), kata=KATA)
         s = torch_seed(case, 0)
         own = torch.Generator().manual_seed(s)
         first = stream(case, own)
@@ -877,7 +917,7 @@ def test_the_main_process_draws_from_torchs_seed(case, seen):
                  "保留:在模块级或类里)。数据集的生成器应当在数据集创建时从 torch.initial_seed() 出发:每个"
                  "数据集一个生成器。",
                  call=call + t("; all of it twice", ";整个过程做两遍"),
-                 got=f"{show(a[0])} then {show(b[0])}", kata=KATA)
+                 got=then(show(a[0]), show(b[0])), kata=KATA)
         fail("two datasets made after the same torch.manual_seed, with the same steps in "
              "between, drew different noise: the noise does not restart with torch's seed, so no "
              "seed reproduces it. In the main process the generator must start from torch's "
@@ -887,7 +927,7 @@ def test_the_main_process_draws_from_torchs_seed(case, seen):
              "随着 torch 的种子重新开始,所以没有哪个种子能复现它。在主进程里,生成器必须从 torch 的种子"
              "(torch.initial_seed())出发,而不是时钟、操作系统,或者早先抽过数、一直保留的生成器。",
              call=call + t("; all of it twice", ";整个过程做两遍"),
-             got=f"{show(a[0])} then {show(b[0])}", kata=KATA)
+             got=then(show(a[0]), show(b[0])), kata=KATA)
     if torch.equal(a, c):
         default = stream(case, torch.Generator())
         if torch.equal(a, default):
@@ -1135,8 +1175,9 @@ def batches_of(seen, key, call, *, n=8, batch_size=2, k=3):
            f"one epoch should bring every item once, in batches of {batch_size} (each item a "
            f"tensor shaped like data[i]).",
            f"一轮应当把每个样本各取一次,按 {batch_size} 个一批(每个样本都是与 data[i] 同形的张量)。",
-           call=call, got=f"batch shapes {got}",
-           expected=f"batch shapes {[(w, k) for w in want]}", kata=KATA)
+           call=call, got=t(f"batch shapes {got}", f"批量的形状 {got}"),
+           expected=t(f"batch shapes {[(w, k) for w in want]}",
+                      f"批量的形状 {[(w, k) for w in want]}"), kata=KATA)
     out = [tensor_of(b) for b in value]
     if any(b is None for b in out):
         malformed(call, key)
@@ -1213,8 +1254,7 @@ def workers_same(batches, call, *, looked=False):
          f"抽出的是同一个序列。请用 worker 自己的种子(worker 里的 torch.initial_seed(),或 "
          f"get_worker_info().seed)给 worker 里的副本设定种子:最好在每个进程第一次抽样时做(数据集记下"
          f"它的生成器是在哪个进程里创建的,`os.getpid()`),或者在 seed_worker 里做。",
-         call=call, got=f"batch {k}: {show(batches[k])}\n            batch {k + 1}: "
-                        f"{show(batches[k + 1])}", kata=KATA)
+         call=call, got=twins(batches, k), kata=KATA)
 
 
 def copied(batches, call):
@@ -1234,8 +1274,7 @@ def copied(batches, call):
          f"生成器的状态),而不是 loader 的种子。请用 worker 自己的种子(worker 里的 "
          f"torch.initial_seed())给 worker 里的副本设定种子:最好在每个进程第一次抽样时做(数据集记下它的"
          f"生成器是在哪个进程里创建的,`os.getpid()`)。",
-         call=call, got=f"batch {k}: {show(batches[k])}\n            batch {k + 1}: "
-                        f"{show(batches[k + 1])}", kata=KATA)
+         call=call, got=twins(batches, k), kata=KATA)
 
 
 def items_distinct(batches, call):
@@ -1295,7 +1334,8 @@ def test_every_epoch_draws_new_noise(case, seen):
         "东西设定种子的(worker_id、某个常数)。worker 自己的种子是 base_seed + worker_id,而 "
         "base_seed 每一轮都是新的:请用 worker 里的 torch.initial_seed()(或 get_worker_info().seed)"
         "设定种子。",
-        call=call, got=f"{show(found['first'][0])} both times", kata=KATA)
+        call=call, got=t(f"{show(found['first'][0])} both times",
+                         f"两次都是 {show(found['first'][0])}"), kata=KATA)
 
 
 @needs_fork
@@ -1320,7 +1360,7 @@ def test_the_loaders_seed_reproduces_the_epoch(case, seen):
         f"get_worker_info().seed)给 worker 的生成器设定种子,它由 loader 的生成器决定;不要用时钟或"
         f"操作系统(不带种子创建的生成器)。",
         call=t_call + t(", twice", ",两次"),
-        got=f"{show(found['first'][0])} then {show(found['again'][0])}", kata=KATA)
+        got=then(show(found['first'][0]), show(found['again'][0])), kata=KATA)
     expect(
         not same_epoch(found["first"], found["other"]),
         f"loaders seeded {s} and {s + 1} gave the very same epoch: the noise does not come from "
@@ -1395,8 +1435,7 @@ def test_a_wrapped_dataset_draws_different_noise_in_every_worker(case, seen):
                  f"包装对象上,什么也没影响到;你的数据集副本仍然用着 fork 复制来的生成器。请让数据集在每个"
                  f"进程第一次抽样时自己设定种子(和生成器一起记下 `os.getpid()`,pid 不同时用 "
                  f"torch.initial_seed() 新建一个)。",
-                 call=wcall, got=f"batch {k}: {show(batches[k])}\n            batch {k + 1}: "
-                                 f"{show(batches[k + 1])}", kata=KATA)
+                 call=wcall, got=twins(batches, k), kata=KATA)
         items_distinct(batches, wcall)
 
 
