@@ -466,8 +466,9 @@ def readable_items(case, seen, call, *, dtype=True):
                 np_en = (": NumPy's result must become a tensor again, "
                          "`torch.from_numpy(...)`, of data[i]'s dtype")
                 np_zh = ":NumPy 的结果要再变回张量,`torch.from_numpy(...)`,dtype 与 data[i] 相同"
-            fail(f"an item must be a tensor (data[i] + noise * e); one was {show(first)}{np_en}.",
-                 f"样本必须是张量(data[i] + noise * e);有一个是 {show(first)}{np_zh}。",
+            what = f"a {first.type[:80]}" if isinstance(first, Other) else show(first)
+            fail(f"an item must be a tensor (data[i] + noise * e); one was {what}{np_en}.",
+                 f"样本必须是张量(data[i] + noise * e);有一个是 {what}{np_zh}。",
                  call=call, expected=a_tensor(kind, shape), kata=KATA)
         odd = next((x for x in some if isinstance(x, Seen) and (
             tuple(x.shape) != shape or (dtype and x.dtype_name != kind))), some[0] if some else None)
@@ -514,10 +515,10 @@ def wrong_dtype(case, stacked, kind, call):
                  f"{kind} 的 data 给出了 {got} 的样本,而它们的值全是 {kind} 能表示的值:样本先用 {kind} "
                  f"算好,再被转换了(`.float()`、`.double()`、`.to(torch.{got})`)。请保持 data[i] 的 "
                  f"dtype:直接返回 `x + noise * e`。", **shown)
-        source = ("NumPy's generators give float64" if got == "float64" else
-                  "`torch.randn(shape)` without `dtype=` gives float32")
-        source_zh = ("NumPy 的生成器给出的是 float64" if got == "float64" else
-                     "不带 `dtype=` 的 `torch.randn(shape)` 给出的是 float32")
+        source = ("as NumPy's generators give it, or `dtype=torch.float64`" if got == "float64"
+                  else "`torch.randn(shape)` without `dtype=` gives float32")
+        source_zh = ("NumPy 的生成器给出的就是 float64,或者用了 `dtype=torch.float64`" if got == "float64"
+                     else "不带 `dtype=` 的 `torch.randn(shape)` 给出的是 float32")
         fail(f"{kind} data gave {got} items, computed in {got}: the noise was {got} ({source}), "
              f"and {kind} + {got} is {got} by type promotion. Draw the noise in the item's dtype "
              f"(`dtype=x.dtype`), or convert it (`e.to(x.dtype)`) before adding it.",

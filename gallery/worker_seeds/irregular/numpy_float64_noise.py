@@ -1,7 +1,7 @@
 """Pitfall: a NumPy generator of the dataset's own (seeded per process, right), but its
 Pitfall: float64 noise is added as it is: float32 data give float64 items.
 Source: the maintainer's own irregular set (issue 19): float32 data (the item's dtype)
-Expect: NumPy's generators give float64
+Expect: as NumPy's generators give it
 """
 
 import os
