@@ -5,7 +5,25 @@ Source: each worker; a generator object held by the dataset it cannot know about
 Expect: every worker drew the same noise
 """
 
+import torch
+from torch.utils.data import Dataset
+
 from solutions.worker_seeds import *  # noqa: F401,F403 - the reference, but for what follows
+
+
+# The dataset of the hint's first design: a generator made once, in the main process, that
+# seed_worker replaces in each worker (the reference seeds itself in each process instead).
+class JitterDataset(Dataset):
+    def __init__(self, data, noise=0.1):
+        self.data, self.noise = data, noise
+        self.generator = torch.Generator().manual_seed(torch.initial_seed())  # in the main process
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, index):
+        x = self.data[index]
+        return x + self.noise * torch.randn(x.shape, generator=self.generator, dtype=x.dtype)
 
 
 def seed_worker(worker_id):

@@ -1,0 +1,31 @@
+"""Pitfall: The default noise is 1.0, not 0.1: `JitterDataset(data)` jitters ten times too
+Pitfall: much.
+Source: examiner set (issue 19): `JitterDataset(data)` without noise=
+Expect: its default noise is 1.0
+"""
+
+import torch
+from torch.utils.data import Dataset, get_worker_info
+
+
+class JitterDataset(Dataset):
+    """Item i is data[i] + noise * e, e ~ N(0, 1) from a generator that starts at torch.initial_seed()."""
+
+    def __init__(self, data, noise=1.0):
+        self.data = data
+        self.noise = noise
+        self.generator = torch.Generator().manual_seed(torch.initial_seed())
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, index):
+        x = self.data[index]
+        e = torch.randn(x.shape, generator=self.generator, dtype=x.dtype)
+        return x + self.noise * e
+
+
+def seed_worker(worker_id):
+    """worker_init_fn: give the worker's copy of the dataset a generator seeded with the worker's seed."""
+    info = get_worker_info()
+    info.dataset.generator = torch.Generator().manual_seed(info.seed)

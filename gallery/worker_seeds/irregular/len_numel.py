@@ -1,0 +1,31 @@
+"""Pitfall: `__len__` returns `data.numel()`, the number of elements, not the number of
+Pitfall: examples.
+Source: examiner set (issue 19): 2-D data
+Expect: the number of elements of data (data.numel())
+"""
+
+import torch
+from torch.utils.data import Dataset, get_worker_info
+
+
+class JitterDataset(Dataset):
+    """Item i is data[i] + noise * e, e ~ N(0, 1) from a generator that starts at torch.initial_seed()."""
+
+    def __init__(self, data, noise=0.1):
+        self.data = data
+        self.noise = noise
+        self.generator = torch.Generator().manual_seed(torch.initial_seed())
+
+    def __len__(self):
+        return self.data.numel()
+
+    def __getitem__(self, index):
+        x = self.data[index]
+        e = torch.randn(x.shape, generator=self.generator, dtype=x.dtype)
+        return x + self.noise * e
+
+
+def seed_worker(worker_id):
+    """worker_init_fn: give the worker's copy of the dataset a generator seeded with the worker's seed."""
+    info = get_worker_info()
+    info.dataset.generator = torch.Generator().manual_seed(info.seed)
