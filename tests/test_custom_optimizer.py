@@ -1221,14 +1221,20 @@ def in_float32(case, i, before, after, g, opt, lr, m, scale):
 def fitted(previous, grads, now):
     """buf = a * buf + c * grad measured over the elements (`diagnose.recurrence`), only where
     there are enough of them to tell (two unknowns: four elements at least)."""
-    if sum(int(t.numel()) for t in grads) < 4:
+    if not grads:
         return None
-    return diagnose.recurrence(previous, grads, now)
+    p, g, d = (torch.cat([t.reshape(-1) for t in x]) for x in (previous, grads, now))
+    ok = p.isfinite() & g.isfinite() & d.isfinite()  # lstsq refuses nan and inf
+    if int(ok.sum()) < 4:
+        return None
+    return diagnose.recurrence(p[ok], g[ok], d[ok])
 
 
 def carried(previous, grads, now):
     """The momentum a measured in `now = a * previous + grad` (c fixed at 1), or None when it
     does not fit or two elements are too few to tell."""
+    if not grads:
+        return None
     p, g, d = (torch.cat([t.reshape(-1) for t in x]) for x in (previous, grads, now))
     ok = p.isfinite() & g.isfinite() & d.isfinite()
     p, g, d = p[ok], g[ok], d[ok]
