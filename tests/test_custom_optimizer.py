@@ -1520,9 +1520,20 @@ def explain_momentum(case, k, i, grads, now, opt, ms, named):
     own = owner(case)
     later = [j for j in range(len(grads)) if grads[j] is not None and opt.dirs[j] is not None
              and own[j] == own[i] and ms[j] == m]
-    fit = fitted([opt.dirs[j] for j in later], [f64(grads[j]) for j in later],
-                 [now[j] for j in later])
+    parts = ([opt.dirs[j] for j in later], [f64(grads[j]) for j in later], [now[j] for j in later])
+    fit = fitted(*parts)
+    if fit is None:  # too few elements for two factors: the decay alone, the gradient's at 1
+        a = carried(*parts)
+        fit = None if a is None else (a, 1.0)
+    others = sorted({momentum_of(o) for o in optimizers_of(case)} - {m})
     known = [
+        *[((o, 1.0), (
+            f"step {k} of p{i} used momentum {o:g}, the other optimizer's, not its own {m:g}: "
+            f"the optimizers share it (a class attribute or a module-level variable). Keep "
+            f"each optimizer's momentum in the object: `self.momentum = momentum`.",
+            f"p{i} 的第 {k} 步用了动量 {o:g},即另一个优化器的,而不是它自己的 {m:g}:两个优化器共用了"
+            f"它(类属性或模块级变量)。请把每个优化器的 momentum 存在对象里:`self.momentum = momentum`。"))
+          for o in others],
         ((m, 1 - m), (
             f"the momentum buffer takes the gradient with a factor (1 - momentum) = {1 - m:g}: "
             f"`buf = momentum * buf + (1 - momentum) * grad` is an exponential moving average "
