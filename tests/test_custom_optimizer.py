@@ -98,11 +98,15 @@ def requires_at(case, k) -> list[bool]:
     """requires_grad of each parameter during step k (the case's start, then each step's
     changes, made at the start of that step)."""
     n = len(case["params"])
-    flags = list(case.get("requires") or [True] * n)
+
+    def fit(found, now):
+        return [bool(found[i]) if i < len(found) else now[i] for i in range(n)]
+
+    flags = fit(list(case.get("requires") or []), [True] * n)
     for s in steps_of(case)[:k]:
         if s.get("requires"):
-            flags = [bool(f) for f in s["requires"]]
-    return [bool(f) for f in flags]
+            flags = fit(list(s["requires"]), flags)
+    return flags
 
 
 def cleared_at(case, k) -> bool:
@@ -375,10 +379,14 @@ def usual_runs(kata, case):
     return run(kata, case)
 
 
-def with_kinds(n, count, kinds):
-    return st.lists(st.fixed_dictionaries({"use": st.lists(st.sampled_from(kinds), min_size=n,
-                                                           max_size=n)}),
-                    min_size=count, max_size=count)
+def with_kinds(n, count, kinds, *, toggles=False):
+    """`count` steps, each with what its loss does to each of `n` parameters (and, with
+    `toggles`, now and then a parameter frozen or unfrozen at its start)."""
+    flags = st.lists(st.sampled_from([True, True, False]), min_size=n, max_size=n)
+    one = st.fixed_dictionaries(
+        {"use": st.lists(st.sampled_from(kinds), min_size=n, max_size=n)},
+        optional={"requires": flags} if toggles else {})
+    return st.lists(one, min_size=count, max_size=count)
 
 
 MISSING = [
@@ -412,12 +420,18 @@ MISSING = [
 ]
 
 
-@observe(examples=MISSING, draw=st.integers(2, 3).flatmap(lambda n: runs(
-    params=st.lists(irr.tensors(shape=st.just([3]), dtype=st.just("float32"),
-                                layout=st.just("contiguous")), min_size=n, max_size=n),
-    given=st.sampled_from(["list", "generator"]), momentum=st.sampled_from([0.0, 0.9]),
-    steps=st.integers(2, 4).flatmap(lambda c: with_kinds(n, c, ["g", "g", "none", "zero",
-                                                                  "cleared"])))))
+def missing_runs(n):
+    base = runs(
+        params=st.lists(irr.tensors(shape=st.just([3]), dtype=st.just("float32"),
+                                    layout=st.just("contiguous")), min_size=n, max_size=n),
+        given=st.sampled_from(["list", "generator"]), momentum=st.sampled_from([0.0, 0.9]),
+        steps=st.integers(2, 4).flatmap(lambda c: with_kinds(
+            n, c, ["g", "g", "none", "zero", "cleared"], toggles=True)))
+    start = st.lists(st.sampled_from([True, True, True, False]), min_size=n, max_size=n)
+    return st.tuples(base, start).map(lambda pair: {**pair[0], "requires": pair[1]})
+
+
+@observe(examples=MISSING, draw=st.integers(2, 3).flatmap(missing_runs))
 def runs_with_missing_gradients(kata, case):
     return run(kata, case)
 
@@ -456,7 +470,9 @@ IRREGULAR = [
 @observe(examples=IRREGULAR, draw=runs(
     params=param_lists(dtypes=irr.FLOATS, layouts=("contiguous", "transposed", "sliced"),
                        min_dims=0),
-    momentum=st.sampled_from([0.0, 0.9]), steps=st.integers(2, 3).map(plain_steps)))
+    momentum=st.sampled_from([0.0, 0.9]),
+    steps=st.integers(2, 3).flatmap(lambda c: with_kinds(
+        3, c, ["g"] * 8 + ["nan", "inf", "zero"]))))
 def irregular_parameters(kata, case):
     return run(kata, case)
 
@@ -479,9 +495,23 @@ TWO = [
 ]
 
 
-@observe(examples=TWO, draw=runs(
-    params=param_lists(count=(2, 3)), momentum=st.sampled_from([0.5, 0.9]),
-    steps=st.integers(1, 2).map(lambda r: [{}] * r + [{"restart": True}, {}])))
+def side_by_side(case_and_more):
+    case, split, lr2, m2 = case_and_more
+    n = len(case["params"])
+    cut = max(1, min(n - 1, split))
+    return {**case, "optimizers": [
+        {"params": list(range(cut)), "lr": case["lr"], "momentum": case["momentum"]},
+        {"params": list(range(cut, n)), "lr": lr2, "momentum": m2}]}
+
+
+@observe(examples=TWO, draw=st.one_of(
+    runs(params=param_lists(count=(2, 3)), momentum=st.sampled_from([0.5, 0.9]),
+         steps=st.integers(1, 2).map(lambda r: [{}] * r + [{"restart": True}, {}])),
+    st.tuples(runs(params=param_lists(count=(2, 3)), given=st.just("list"),
+                   momentum=st.sampled_from([0.5, 0.9]),
+                   steps=st.integers(2, 3).map(plain_steps)),
+              st.integers(1, 2), st.floats(1e-3, 0.5),
+              st.sampled_from([0.0, 0.5, 0.9])).map(side_by_side)))
 def two_optimizers(kata, case):
     return run(kata, case)
 
@@ -519,14 +549,17 @@ KEPT = [
 
 def kept_steps(count):
     one = st.fixed_dictionaries({}, optional={
-        "clear": st.booleans(), "overflow": st.just(True)}).map(
+        "clear": st.booleans(), "overflow": st.just(True),
+        "requires": st.lists(st.sampled_from([True, True, False]), min_size=2,
+                             max_size=2)}).map(
         lambda s: {**s, "step": False} if s.get("overflow") else s)
     return st.lists(one, min_size=count, max_size=count).map(
         lambda ss: [dict(s, clear=True) if i == 0 else s for i, s in enumerate(ss)])
 
 
-@observe(examples=KEPT, draw=runs(params=param_lists(count=(1, 2)),
-                                  steps=st.integers(2, 4).flatmap(kept_steps)))
+@observe(examples=KEPT, draw=st.tuples(
+    runs(params=param_lists(count=(1, 2)), steps=st.integers(2, 4).flatmap(kept_steps)),
+    st.booleans()).map(lambda pair: {**pair[0], "warm": pair[1]}))
 def gradients_kept_and_cleared(kata, case):
     return run(kata, case)
 
@@ -798,8 +831,11 @@ def report_raised(case, raised, k, *, grads=None, first_late=(), inference=None)
             f"`step()` 抛出了 {kind}:{text}{where}。在 autograd 记录时,不允许原地修改参数(需要梯度的"
             f"叶子张量):请在 `torch.no_grad()` 下更新(循环外包 `with torch.no_grad():`,或给 step 加 "
             f"`@torch.no_grad()`),这样会修改张量本身而不记录这次改动。"), case, k), **shown)
-    if what == "backward" and isinstance(inference, list) and True in inference:
-        i = inference.index(True)
+    flags = inference if isinstance(inference, list) and len(inference) == len(
+        case["params"]) else []
+    marked = [j for j, v in enumerate(flags) if v is True]
+    if what == "backward" and marked:
+        i = marked[0]
         en, zh = inference_words(i)
         fail(*with_context((f"the backward after your `zero_grad()` raised {kind}: {text}. "
                             + en[0].upper() + en[1:], f"在你的 `zero_grad()` 之后,backward 抛出了 "
