@@ -1047,12 +1047,16 @@ def judge_steps(case, seen):
     check_same_objects(case, obs)
 
 
-def cleared_some(obs, k) -> bool:
-    """Whether the zero_grad() of step k changed a gradient it found (it reached a parameter)."""
+def cleared_which(obs, k) -> list[bool]:
+    """Which gradients the zero_grad() of step k changed (the parameters it reached)."""
     ins = obs.tensors(k, "zero_in", grads=True)
     outs = obs.tensors(k, "zero_out", grads=True)
-    return any(a is not None and (b is None or not diagnose.identical(a, b))
-               for a, b in zip(ins, outs))
+    return [a is not None and (b is None or not diagnose.identical(a, b))
+            for a, b in zip(ins, outs)]
+
+
+def cleared_some(obs, k) -> bool:
+    return any(cleared_which(obs, k))
 
 
 def check_anchor(case, k, before, values):
@@ -1630,7 +1634,7 @@ def explain_momentum(case, k, i, grads, now, opt, ms, named):
 # --- zero_grad(), judged on its own ------------------------------------------------------------
 
 
-def check_zero(obs, case, k, met):
+def check_zero(obs, case, k, reached):
     """What one zero_grad() left: every gradient None or exact zeros the next backward can add
     into, whatever it held (inf and nan too), on every parameter (frozen ones too)."""
     if obs.raised_at(k, "zero_grad"):
@@ -1667,7 +1671,19 @@ def check_zero(obs, case, k, met):
                   f"之后每次 backward 都在它上面累加,p{i} 的梯度从此一直是 nan。"
                   f"`p.grad.zero_()`(或设为 None)无论原来是什么都能清零。")
     if was is not None and diagnose.identical(outs[i], was):
-        if not requires_at(case, k)[i]:
+        built = requires_at(case, start_of(case, k))
+        if not built[i] and not reached[i]:
+            named(f"zero_grad() left the gradient of p{i} as it was, and no call of this "
+                  f"optimizer has reached p{i} since it was built, when p{i} had "
+                  f"requires_grad=False: SGD keeps every tensor it is given, frozen or not (as "
+                  f"torch.optim.SGD does), and clears and steps each one whose `.grad` it finds. "
+                  f"Filtering `params` by `requires_grad` in `__init__` loses a parameter that "
+                  f"is unfrozen later.",
+                  f"zero_grad() 让 p{i} 的梯度保持原样,而且自从这个优化器创建以来(那时 p{i} 的 "
+                  f"requires_grad=False),它的任何调用都没有处理到 p{i}:SGD 要保留传给它的每个张量,不论"
+                  f"是否冻结(torch.optim.SGD 也是如此),并清零、更新它找到 `.grad` 的每一个。在 "
+                  f"`__init__` 里按 `requires_grad` 过滤 `params`,后来解冻的参数就丢了。")
+        if not requires_at(case, k)[i] and reached[i]:
             named(f"zero_grad() left the gradient of p{i} as it was: p{i} is frozen "
                   f"(requires_grad=False) but still holds the gradient of an earlier backward, "
                   f"and step() would move it along that stale gradient again and again. "
@@ -1677,7 +1693,7 @@ def check_zero(obs, case, k, met):
                   f"某次 backward 的梯度,step() 会一次又一次地沿这个过期的梯度移动它。zero_grad() 要清零"
                   f"优化器持有的每个参数,不论是否冻结(torch.optim.SGD 的也是如此):请判断 "
                   f"`p.grad is not None`,而不是 `p.requires_grad`。")
-        if case.get("given") in ("generator", "module") and met and all(
+        if case.get("given") in ("generator", "module") and any(reached) and all(
                 (a is None and b is None) or (a is not None and b is not None
                                               and diagnose.identical(a, b))
                 for a, b in zip(ins, outs)):
@@ -1699,15 +1715,15 @@ def check_zero(obs, case, k, met):
 
 def judge_zero_grad(case, seen):
     obs = Observed(case, seen)
-    met = False  # a call of the current optimizer reached a parameter
+    reached = [False] * obs.n  # which parameters a call of the current optimizer reached
     for k in range(1, len(obs.records) + 1):
         if k == 1 or steps_of(case)[k - 1].get("restart"):
-            met = False
+            reached = [False] * obs.n
             if obs.raised_at(k, "SGD"):
                 report_raised(case, obs.raised_at(k, "SGD"), k)
         if zero_first(case) and cleared_at(case, k):
-            check_zero(obs, case, k, met)
-            met = met or cleared_some(obs, k)
+            check_zero(obs, case, k, reached)
+            reached = [a or b for a, b in zip(reached, cleared_which(obs, k))]
         if obs.raised_at(k, "backward"):
             report_raised(case, obs.raised_at(k, "backward"), k,
                           inference=obs.record(k).get("zero_inference"))
@@ -1716,11 +1732,11 @@ def judge_zero_grad(case, seen):
                 report_raised(case, obs.raised_at(k, "step"), k,
                               grads=obs.tensors(k, "grads", grads=True),
                               first_late=first_late(obs, case, k, start_of(case, k)))
-            met = met or not all(diagnose.identical(a, b) for a, b in zip(
-                obs.tensors(k, "before"), obs.tensors(k, "after")))
+            reached = [r or not diagnose.identical(a, b) for r, a, b in zip(
+                reached, obs.tensors(k, "before"), obs.tensors(k, "after"))]
         if not zero_first(case) and cleared_at(case, k):
-            check_zero(obs, case, k, met)
-            met = met or cleared_some(obs, k)
+            check_zero(obs, case, k, reached)
+            reached = [a or b for a, b in zip(reached, cleared_which(obs, k))]
     if obs.raised is not None:
         malformed("raised", obs.call)
 

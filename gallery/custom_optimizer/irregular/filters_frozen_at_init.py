@@ -2,7 +2,7 @@
 Pitfall: frozen when the optimizer is built and unfrozen later is never updated (torch.optim.SGD
 Pitfall: keeps it and skips it only while its grad is None).
 Source: examiner set (issue 19): a parameter frozen when SGD is built, unfrozen later.
-Expect: it had requires_grad=False when SGD was built
+Expect: SGD keeps every tensor it is given, frozen or not
 """
 
 import torch
