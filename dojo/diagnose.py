@@ -1112,3 +1112,30 @@ def broadcast_mismatch(message: str) -> tuple[int, int, int] | None:
 
     found = re.search(_MISMATCH, message if isinstance(message, str) else "")
     return tuple(int(g) for g in found.groups()) if found else None
+
+
+# --- custom_optimizer --------------------------------------------------------------------------
+
+
+def agrees(got: Any, want: Any, scale: Any, dtype_name: str, ulps: float = 4.0) -> bool:
+    """Whether `got` is `want` (a value as a computation in `dtype_name` gives it) to within
+    `ulps` units of that dtype's rounding of numbers of size `scale` (elementwise: the sizes of
+    the operands). Where `want` is nan or infinite, `got` must be the same nan or infinity: an
+    infinite scale excuses nothing."""
+    import torch
+
+    finfo = torch.finfo(getattr(torch, dtype_name))
+    g, w, s = _flat(got), _flat(want), _flat(scale).abs()
+    if g.shape != w.shape or s.shape != w.shape:
+        return False
+    s = torch.nan_to_num(s, nan=0.0, posinf=finfo.max, neginf=finfo.max)
+    same = (g == w) | (g.isnan() & w.isnan())
+    near = w.isfinite() & g.isfinite() & ((g - w).abs() <= ulps * finfo.eps * s + finfo.tiny)
+    return bool((same | near).all())
+
+
+def identical(a: Any, b: Any) -> bool:
+    """The same values, nan where nan (a parameter or a gradient left exactly as it was)."""
+    x, y = _flat(a), _flat(b)
+    return x.shape == y.shape and bool(((x == y) | (x.isnan() & y.isnan())).all())
+

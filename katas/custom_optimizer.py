@@ -29,28 +29,52 @@ import torch
 class SGD:
     """Stochastic gradient descent with optional momentum, step for step like torch.optim.SGD.
 
-    `SGD(params, lr, momentum=0.0)`: `params` is any iterable of tensors (a list, or the
-    generator `model.parameters()`). For a parameter with gradient g (momentum m, dampening 0,
-    no Nesterov, no weight decay):
+    `SGD(params, lr, momentum=0.0)`: `params` is any iterable of tensors, walked once here (a
+    list, a tuple, or the generator `model.parameters()`): at least one tensor, each at most
+    once, never a single tensor and no param-group dicts. They are leaves of any float dtype
+    (float32, float64, float16, bfloat16), any shape (0-dim too) and any memory layout
+    (transposed, sliced, channels-last). SGD keeps every tensor it is given, whatever its
+    `requires_grad` (a frozen one may be unfrozen later). `lr > 0`, `0 <= momentum < 1`.
 
-        first step:   buf = a copy of g
-        later steps:  buf = m * buf + g
-        update:       param -= lr * buf        (param -= lr * g when m == 0)
+    For a parameter with gradient g (momentum m, dampening 0, no Nesterov, no weight decay):
+
+        its first step:   buf = a copy of g
+        later steps:      buf = m * buf + g
+        update:           param -= lr * buf        (param -= lr * g when m == 0)
+
+    "First" is per parameter and per optimizer: a parameter that gets its first gradient at
+    the optimizer's fifth step starts its buffer then, and a new SGD over the same tensors
+    starts with no buffers (state lives in the object; two SGDs side by side share nothing).
+    Steps are compared with torch.optim.SGD's to within a few units of the parameter's dtype
+    rounding (of |param| + lr * |buf|): `param -= lr * buf` and torch's
+    `param.add_(buf, alpha=-lr)` both pass; a buffer in a coarser dtype (`torch.zeros(shape)`
+    is float32, for a float64 parameter) does not.
     """
 
     def __init__(self, params, lr, momentum=0.0):
-        """Keep what step() and zero_grad() will need (the parameters, lr, momentum, buffers)."""
+        """Keep what step() and zero_grad() will need (the parameters, lr, momentum, buffers).
+        Change nothing of the parameters."""
         # TODO: store the parameters so that they can be looped over again and again.
         raise NotImplementedError("SGD.__init__")
 
     def zero_grad(self):
-        """Clear every parameter's gradient (zero it, or set it to None). Must work before the
-        first backward, when the gradients are still None."""
+        """Clear every parameter's gradient: set it to None, or zero it in place, whatever it
+        held (inf and nan too), frozen parameters too. Must work before the first backward,
+        when the gradients are still None. Moves no parameter; leaves grad mode as it was.
+
+        With momentum the two ways differ, as in torch (`zero_grad(set_to_none=...)`): a
+        gradient of zeros is still a gradient (its parameter glides on by lr * momentum * buf),
+        a gradient of None is skipped. Either is right; the tests follow yours."""
         # TODO: clear each gradient that exists.
         raise NotImplementedError("SGD.zero_grad")
 
     def step(self):
-        """Move every parameter that has a gradient, in place and visibly to autograd (its
-        `_version` goes up), skipping those whose `.grad` is None."""
+        """Move every parameter whose `.grad` is not None, skipping only those whose `.grad`
+        is None: a gradient of zeros still updates the buffer, and nan or inf in a gradient is
+        applied as it is. In place, on the tensor itself and visibly to autograd: the same
+        tensor object and storage, its `_version` goes up (`.data` does not do that), still a
+        leaf with its `requires_grad`; grad mode left as it was. step() reads `p.grad` and
+        never writes it. (An optional argument such as torch's `closure=None` is fine; the
+        tests call `step()`.)"""
         # TODO: under torch.no_grad(): momentum buffer, then the in-place update.
         raise NotImplementedError("SGD.step")
