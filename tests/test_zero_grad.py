@@ -281,7 +281,8 @@ _REPLAYS: dict[str, tuple] = {}
 
 def replay(case):
     """The same optimizer in a plain loop of the judge's own: (params after the first call or
-    None, params at the end, the epoch of this call whose loss is first inf or nan, or None)."""
+    None, params at the end, the epoch of this call whose loss is first inf or nan, the epoch
+    whose loss is first above the one before; None where there is none)."""
     key = json.dumps(case, sort_keys=True)
     if key not in _REPLAYS:
         t_u, t_c = readings(case)
@@ -292,25 +293,28 @@ def replay(case):
             params.grad = stale.clone()
 
         def epochs(n):
-            blew_up = None
+            blew_up = rose = last = None
             for epoch in range(1, n + 1):
                 w, b = params
                 loss = ((w * t_u + b - t_c) ** 2).mean()
                 if blew_up is None and not bool(torch.isfinite(loss)):
                     blew_up = epoch
+                if rose is None and last is not None and float(loss.detach()) > last:
+                    rose = epoch
+                last = float(loss.detach())
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
-            return blew_up
+            return blew_up, rose
 
         first = None
         if case.get("before"):
             epochs(int(case["before"]))
             first = params.detach().clone()
-        blew_up = epochs(int(case["n_epochs"]))
+        blew_up, rose = epochs(int(case["n_epochs"]))
         if len(_REPLAYS) > 512:
             _REPLAYS.clear()
-        _REPLAYS[key] = (first, params.detach().clone(), blew_up)
+        _REPLAYS[key] = (first, params.detach().clone(), blew_up, rose)
     return _REPLAYS[key]
 
 
@@ -490,7 +494,15 @@ def test_training_loop_takes_one_step_of_the_optimizer_given_per_epoch(case, see
                  "`params` 动了,但传给 training_loop 的优化器一步也没有走:更新来自别处(循环里新建的"
                  "优化器,或者手写的更新)。请用传入的优化器更新,`optimizer.step()`:用哪种优化器、"
                  "学习率、动量和它的状态,都是调用方的选择。", **shown)
-        fail(*diagnose.ORDER_CAUSES["never_step"], **shown)
+        fail("the optimizer given to training_loop never stepped, and `params` did not move: "
+             "the gradients are computed and never used (no `optimizer.step()`, or a step of "
+             "another optimizer, one kept from an earlier call). Each epoch: "
+             "`optimizer.zero_grad()`, `loss.backward()`, `optimizer.step()`, with the "
+             "optimizer you are given.",
+             "传给 training_loop 的优化器一步也没有走,`params` 也没有动:梯度算出来了却没有用上(没有 "
+             "`optimizer.step()`,或者走的是别的优化器,比如之前调用时留下的那个)。每一轮:"
+             "`optimizer.zero_grad()`、`loss.backward()`、`optimizer.step()`,用的是传入的优化器。",
+             **shown)
     if steps == n - 1:
         fail(f"training_loop({n}, ...) took {steps} steps, one too few: every epoch takes one "
              f"step. `range(1, n_epochs)` runs n_epochs - 1 times; count the epochs with "
@@ -503,7 +515,7 @@ def test_training_loop_takes_one_step_of_the_optimizer_given_per_epoch(case, see
              f"n_epochs in all (`range(n_epochs + 1)` runs n_epochs + 1 times).",
              f"training_loop({n}, ...) 走了 {steps} 步,多了一步:每轮一步,一共 n_epochs 步"
              f"(`range(n_epochs + 1)` 会循环 n_epochs + 1 次)。", **shown)
-    blew_up = replay(case)[2]
+    blew_up, rose = replay(case)[2:]
     if steps < n and blew_up is not None and steps == blew_up - 1:
         fail(f"training_loop({n}, ...) stopped after {steps} steps, at the epoch where the "
              f"loss first became inf or nan (epoch {blew_up}): the loop gave up on a loss that "
@@ -512,6 +524,14 @@ def test_training_loop_takes_one_step_of_the_optimizer_given_per_epoch(case, see
              f"training_loop({n}, ...) 走了 {steps} 步就停了,正好停在损失第一次变成 inf 或 nan "
              f"的那一轮(第 {blew_up} 轮):循环遇到发散的损失就放弃了。无论损失如何,它都要走满 "
              f"n_epochs 步,让调用方从 `params` 看到发散;跳出循环的保护会把它藏起来。", **shown)
+    if steps < n and rose is not None and steps == rose - 1:
+        fail(f"training_loop({n}, ...) stopped after {steps} steps, at the epoch where the "
+             f"loss first went up (epoch {rose}): the loop stops early when the loss does not "
+             f"improve. It takes its n_epochs steps whatever the loss does; stopping early is "
+             f"the caller's decision.",
+             f"training_loop({n}, ...) 走了 {steps} 步就停了,正好停在损失第一次上升的那一轮"
+             f"(第 {rose} 轮):循环在损失不再下降时提前停止了。无论损失如何,它都要走满 n_epochs 步;"
+             f"要不要提前停止由调用方决定。", **shown)
     if n and steps % n == 0:
         fail(f"training_loop({n}, ...) took {steps} steps, {steps // n} per epoch: one epoch is "
              f"one forward, one backward and one `optimizer.step()`.",
@@ -711,7 +731,7 @@ def test_training_loop_ends_where_the_same_optimizer_in_a_plain_loop_ends(case, 
     raised_in_loop(case, seen)
     call = loop_call(case)
     dtype = case.get("dtype", "float32")
-    first_want, want, blew_up = replay(case)
+    first_want, want, blew_up, _ = replay(case)
     got = end_point(seen, call)
     want = want.double()
     words_en, words_zh = loop_words(case)
@@ -1204,6 +1224,17 @@ def judge_accumulation(case, seen):
              f"accumulated_gradients 改动了传入的损失函数(`loss_fn.{name}` 变了):调用方还要继续"
              f"用它。而且损失函数不一定是模块:返回批内平均的普通函数会忽略 `reduction`。请改为给它返回的"
              f"平均值加权:`loss_fn(model(X), y) * len(X) / N`。", call=call, kata=KATA)
+    params = field(seen, "params", call)
+    if not (isinstance(params, list) and len(params) == n_params):
+        malformed("params", call)
+    for p in params:
+        if isinstance(p, Seen) and p.dtype_name != dtype:
+            fail(f"the model's parameters are now {p.dtype_name}, not {dtype}: "
+                 f"accumulated_gradients converted the caller's model (`model.float()`, "
+                 f"`model.to(...)` change it in place). Use the model as it is.",
+                 f"模型的参数现在是 {p.dtype_name},而不是 {dtype}:accumulated_gradients 转换了调用方的"
+                 f"模型(`model.float()`、`model.to(...)` 会原地改动它)。请按原样使用模型。",
+                 call=call, got=p.dtype_name, expected=dtype, kata=KATA)
     grads = field(seen, "grads", call)
     if not (isinstance(grads, list) and len(grads) == n_params):
         malformed("grads", call)
@@ -1235,9 +1266,6 @@ def judge_accumulation(case, seen):
         stales.append(None if old is None else old.double())
         names.append(name)
     check_gradients(case, got, wanted, scales, stales, names, call)
-    params = field(seen, "params", call)
-    if not (isinstance(params, list) and len(params) == n_params):
-        malformed("params", call)
     for index, (p, before) in enumerate(zip(params, want["params"])):
         now = readable(p, tuple(before.shape), f"params[{index}]", call)
         if not torch.equal(now, before):
@@ -1337,11 +1365,11 @@ def check_gradients(case, got, wanted, scales, stales, names, call):
                  f"所有参数(`model.zero_grad()`)才能去掉它。它在这里的梯度是零(None 或全零)。",
                  call=call, got=g.to(irr.dtype(dtype)), expected="None or zeros", kata=KATA)
     if not bool(G.abs().sum()) and bool(W.abs().sum()):
-        fail(f"{label}every .grad is zero after the call: no gradient of the micro-batches is "
-             f"left in it (each micro-batch's weight came out as 0, or `.grad` was cleared after "
-             f"the last backward).",
-             f"{label}调用之后每个 .grad 都是零:小批量的梯度一点也没有留下(每个小批量的权重算成了 0,"
-             f"或者最后一次 backward 之后 `.grad` 又被清零了)。", **shown)
+        fail("every .grad is zero after the call: no gradient of the micro-batches is left in "
+             "it (each micro-batch's weight came out as 0, or `.grad` was cleared after the "
+             "last backward).",
+             "调用之后每个 .grad 都是零:小批量的梯度一点也没有留下(每个小批量的权重算成了 0,"
+             "或者最后一次 backward 之后 `.grad` 又被清零了)。", **shown)
     if k > 1:
         mean_of_means = sum(trainable_batches) / k
         if len(set(sizes)) > 1 and near_to(mean_of_means):
@@ -1359,6 +1387,13 @@ def check_gradients(case, got, wanted, scales, stales, names, call):
                  f"`backward()`.",
                  f"{k} 个小批量的梯度没有加权就直接相加了:`loss_fn` 给出的是批内*平均*,相加后约是整批"
                  f"梯度的 {k} 倍。`backward()` 之前请用 `len(X) / {n}` 给每批的损失加权。", **shown)
+        first = trainable_batches[0]
+        if near_to(first) or near_to(first * sizes[0] / n):
+            fail("only the first micro-batch's gradient is there: the loop stopped after it (a "
+                 "`return` or `break` inside the loop). Every micro-batch's backward adds its "
+                 "share.",
+                 "只有第一个小批量的梯度:循环在它之后就停了(循环里有 `return` 或 `break`)。每个小批量"
+                 "的 backward 都要加上它的那一份。", **shown)
         last = trainable_batches[-1]
         if near_to(last) or near_to(last * sizes[-1] / n):
             fail("only the last micro-batch's gradient is left: the gradients were cleared "
