@@ -84,6 +84,20 @@ def attempt(kata, fn):
         return {"raised": type(err).__name__, "text": str(err)[:500], "at": at}
 
 
+def as_shown(value):
+    """An observed value as `fail` can show it: a Seen as its tensor, or words where its values
+    cannot be read (sent by anyone: never a crash)."""
+    if isinstance(value, Seen):
+        try:
+            return value.tensor
+        except (ValueError, TypeError, RuntimeError, OverflowError):
+            return f"a {value.dtype_name} tensor of shape {tuple(value.shape)}"
+    try:
+        return show(value)
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
 def text_of(value, limit=300) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
@@ -790,10 +804,10 @@ def test_training_loop_ends_where_the_same_optimizer_in_a_plain_loop_ends(case, 
                  "training_loop 返回了一个张量,但不是 `params` 本身:副本(`params.detach().clone()`、"
                  "`params.data`、用它的值新建的张量)是另一个对象,它不需要梯度,或者不再跟着调用方的 "
                  "params 变。请返回 `params`,也就是优化器训练的那个张量。",
-                 call=call, got=show(returned), expected="params itself", kata=KATA)
+                 call=call, got=as_shown(returned), expected="params itself", kata=KATA)
         fail("training_loop must return `params`, the trained tensor itself.",
              "training_loop 应当返回 `params`,也就是训练后的那个张量本身。",
-             call=call, got=show(returned), expected="params itself", kata=KATA)
+             call=call, got=as_shown(returned), expected="params itself", kata=KATA)
     params = field(seen, "params", call)
     expect(params.requires_grad and params.is_leaf and params.dtype_name == dtype,
            "`params` is no longer a leaf of its dtype that requires grad: leave the tensor to "
@@ -816,7 +830,8 @@ def inputs_left_alone(case, seen, call):
          f"`t_u.mul_(...)`).",
          f"training_loop 改动了调用方的 `{which}`:读数只能读取。缩放或转换请生成新张量"
          f"(`t_u * 0.1`),不要原地修改(`t_u *= 0.1`、`t_u.mul_(...)`)。",
-         call=call, got=field(seen, which, call), expected=t_u if which == "t_u" else t_c,
+         call=call, got=as_shown(field(seen, which, call)),
+         expected=t_u if which == "t_u" else t_c,
          kata=KATA)
 
 
@@ -1052,18 +1067,14 @@ def watch_accumulation(kata, case):
     batches = micro_batches(case)
     for p, g in zip(model.parameters(), stale_grads(case, model)):
         p.grad = g
-    settings_before = loss_settings(loss_fn)
-    modes = [m.training for m in model.modules()]
     out = attempt(kata, lambda: kata.accumulated_gradients(model, loss_fn, batches))
     if "raised" in out:
         return out
     return {
         "grads": [p.grad for p in model.parameters()],
         "params": [p.detach() for p in model.parameters()],
-        "modes_before": modes,
         "modes_after": [m.training for m in model.modules()],
         "buffers": [b for b in model.buffers()],
-        "loss_before": settings_before,
         "loss_after": loss_settings(loss_fn),
         "batches": [list(b) if isinstance(b, (tuple, list)) else b for b in batches],
     }
@@ -1176,7 +1187,7 @@ def judge_accumulation(case, seen):
     want = expected(case)
     dtype = case["dtype"]
     n_params = len(want["trainable"])
-    modes_before = field(seen, "modes_before", call)
+    modes_before = [m.training for m in build_model(case).modules()]
     modes_after = field(seen, "modes_after", call)
     if modes_after != modes_before:
         if not (isinstance(modes_after, list) and isinstance(modes_before, list)
@@ -1208,21 +1219,23 @@ def judge_accumulation(case, seen):
                      "where BatchNorm uses its running statistics and leaves them alone.",
                      "BatchNorm 层的运行统计量变了:累加梯度时模型是在训练模式下运行的(它的运行均值和方差"
                      "会随看到的每个批次而变)。请按传入时的模式使用模型:这里是 eval,BatchNorm 使用并保持"
-                     "它的运行统计量。", call=call, got=got_b, expected=o, kata=KATA)
-    settings_before = field(seen, "loss_before", call)
+                     "它的运行统计量。", call=call, got=as_shown(got_b), expected=o, kata=KATA)
+    settings_before = loss_settings(build_loss(case))
     settings_after = field(seen, "loss_after", call)
     if settings_after != settings_before:
-        changed = (sorted(k for k in settings_after if settings_after.get(k) != settings_before
-                          .get(k)) if isinstance(settings_after, dict) else ["?"])
-        name = changed[0] if changed else "?"
+        now = settings_after if isinstance(settings_after, dict) else {}
+        changed = sorted(str(k) for k in set(now) | set(settings_before)
+                         if now.get(k) != settings_before.get(k)) or ["?"]
+        name = changed[0]
         fail(f"accumulated_gradients changed the loss function it was given "
-             f"(`loss_fn.{name}` is now {show(settings_after.get(name)) if isinstance(settings_after, dict) else '?'}, "
-             f"was {show(settings_before.get(name)) if isinstance(settings_before, dict) else '?'}): "
-             f"the caller keeps using it. And a loss function need not be a module: a plain "
-             f"function returning the batch mean ignores `reduction`. Weigh the mean it "
-             f"returns instead: `loss_fn(model(X), y) * len(X) / N`.",
-             f"accumulated_gradients 改动了传入的损失函数(`loss_fn.{name}` 变了):调用方还要继续"
-             f"用它。而且损失函数不一定是模块:返回批内平均的普通函数会忽略 `reduction`。请改为给它返回的"
+             f"(`loss_fn.{name}` is now {show(as_shown(now.get(name)))}, was "
+             f"{show(settings_before.get(name))}): the caller keeps using it. And a loss function "
+             f"need not be a module: a plain function returning the batch mean ignores "
+             f"`reduction`. Weigh the mean it returns instead: "
+             f"`loss_fn(model(X), y) * len(X) / N`.",
+             f"accumulated_gradients 改动了传入的损失函数(`loss_fn.{name}` 现在是 "
+             f"{show(as_shown(now.get(name)))},原来是 {show(settings_before.get(name))}):调用方还要继续用它。"
+             f"而且损失函数不一定是模块:返回批内平均的普通函数会忽略 `reduction`。请改为给它返回的"
              f"平均值加权:`loss_fn(model(X), y) * len(X) / N`。", call=call, kata=KATA)
     params = field(seen, "params", call)
     if not (isinstance(params, list) and len(params) == n_params):
@@ -1289,7 +1302,7 @@ def judge_accumulation(case, seen):
                 fail(f"a micro-batch's {what} changed: accumulated_gradients weighs the losses, "
                      f"never the caller's data (no `X *= ...`, no `y.mul_(...)`).",
                      f"某个小批量的 {what} 被改动了:accumulated_gradients 给损失加权,从不改动调用方的"
-                     f"数据(不要 `X *= ...`、`y.mul_(...)`)。", call=call, got=got_t,
+                     f"数据(不要 `X *= ...`、`y.mul_(...)`)。", call=call, got=as_shown(got_t),
                      expected=mine, kata=KATA)
 
 
