@@ -1156,6 +1156,12 @@ def raised_in_accumulation(case, seen, call):
                   if case.get("stale", "none") == "none" else "(某个参数的)") +
                   ":`p.grad.zero_()` 会出错。`model.zero_grad()` 能处理 None(或者先判断 "
                   "`p.grad is not None`)。")
+    elif case["loss"] == "function" and "reduction" in text:
+        why_en = (" loss_fn here is a plain function returning the batch mean: it has no "
+                  "`reduction` (nor any other setting). Use only what the docstring promises: "
+                  "`loss_fn(model(X), y)` is a mean; weigh it by `len(X) / N`.")
+        why_zh = (" 这里的 loss_fn 是返回批内平均的普通函数:它没有 `reduction`(也没有别的设置)。只用"
+                  "文档字符串保证的东西:`loss_fn(model(X), y)` 是平均值;用 `len(X) / N` 给它加权。")
     elif case["model"] == "frozen" and "does not require grad" in text:
         why_en = (" The model's first layer is frozen (requires_grad=False), as when fine-tuning: "
                   "a frozen parameter gets no gradient, and `torch.autograd.grad` refuses to "
@@ -1470,6 +1476,27 @@ def check_gradients(case, got, wanted, scales, stales, names, call):
                  f"(`len(X)`)。请数样本:`N = sum(len(X) for X, _ in micro_batches)`。", **shown)
         if abs(implied - round(implied)) < 1e-3 * implied and round(implied) != n:
             m = round(implied)
+            counted = {k: (f"the number of micro-batches ({k}, `len(micro_batches)`)",
+                           f"小批量的个数({k},`len(micro_batches)`)"),
+                       2 * k: (f"twice the number of micro-batches ({2 * k}): `len(batch)` of "
+                               f"each `(X, y)` pair is 2, whatever its size",
+                               f"小批量个数的两倍({2 * k}):每个 `(X, y)` 对的 `len(batch)` 都是 2,"
+                               f"与它的大小无关"),
+                       max(sizes): (f"the size of the largest micro-batch ({max(sizes)})",
+                                    f"最大小批量的大小({max(sizes)})"),
+                       k * max(sizes): (f"the number of micro-batches times the largest size "
+                                        f"({k} x {max(sizes)} = {k * max(sizes)}), as if every "
+                                        f"micro-batch were full",
+                                        f"小批量个数乘以最大的大小({k} x {max(sizes)} = "
+                                        f"{k * max(sizes)}),好像每个小批量都是满的")}
+            if m in counted and m != n:
+                what, zh_what = counted[m]
+                fail(f"every gradient is {s:.3g} times the right one: the weights `len(X) / N` "
+                     f"were divided by {what}, not by the {n} examples. N counts examples: "
+                     f"`N = sum(len(X) for X, _ in micro_batches)`.",
+                     f"每个梯度都是正确值的 {s:.3g} 倍:权重 `len(X) / N` 除以的是{zh_what},而不是 {n} "
+                     f"个样本。N 数的是样本:`N = sum(len(X) for X, _ in micro_batches)`。",
+                     **shown)
             fail(f"every gradient is {s:.3g} times the right one, as if the weights `len(X) / N` "
                  f"were divided by N = {m}, not by the {n} examples of the micro-batches of "
                  f"sizes {sizes}: the weights add up to {n / m:.3g}, not 1. Count every "
