@@ -99,6 +99,16 @@ def as_shown(value):
         return "?"
 
 
+def value_words(value) -> str:
+    """A value in words, whatever it is (an observed tensor, a string, anything a job sent)."""
+    shown_value = as_shown(value) if isinstance(value, Seen) else value
+    try:
+        return shown_value if isinstance(value, Seen) and isinstance(shown_value, str) else show(
+            shown_value)
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
 def text_of(value, limit=300) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
@@ -1243,13 +1253,13 @@ def judge_accumulation(case, seen):
                          if now.get(k) != settings_before.get(k)) or ["?"]
         name = changed[0]
         fail(f"accumulated_gradients changed the loss function it was given "
-             f"(`loss_fn.{name}` is now {show(as_shown(now.get(name)))}, was "
-             f"{show(settings_before.get(name))}): the caller keeps using it. And a loss function "
+             f"(`loss_fn.{name}` is now {value_words(now.get(name))}, was "
+             f"{value_words(settings_before.get(name))}): the caller keeps using it. And a loss function "
              f"need not be a module: a plain function returning the batch mean ignores "
              f"`reduction`. Weigh the mean it returns instead: "
              f"`loss_fn(model(X), y) * len(X) / N`.",
              f"accumulated_gradients 改动了传入的损失函数(`loss_fn.{name}` 现在是 "
-             f"{show(as_shown(now.get(name)))},原来是 {show(settings_before.get(name))}):调用方还要继续用它。"
+             f"{value_words(now.get(name))},原来是 {value_words(settings_before.get(name))}):调用方还要继续用它。"
              f"而且损失函数不一定是模块:返回批内平均的普通函数会忽略 `reduction`。请改为给它返回的"
              f"平均值加权:`loss_fn(model(X), y) * len(X) / N`。", call=call, kata=KATA)
     params = field(seen, "params", call)
@@ -1459,33 +1469,38 @@ def check_gradients(case, got, wanted, scales, stales, names, call):
     s = diagnose.ratio(G, W, rtol=1e-3)
     if s is not None and s > 0 and abs(s - 1) > 1e-3:
         implied = n / s
-        per_example = [int(case["d"])] * k
-        elements = sum(kb * d for kb, d in zip(sizes, per_example))
-        if abs(implied - elements) < 1e-3 * elements and elements != n:
-            fail(f"every gradient is {s:.3g} times the right one: the weights `len(X) / N` were "
-                 f"divided by N = {elements}, the number of *elements* of all the X "
-                 f"(`X.numel()`: examples times {case['d']} features), not by the {n} examples "
-                 f"(`len(X)`). Count the examples: `N = sum(len(X) for X, _ in micro_batches)`.",
-                 f"每个梯度都是正确值的 {s:.3g} 倍:权重 `len(X) / N` 除以的 N = {elements} 是所有 X "
-                 f"的*元素*个数(`X.numel()`:样本数乘以 {case['d']} 个特征),而不是 {n} 个样本"
-                 f"(`len(X)`)。请数样本:`N = sum(len(X) for X, _ in micro_batches)`。", **shown)
         if abs(implied - round(implied)) < 1e-3 * implied and round(implied) != n:
             m = round(implied)
-            counted = {k: (f"the number of micro-batches ({k}, `len(micro_batches)`)",
-                           f"小批量的个数({k},`len(micro_batches)`)"),
-                       2 * k: (f"twice the number of micro-batches ({2 * k}): `len(batch)` of "
-                               f"each `(X, y)` pair is 2, whatever its size",
-                               f"小批量个数的两倍({2 * k}):每个 `(X, y)` 对的 `len(batch)` 都是 2,"
-                               f"与它的大小无关"),
-                       max(sizes): (f"the size of the largest micro-batch ({max(sizes)})",
-                                    f"最大小批量的大小({max(sizes)})"),
-                       k * max(sizes): (f"the number of micro-batches times the largest size "
-                                        f"({k} x {max(sizes)} = {k * max(sizes)}), as if every "
-                                        f"micro-batch were full",
-                                        f"小批量个数乘以最大的大小({k} x {max(sizes)} = "
-                                        f"{k * max(sizes)}),好像每个小批量都是满的")}
-            if m in counted and m != n:
-                what, zh_what = counted[m]
+            first, last, full = sizes[0], sizes[-1], max(sizes)
+            elements = sum(kb * int(case["d"]) for kb in sizes)
+            counts = [
+                (k, f"the number of micro-batches ({k}, `len(micro_batches)`)",
+                 f"小批量的个数({k},`len(micro_batches)`)"),
+                (2 * k, f"twice the number of micro-batches ({2 * k}): `len(batch)` of each "
+                        f"`(X, y)` pair is 2, whatever its size",
+                 f"小批量个数的两倍({2 * k}):每个 `(X, y)` 对的 `len(batch)` 都是 2,与它的大小无关"),
+                (full, f"the size of the largest micro-batch ({full})",
+                 f"最大小批量的大小({full})"),
+                (k * full, f"the number of micro-batches times the largest size ({k} x {full} = "
+                           f"{k * full}), as if every micro-batch were full",
+                 f"小批量个数乘以最大的大小({k} x {full} = {k * full}),好像每个小批量都是满的"),
+                (k * first, f"the number of micro-batches times the first one's size ({k} x "
+                            f"{first} = {k * first}), as if every micro-batch were as large as "
+                            f"the first",
+                 f"小批量个数乘以第一个的大小({k} x {first} = {k * first}),好像每个小批量都和第一个"
+                 f"一样大"),
+                (first * (k - 1) + last, f"{first * (k - 1) + last}, as if every micro-batch but "
+                                         f"the last were as large as the first ({first} x "
+                                         f"{k - 1} + {last})",
+                 f"{first * (k - 1) + last},好像除最后一个以外的每个小批量都和第一个一样大"
+                 f"({first} x {k - 1} + {last})"),
+                (elements, f"{elements}, the number of *elements* of all the X (`X.numel()`: "
+                           f"examples times {case['d']} features)",
+                 f"{elements},即所有 X 的*元素*个数(`X.numel()`:样本数乘以 {case['d']} 个特征)"),
+            ]
+            fits = [(what, zh_what) for count, what, zh_what in counts if count == m]
+            if len(fits) == 1:
+                what, zh_what = fits[0]
                 fail(f"every gradient is {s:.3g} times the right one: the weights `len(X) / N` "
                      f"were divided by {what}, not by the {n} examples. N counts examples: "
                      f"`N = sum(len(X) for X, _ in micro_batches)`.",
@@ -1524,7 +1539,11 @@ def acc_case(seed, sizes, *, model="mlp", d=3, dtype="float64", loss="mse", stal
 SIZES = st.lists(st.integers(1, 6), min_size=1, max_size=5)
 
 CLEAN_EXAMPLES = [
-    acc_case(5, [1, 6, 3]),
+    # sizes whose every wrong count differs: the number of micro-batches (3), twice it (6), the
+    # largest (5), all full (15), all as the first (9), all but the last as the first (8), and
+    # the elements of X (30)
+    acc_case(5, [3, 5, 2]),
+    acc_case(23, [1, 6, 3]),
     acc_case(6, [4, 4, 2], dtype="float32"),
     acc_case(7, [3, 5, 2], model="linear"),
     acc_case(8, [1, 2], model="linear", d=1),

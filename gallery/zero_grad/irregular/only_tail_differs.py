@@ -1,9 +1,8 @@
 """Pitfall: the total count assumes that every micro-batch but the last has the size of the first,
 Pitfall: so the weights do not add up to one when another batch differs.
-Source: examiner set (issue 19): micro-batches of sizes [1, 6, 3] (a middle batch of another
+Source: examiner set (issue 19): micro-batches of sizes [3, 5, 2] (a middle batch of another
 Source: size)
-Expect: the weights add up to
-Expect: Count every micro-batch
+Expect: as if every micro-batch but the last were as large as the first
 """
 
 import torch
