@@ -24,7 +24,7 @@ def training_loop(n_epochs, optimizer, params, t_u, t_c):
         optimizer.step()
 
         if epoch % 500 == 0:
-            print(f"Epoch {epoch}, Loss {float(loss):f}")
+            print(f"Epoch {epoch}, Loss {loss.item():f}")  # a number, not the tensor
 
     return params
 
