@@ -271,6 +271,7 @@ def check_inputs_kept(case, seen, call):
              kata=KATA)
 
 
+@settings(max_examples=15)
 @claim(loss_of)
 def test_squared_loss_is_one_loss_per_example_shaped_like_y_hat(case, seen):
     call = loss_call(case)
@@ -369,6 +370,7 @@ def test_squared_loss_is_one_loss_per_example_shaped_like_y_hat(case, seen):
          call=call, got=loss, expected=shown, kata=KATA)
 
 
+@settings(max_examples=15)
 @claim(loss_of)
 def test_squared_loss_keeps_the_graph_to_y_hat(case, seen):
     if case.get("grad") not in ("leaf", "graph") or not isinstance(seen, dict) or "raised" in seen:
@@ -694,6 +696,7 @@ def check_sgd_raised(record, call, container):
          f"布局,放在列表、元组或生成器里,每个都有 `.grad`。", call=call, kata=KATA)
 
 
+@settings(max_examples=8)
 @claim(stepped)
 def test_sgd_steps_each_param_in_place_by_lr_times_the_mean_gradient(case, seen):
     calls = case["calls"]
@@ -783,6 +786,7 @@ def test_sgd_steps_each_param_in_place_by_lr_times_the_mean_gradient(case, seen)
         rates.append(c["lr"] / c["batch_size"])
 
 
+@settings(max_examples=8)
 @claim(stepped)
 def test_sgd_clears_each_gradient_after_its_step(case, seen):
     calls = case["calls"]
@@ -826,6 +830,7 @@ def test_sgd_clears_each_gradient_after_its_step(case, seen):
                  call=call, got=left, expected="zeros or None", kata=KATA)
 
 
+@settings(max_examples=8)
 @claim(stepped)
 def test_sgd_leaves_grad_mode_as_it_was(case, seen):
     for k, (c, record) in enumerate(zip(case["calls"], records(case, seen,
@@ -921,6 +926,7 @@ def made(kata, case):
             "data_kept": bool(torch.equal(X, X0) and torch.equal(y, y0))}
 
 
+@settings(max_examples=4)
 @claim(made)
 def test_train_linreg_returns_leaves_of_the_features_dtype(case, seen):
     for key, call in (("start", train_call(case, lr=None, batch_size=None, num_epochs=0)),
@@ -966,6 +972,7 @@ def test_train_linreg_returns_leaves_of_the_features_dtype(case, seen):
            call=train_call(case, lr=0.001, batch_size=2, num_epochs=1), kata=KATA)
 
 
+@settings(max_examples=4)
 @claim(made)
 def test_train_linreg_draws_w_from_n_0_0_01(case, seen):
     call = train_call(case, lr=None, batch_size=None, num_epochs=0)
@@ -1128,11 +1135,17 @@ def batchings(n, batch_size):
     """Every epoch's minibatches as a tuple of index tuples: each ordered way to cut a
     permutation of range(n) into consecutive batches of batch_size (the last holds what is
     left), the order inside a batch not counting."""
-    found = {}
-    for perm in itertools.permutations(range(n)):
-        cut = tuple(tuple(sorted(perm[i:i + batch_size])) for i in range(0, n, batch_size))
-        found.setdefault(cut, None)
-    return list(found)
+
+    def cuts(rest):
+        if not rest:
+            yield ()
+            return
+        for batch in itertools.combinations(rest, min(batch_size, len(rest))):
+            left = tuple(i for i in rest if i not in batch)
+            for more in cuts(left):
+                yield (batch, *more)
+
+    return list(cuts(tuple(range(n))))
 
 
 def count_of(n, batch_size):
@@ -1373,7 +1386,7 @@ def replay_data(case):
     return X.double(), y.double().reshape(-1)
 
 
-@settings(max_examples=10)
+@settings(max_examples=8)
 @claim(trained)
 def test_train_linreg_steps_by_the_mean_gradient_of_each_shuffled_minibatch(case, seen):
     call = train_call(case)
@@ -1426,6 +1439,58 @@ def test_train_linreg_steps_by_the_mean_gradient_of_each_shuffled_minibatch(case
          f"lr 或 batch_size)给出的结果;最接近的也差了 {float(gap[near]):.3g}。每个小批量:求和的 "
          f"`squared_loss`、backward、`sgd([w, b], lr, batch_size)`。",
          expected=f"w = {show(ws[near])}, b = {show(bs[near])} (the nearest)", **shown)
+
+
+# --- train_linreg: its defaults ----------------------------------------------------------------------
+
+
+@observe(examples=[{"seed": 0, "n": 11, "d": 2, "dtype": "float32", "labels": "column"}])
+def defaults(kata, case):
+    """A run with every default (lr=0.03, batch_size=10, num_epochs=3), the data passed by name,
+    on 11 examples: minibatches of 10 and 1; and the same seed's initial w and b (lr=0)."""
+    X, y = data(case)
+    start = attempt(kata, lambda: kata.train_linreg(features=X, labels=y, lr=0.0,
+                                                    seed=train_seed(case)))
+    end = attempt(kata, lambda: kata.train_linreg(features=X, labels=y, seed=train_seed(case)))
+    return {"start": start.get("value", start), "end": end.get("value", end)}
+
+
+@claim(defaults)
+def test_train_linreg_defaults_are_the_articles(case, seen):
+    call = (f"train_linreg(features=X, labels=y, seed={train_seed(case)}) on {case['n']} "
+            f"examples, every other argument left at its default")
+    w0, b0 = pair(field(seen, "start", call), call)
+    w, b = pair(field(seen, "end", call), call)
+    if w0.numel != case["d"] or w.numel != case["d"] or b0.numel != 1 or b.numel != 1:
+        return  # the claims above say what came back
+    X, y = replay_data(case)
+    rtol, atol = TOLERANCE[case["dtype"]]
+    start = values_of(w0).flatten(), values_of(b0).flatten()
+    got = values_of(w).flatten(), values_of(b).flatten()
+    for B, divisor in ((10, lambda k: k), (10, lambda k: 10)):
+        if matches(*got, *replay(X, y, *start, 0.03, B, 3, divisor), rtol, atol):
+            return
+    for what, lr, B, E in (("num_epochs", 0.03, 10, 2), ("num_epochs", 0.03, 10, 4),
+                           ("batch_size", 0.03, 9, 3), ("batch_size", 0.03, 11, 3),
+                           ("lr", 0.01, 10, 3), ("lr", 0.1, 10, 3)):
+        if feasible(case["n"], B, E, limit=30000) and matches(
+                *got, *replay(X, y, *start, lr, B, E, lambda k: k), rtol, atol):
+            value = {"num_epochs": E, "batch_size": B, "lr": lr}[what]
+            right = {"num_epochs": 3, "batch_size": 10, "lr": 0.03}[what]
+            fail(f"called with its defaults, train_linreg trained as if {what}={value}: the "
+                 f"default of `{what}` is {right}, as in the articles (the signature is "
+                 f"`train_linreg(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, "
+                 f"seed=0)`).",
+                 f"使用默认参数调用时,train_linreg 的训练就像 {what}={value}:`{what}` 的默认值是 "
+                 f"{right},与文章一致(函数签名是 `train_linreg(features, labels, *, lr=0.03, "
+                 f"batch_size=10, num_epochs=3, seed=0)`)。", call=call,
+                 got=f"w = {show(w)}, b = {show(b)}", kata=KATA)
+    fail("called with its defaults (lr=0.03, batch_size=10, num_epochs=3), train_linreg gave "
+         "none of the results that three epochs of shuffled minibatches of 10 give (every order "
+         "replayed from the same seed's initial w and b).",
+         "使用默认参数(lr=0.03、batch_size=10、num_epochs=3)调用时,train_linreg 的结果不是三轮、"
+         "每批 10 个的打乱小批量能给出的任何一种(从同一个 seed 的初始 w、b 出发重放了每一种顺序)。",
+         call=call, got=f"w = {show(w)}, b = {show(b)}", kata=KATA)
 
 
 # --- train_linreg: a fresh shuffle every epoch ------------------------------------------------------
