@@ -78,6 +78,8 @@ def values_of(seen):
         t = seen.tensor
     except (ValueError, TypeError, RuntimeError, OverflowError):
         return None
+    if t.dtype == torch.bool:
+        return t.long()
     return t.double() if t.dtype.is_floating_point else t
 
 
@@ -230,6 +232,8 @@ def check_raised(case, record, call):
 
 def check_inputs_kept(case, seen, call):
     """y_hat and y after the call are what they were: same shape, same values."""
+    expect(isinstance(seen, dict), "the observation of this call came back malformed.",
+           "这次调用的观测数据格式不对。", call=call, kata=KATA)
     y_hat0, y0, _ = loss_inputs(case)
     for name, before, key in (("y_hat", y_hat0.detach(), "y_hat"), ("y", y0, "y")):
         after = seen.get(key)
