@@ -420,7 +420,7 @@ def test_data_iter_shuffles_with_the_generator_it_is_given(case, seen):
            "打乱并不是用传入的 `generator` 做的。请从它生成排列:`torch.randperm(n, generator=generator)`。",
            call=call + ", twice, each with a generator seeded alike",
            got=f"{first[:3]}... then {again[:3]}...", kata=KATA)
-    if n < 8:
+    if n < 12:
         return  # a right shuffle of so few may well come out in order, or twice the same
     expect(not stored(first, n),
            "the examples came out in their stored order: shuffle the indices every epoch, so "
@@ -461,7 +461,7 @@ def test_data_iter_without_a_generator_draws_from_torchs_global_one(case, seen):
            "`random`、NumPy 的生成器或时间)。",
            call=call + ", twice, each after torch.manual_seed(5)",
            got=f"{first[:3]}... then {again[:3]}...", kata=KATA)
-    if n < 8:
+    if n < 12:
         return
     expect(not stored(first, n),
            "without a generator the examples came out in their stored order: no generator "
