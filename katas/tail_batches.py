@@ -64,7 +64,7 @@ def dataset_mean_loss(net, loss_fn, batches):
     plain function), and `loss_fn(net(X), y)` returns the *mean* over one batch as a 0-dim
     tensor (float32 or float64). The result must be exact when the batches differ in size:
     the same number as the loss of all the examples taken together, to the precision of the
-    loss's dtype (about 1e-6 relative for float32, 1e-12 for float64). No graph is needed for
+    loss's dtype (1e-5 relative for float32, 1e-12 for float64). No graph is needed for
     this (and none may break it: `.numpy()` refuses a tensor that requires grad).
     """
     # TODO: weight each batch mean by the batch's size; divide by the number of examples.
