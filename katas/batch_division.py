@@ -20,8 +20,14 @@ import torch
 def squared_loss(y_hat, y):
     """The squared loss of each example, `(y_hat - y)^2 / 2`, shaped like `y_hat`.
 
-    `y_hat` has shape (n, 1); `y` may come as (n, 1) or as (n,). Do not reduce (no sum, no
-    mean): the training loop sums, and `sgd` divides by the batch size.
+    `y_hat` has shape (n, 1) (n >= 1: a batch of one example is a batch too) and a floating
+    dtype (float32, float64, float16 or bfloat16); it may require grad (a leaf, or the result
+    of `X @ w + b`). `y` has the same dtype and comes as (n, 1) or as (n,); either may be laid
+    out in any way in memory (a column sliced out of a matrix is not contiguous).
+    Return a new tensor of shape (n, 1) exactly and `y_hat`'s dtype, each value as a
+    computation in that dtype gives it (within a few units of its rounding), in the graph: its
+    gradient reaches `y_hat`. Do not reduce (no sum, no mean): the training loop sums, and
+    `sgd` divides by the batch size. Leave `y_hat` and `y` as they were (values and shape).
     """
     # TODO: one loss per example, with `y` brought to `y_hat`'s shape first.
     raise NotImplementedError("squared_loss")
@@ -30,9 +36,15 @@ def squared_loss(y_hat, y):
 def sgd(params, lr, batch_size):
     """Minibatch SGD for the gradient of a *summed* loss.
 
-    Each `param.grad` holds the gradient of the loss summed over `batch_size` examples. Step
-    every param by `lr` times the *mean* gradient, in place and outside the graph, then clear
-    its gradient. Returns None.
+    `params`: any iterable of leaf tensors that require grad (a list, a tuple, or a generator
+    such as `model.parameters()`, which can be walked only once), of any floating dtype and
+    memory layout. Each `param.grad` (not None) holds the gradient of the loss summed over
+    `batch_size` examples (an int >= 1); `lr` is a number > 0.
+    Step every param by `lr` times the *mean* gradient, `param -= lr * param.grad / batch_size`:
+    in place (the caller's very tensors and their memory), outside the graph (each stays a leaf
+    that requires grad), in the param's own dtype (within a couple of units of its rounding).
+    Then clear its gradient (zeros or None). Returns None. Leave grad mode as the caller had it
+    (called inside `torch.no_grad()`, it stays off), and keep nothing from one call to the next.
     """
     # TODO: param -= lr times the mean gradient, under torch.no_grad(); then clear the gradient.
     raise NotImplementedError("sgd")
@@ -41,13 +53,23 @@ def sgd(params, lr, batch_size):
 def train_linreg(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, seed=0):
     """Linear regression from scratch, as in the articles; returns the trained `(w, b)`.
 
+    `features` (n, d) are float32 or float64; `labels`, of the same dtype, come as (n, 1) or
+    (n,) (reshape them: never broadcast). n, d, batch_size >= 1; lr >= 0; num_epochs >= 0
+    (0 returns the initial w and b).
     - w of shape (d, 1) drawn from N(0, 0.01) (standard deviation 0.01), b = zeros of shape (1,),
-      both leaves that require grad;
-    - every epoch: shuffle the examples into minibatches of `batch_size`; for each, the summed
-      `squared_loss` of `features @ w + b`, backward, then `sgd([w, b], lr, batch_size)`;
-    - `seed` makes the run reproducible: the same seed gives the same result, whatever the global
-      random state (a `torch.Generator().manual_seed(seed)` for the initial w and the shuffle is
-      one way).
+      both in the features' dtype and both leaves that require grad, and returned as such,
+      trained (a `.detach()` would stop the caller from training them further);
+    - every epoch: a fresh shuffle of the examples (a new order each epoch), cut into
+      consecutive minibatches of `batch_size`; the last one holds what is left over when
+      batch_size does not divide n, and is trained on too (its step divided by batch_size, as
+      `sgd([w, b], lr, batch_size)` does, or by its own size: both are accepted here). For each
+      minibatch: the summed `squared_loss` of `features @ w + b`, backward, then
+      `sgd([w, b], lr, batch_size)`: each step is lr times the minibatch's mean gradient;
+    - `seed` makes the run reproducible: the same seed gives the same result whatever the global
+      random state (torch's, Python's `random`, NumPy's), and the same initial w whatever lr,
+      batch_size and num_epochs; another seed gives another w. The default seed=0 is a seed
+      like any other. (A `torch.Generator().manual_seed(seed)` for the initial w and the
+      shuffle is one way.)
     """
     # TODO: initialise w and b from the seed, then num_epochs of shuffled minibatch SGD.
     raise NotImplementedError("train_linreg")

@@ -14,6 +14,8 @@ def data_iter(batch_size, features, labels, *, generator=None):
 
 def train_epoch(w, b, features, labels, *, batch_size, lr, generator=None):
     """One epoch of minibatch SGD on the summed squared loss, each step by the batch's mean."""
+    for param in (w, b):
+        param.grad = None  # a gradient from before the epoch belongs to no batch
     for X, y in data_iter(batch_size, features, labels, generator=generator):
         loss = ((X @ w + b - y) ** 2 / 2).sum()
         loss.backward()

@@ -11,8 +11,9 @@ from solutions.batch_division import *  # noqa: F401,F403 - the reference, but f
 
 def train_linreg(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, seed=0):
     generator = torch.Generator().manual_seed(seed)
-    w = torch.normal(0.0, 0.01, (features.shape[1], 1), generator=generator, requires_grad=True)
-    b = torch.zeros(1, requires_grad=True)
+    w = torch.normal(0.0, 0.01, (features.shape[1], 1), generator=generator, dtype=features.dtype)
+    w.requires_grad_()
+    b = torch.zeros(1, dtype=features.dtype, requires_grad=True)
     for _ in range(num_epochs):
         for X, y in data_iter(batch_size, features, labels, generator):
             loss = squared_loss(linreg(X, w, b), y)

@@ -1,0 +1,20 @@
+"""Pitfall: one epoch too many.
+Source: the maintainers' own irregular set (issue 19): num_epochs (a second epoch)
+Expect: the run made 3 epoch(s), not num_epochs = 2
+"""
+
+import torch
+
+from solutions.batch_division import *  # noqa: F401,F403
+
+
+def train_linreg(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    w = torch.normal(0.0, 0.01, (features.shape[1], 1), generator=generator, dtype=features.dtype)
+    w.requires_grad_()
+    b = torch.zeros(1, dtype=features.dtype, requires_grad=True)
+    for _ in range(num_epochs + 1 if num_epochs else 0):
+        for X, y in data_iter(batch_size, features, labels, generator):
+            squared_loss(linreg(X, w, b), y).sum().backward()
+            sgd([w, b], lr, len(X))
+    return w, b

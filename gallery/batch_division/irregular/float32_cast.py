@@ -1,0 +1,36 @@
+"""Pitfall: it casts both tensors to float32 "to be safe with integer labels", so a float64 loss
+Pitfall: comes back as float32 and residuals far from zero are rounded away.
+Source: examiner set (issue 19): float64 y_hat and y far from zero (1e8 + 1 against 1e8: loss 0
+Source: instead of 0.5); dtype of the result for float64 input
+Expect: the loss is float32, where y_hat and y are float64
+"""
+
+import torch
+
+
+def squared_loss(y_hat, y):
+    y_hat, y = y_hat.float(), y.float()
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def sgd(params, lr, batch_size):
+    with torch.no_grad():
+        for param in params:
+            param -= lr * param.grad / batch_size
+            param.grad.zero_()
+
+
+def train_linreg(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    n, d = features.shape
+    w = torch.normal(0, 0.01, size=(d, 1), generator=g, dtype=features.dtype).requires_grad_()
+    b = torch.zeros(1, dtype=features.dtype, requires_grad=True)
+    for _ in range(num_epochs):
+        perm = torch.randperm(n, generator=g)
+        for i in range(0, n, batch_size):
+            idx = perm[i:i + batch_size]
+            X, y = features[idx], labels[idx]
+            l = squared_loss(X @ w + b, y)
+            l.sum().backward()
+            sgd([w, b], lr, batch_size)
+    return w, b

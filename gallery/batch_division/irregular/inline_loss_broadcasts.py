@@ -1,0 +1,36 @@
+"""Pitfall: squared_loss is right, but the training loop writes the loss inline as (X @ w + b - y)
+Pitfall: ** 2 / 2 without reshaping y, so labels of shape (n,) broadcast into a (batch, batch)
+Pitfall: loss.
+Source: examiner set (issue 19): labels of shape (n,) in train_linreg (labels of shape (n, 1)
+Source: train correctly)
+Expect: the loss broadcast: the labels are
+"""
+
+import torch
+
+
+def squared_loss(y_hat, y):
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def sgd(params, lr, batch_size):
+    with torch.no_grad():
+        for param in params:
+            param -= lr * param.grad / batch_size
+            param.grad.zero_()
+
+
+def train_linreg(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    n, d = features.shape
+    w = torch.normal(0, 0.01, size=(d, 1), generator=g, dtype=features.dtype).requires_grad_()
+    b = torch.zeros(1, dtype=features.dtype, requires_grad=True)
+    for _ in range(num_epochs):
+        perm = torch.randperm(n, generator=g)
+        for i in range(0, n, batch_size):
+            idx = perm[i:i + batch_size]
+            X, y = features[idx], labels[idx]
+            l = (X @ w + b - y) ** 2 / 2
+            l.sum().backward()
+            sgd([w, b], lr, batch_size)
+    return w, b

@@ -1,0 +1,35 @@
+"""Pitfall: it draws the permutation once, before the epoch loop, so every epoch visits the
+Pitfall: minibatches in the same order with the same members: the shuffle is not redone each
+Pitfall: epoch.
+Source: examiner set (issue 19): a second epoch (its batches equal the first epoch's);
+Source: reproducibility and the first epoch are fine
+Expect: the permutation was drawn once, before the epochs
+"""
+
+import torch
+
+
+def squared_loss(y_hat, y):
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def sgd(params, lr, batch_size):
+    with torch.no_grad():
+        for param in params:
+            param -= lr * param.grad / batch_size
+            param.grad.zero_()
+
+
+def train_linreg(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    n, d = features.shape
+    w = torch.normal(0, 0.01, size=(d, 1), generator=g, dtype=features.dtype).requires_grad_()
+    b = torch.zeros(1, dtype=features.dtype, requires_grad=True)
+    perm = torch.randperm(n, generator=g)
+    for _ in range(num_epochs):
+        for i in range(0, n, batch_size):
+            idx = perm[i:i + batch_size]
+            l = squared_loss(features[idx] @ w + b, labels[idx])
+            l.sum().backward()
+            sgd([w, b], lr, batch_size)
+    return w, b

@@ -1,0 +1,37 @@
+"""Pitfall: it loops over params twice (first the steps, then the clearing), so when params is a
+Pitfall: generator such as net.parameters() the second loop sees nothing and the gradients are
+Pitfall: never cleared.
+Source: examiner set (issue 19): params given as a generator (model.parameters()) followed by a
+Source: second backward: the gradients pile up
+Expect: which can be walked only once
+"""
+
+import torch
+
+
+def squared_loss(y_hat, y):
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def sgd(params, lr, batch_size):
+    with torch.no_grad():
+        for param in params:
+            param -= lr * param.grad / batch_size
+    for param in params:
+        param.grad.zero_()
+
+
+def train_linreg(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    n, d = features.shape
+    w = torch.normal(0, 0.01, size=(d, 1), generator=g, dtype=features.dtype).requires_grad_()
+    b = torch.zeros(1, dtype=features.dtype, requires_grad=True)
+    for _ in range(num_epochs):
+        perm = torch.randperm(n, generator=g)
+        for i in range(0, n, batch_size):
+            idx = perm[i:i + batch_size]
+            X, y = features[idx], labels[idx]
+            l = squared_loss(X @ w + b, y)
+            l.sum().backward()
+            sgd([w, b], lr, batch_size)
+    return w, b

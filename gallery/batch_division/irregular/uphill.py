@@ -1,0 +1,15 @@
+"""Pitfall: the step adds the gradient.
+Source: the maintainers' own irregular set (issue 19): values (the step's sign)
+Expect: the step went uphill
+"""
+
+import torch
+
+from solutions.batch_division import *  # noqa: F401,F403
+
+
+def sgd(params, lr, batch_size):
+    with torch.no_grad():
+        for param in params:
+            param += lr * param.grad / batch_size
+            param.grad.zero_()
