@@ -501,9 +501,9 @@ VARIANTS = {
 
 NET_WORDS = {
     "mlp": ("an MLP (Linear, Tanh, Linear)", "一个 MLP(Linear、Tanh、Linear)"),
-    "dropout": ("an MLP with dropout (p=0.5), in train mode",
+    "dropout": ("an MLP with dropout (p=0.5) in train mode",
                 "一个带 dropout(p=0.5)、处于训练模式的 MLP"),
-    "batchnorm": ("an MLP with BatchNorm1d, in train mode", "一个带 BatchNorm1d、处于训练模式的 MLP"),
+    "batchnorm": ("an MLP with BatchNorm1d in train mode", "一个带 BatchNorm1d、处于训练模式的 MLP"),
     "frozen": ("an MLP whose first bias is frozen (requires_grad=False, its .grad None)",
                "一个第一层偏置被冻结(requires_grad=False,.grad 为 None)的 MLP"),
 }
@@ -519,7 +519,7 @@ def setup_words(case) -> tuple[str, str]:
     net_en, net_zh = NET_WORDS.get(d["net"], NET_WORDS["mlp"])
     as_en, as_zh = AS_WORDS.get(d["as"], AS_WORDS["list"])
     sizes = list(d["sizes"])
-    en = (f"{net_en} in {d['dtype']}, SGD(lr=0.1, momentum=0.5), {len(sizes)} batches of "
+    en = (f"{net_en}, {d['dtype']}, SGD(lr=0.1, momentum=0.5), {len(sizes)} batches of "
           f"sizes {sizes} given as {as_en}")
     zh = (f"{d['dtype']} 的{net_zh},SGD(lr=0.1, momentum=0.5),{len(sizes)} 个批次(大小 {sizes}),"
           f"以{as_zh}传入")
@@ -681,12 +681,12 @@ def forwards_cause(case, rec, n: int):
     if forwards is None or forwards == n:
         return None
     return (f"the model ran {forwards} forward passes for {n} batches: one per batch, the one "
-            f"whose loss is backpropagated. Another forward pass draws another dropout mask and "
-            f"moves BatchNorm's statistics again (and costs a pass): log `loss.item()` of the "
-            f"loss you already have.",
+            f"whose loss is backpropagated. Another forward pass costs a pass, and in a model "
+            f"with dropout or BatchNorm it draws another mask or moves the running statistics "
+            f"again: log `loss.item()` of the loss you already have.",
             f"模型为 {n} 个批次做了 {forwards} 次前向传播:每个批次只应有一次,就是被反向传播的那次。"
-            f"多出来的前向传播会再抽一次 dropout 掩码、再一次改变 BatchNorm 的统计量(还要多花一次计算):"
-            f"请记录已有损失的 `loss.item()`。")
+            f"多出来的前向传播要多花一次计算,而在带 dropout 或 BatchNorm 的模型里还会再抽一次掩码、再一次"
+            f"改变 running 统计量:请记录已有损失的 `loss.item()`。")
 
 
 # --- claim: the history ------------------------------------------------------------------------
@@ -767,6 +767,13 @@ def length_message(case, rec, i, items, values, want, firsts, call):
                  f"(没有更新,也没有记录),于是历史记录不再是每个批次一项,调用方也看不到这个非有限的损失。"
                  f"请按原样记录每个批次的损失,并照常更新:inf 或 nan 的损失正是调用方需要看到的。",
                  call=call, got=shown(got), expected=shown_want, kata=KATA)
+    if 0 < k < n and len(got) == k and all(same_float(g, w, rtol) for g, w in zip(got, want)):
+        fail(f"only the first {k} of the {n} batches were logged, each with its right loss: the "
+             f"loop stopped early or left the last {n - k} out. Every batch is trained on and "
+             f"logged, the last one too.",
+             f"{n} 个批次中只记录了前 {k} 个,每个的损失都是对的:循环提前结束了,或者漏掉了最后 {n - k} 个。"
+             f"每个批次都要训练并记录,最后一个也不例外。",
+             call=call, got=shown(got), expected=shown_want, kata=KATA)
     loss_calls = count(rec.get("loss_calls"))
     if k == 0 and n and loss_calls == 0 and d["as"] in ("generator", "iterator"):
         how_en, how_zh = AS_WORDS[d["as"]]
@@ -1565,6 +1572,17 @@ def wrong_values(case, rec, i, truth, ga, gb, right_a, right_b, grads, call):
     if agrees(gb, S, tol_s) and (right_a or agrees(ga, S, tol_s) and kept):
         fail(accumulated[0].format(same=same_en), accumulated[1].format(same=same_zh),
              call=call, got=grads[1], expected=B.to(irr.dtype(d["dtype"])), kata=KATA)
+    if kept and agrees(ga, B, truth.tol_b) and agrees(gb, B, truth.tol_b):
+        fail("grad_a is `w.grad` itself, returned without `.clone()`, and it now holds grad_b: "
+             "clearing `w.grad` in place (`w.grad.zero_()`) emptied it, and the second backward "
+             "wrote loss_b's gradient into the very same tensor. Keep a copy of the first "
+             "(`w.grad.clone()`), or set `w.grad = None` so that the next backward makes a new "
+             "tensor, or use `torch.autograd.grad`.",
+             "grad_a 就是 `w.grad` 本身,返回时没有 `.clone()`,而它现在存的是 grad_b:原地清零 `w.grad`"
+             "(`w.grad.zero_()`)把它清空了,第二次 backward 又把 loss_b 的梯度写进了同一个张量。请保留第一个"
+             "的副本(`w.grad.clone()`),或者设 `w.grad = None` 让下一次 backward 新建张量,或者用 "
+             "`torch.autograd.grad`。",
+             call=call, got=grads[0], expected=A.to(irr.dtype(d["dtype"])), kata=KATA)
     if agrees(ga, S, tol_s) and agrees(gb, S, tol_s):
         fail("both results are d(loss_a + loss_b)/dw, the gradient of the sum, not one gradient "
              "each: given several outputs, `torch.autograd.grad([loss_a, loss_b], [w, w])` (like "
