@@ -133,7 +133,7 @@ def shown(values) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return f"{n} {word}" if n == 1 else f"{n} {word}{'es' if word.endswith('ch') else 's'}"
 
 
 def meaning(message: str):
@@ -257,11 +257,13 @@ class Watch:
         self.setup = setup
         self.graphs: list = []  # weak references to the tokens of the losses with a graph
         self.losses: list = []  # ... to the loss tensors
+        self.outputs: list = []  # ... to the tokens of the model's outputs with a graph
         self.saved: list = []  # ... to what the graphs saved
         self.loss_calls = 0
         self.forward = 0
         self.modes: list = []
-        self.older: list = []  # per loss_fn call: [earlier graphs alive, earlier losses alive]
+        self.older: list = []  # per loss_fn call, of earlier steps: [graphs, loss tensors,
+        #                        model outputs' graphs] still alive
         self.saved_alive: list = []  # per forward: saved tensors of earlier forwards alive
 
     def alive(self, refs) -> int:
@@ -269,12 +271,13 @@ class Watch:
 
     def loss_fn(self, prediction, target):
         self.loss_calls += 1
-        older_graphs, older_losses = self.graphs[:-1], self.losses[:-1]  # the previous loss
-        # may still sit in the loop's variable until this call's result replaces it
-        found = [self.alive(older_graphs), self.alive(older_losses)]
+        # the previous loss (and output) may still sit in the loop's variables until this
+        # step's replace them; the output of this step's forward is the last one
+        older = (self.graphs[:-1], self.losses[:-1], self.outputs[:-2])
+        found = [self.alive(refs) for refs in older]
         if any(found):
             gc.collect(1)  # young cyclic garbage is not kept on purpose
-            found = [self.alive(older_graphs), self.alive(older_losses)]
+            found = [self.alive(refs) for refs in older]
         self.older.append(found)
         loss = F.mse_loss(prediction, target)
         if loss.grad_fn is not None:
@@ -290,6 +293,12 @@ class Watch:
         self.saved_alive.append(sum(1 for r in self.saved
                                     if (s := r()) is not None and s.forward < self.forward))
 
+    def on_output(self, module, args, output):
+        if isinstance(output, torch.Tensor) and output.grad_fn is not None:
+            token = _Graph()
+            output.grad_fn.metadata["dojo_output"] = token
+            self.outputs.append(weakref.ref(token))
+
     def pack(self, t):
         box = _Saved(t, self.forward)
         self.saved.append(weakref.ref(box))
@@ -299,6 +308,7 @@ class Watch:
         s = self.setup
         watched = s.model[-1].weight  # always trainable
         hook = s.model.register_forward_pre_hook(self.on_forward)
+        out_hook = s.model.register_forward_hook(self.on_output)
         order = diagnose.CallOrder(s.optimizer, watched)
         result, raised = None, None
         try:
@@ -312,6 +322,7 @@ class Watch:
         finally:
             order.close()
             hook.remove()
+            out_hook.remove()
         record = {
             "raised": raised,
             "type": type(result).__name__,
@@ -326,14 +337,16 @@ class Watch:
             "saved_alive": self.saved_alive[:200],
         }
         if raised is None:
-            graphs, losses = self.alive(self.graphs), self.alive(self.losses)
-            if graphs or losses:
+            kinds = (self.graphs, self.losses, self.outputs)
+            found = [self.alive(refs) for refs in kinds]
+            if any(found):
                 gc.collect(1)
-                graphs, losses = self.alive(self.graphs), self.alive(self.losses)
-            if graphs or losses:
+                found = [self.alive(refs) for refs in kinds]
+            if any(found):
                 gc.collect()
-                graphs, losses = self.alive(self.graphs), self.alive(self.losses)
-            record["after"] = {"graphs": graphs, "losses": losses}  # the history still held
+                found = [self.alive(refs) for refs in kinds]
+            # counted while the history is still held, as the caller holds it
+            record["after"] = dict(zip(("graphs", "losses", "outputs"), found))
         return result, record
 
 
@@ -706,8 +719,8 @@ def test_each_batch_logs_the_loss_it_backpropagated_as_a_python_float(case, seen
         items = rec.get("items")
         if rec.get("is_list") is not True:
             kind = text(rec.get("type"), "?")[:60]
-            fail(f"train_logging_losses returned a {kind}, not a list: return a new list with "
-                 f"one float per batch.",
+            fail(f"train_logging_losses returned a value of type {kind}, not a list: return a "
+                 f"new list with one float per batch.",
                  f"train_logging_losses 返回的是 {kind},不是列表:请返回一个新列表,每个批次一个 float。",
                  call=call, got=kind, expected=i18n.t(f"a list of {n} floats",
                                                       f"含 {n} 个 float 的列表"), kata=KATA)
@@ -824,8 +837,8 @@ def item_type_message(it, j, call):
              f"历史记录的第 {j} 项是 NumPy 的 {short}(`.numpy()` 或 `np.float32(...)` 得到的那种),"
              f"不是 Python float:`loss.item()` 直接给出 Python float,保持损失自己的精度。",
              call=call, got=got, expected=expected, kata=KATA)
-    fail(f"item {j} of the history is a {short}, not a Python float: `loss.item()` gives the "
-         f"number alone, with no tensor and no graph behind it.",
+    fail(f"item {j} of the history is of type {short}, not a Python float: `loss.item()` gives "
+         f"the number alone, with no tensor and no graph behind it.",
          f"历史记录的第 {j} 项是 {short},不是 Python float:`loss.item()` 只给出数值,背后没有张量,"
          f"也没有计算图。", call=call, got=got, expected=expected, kata=KATA)
 
@@ -966,7 +979,8 @@ def test_the_model_is_trained_one_step_per_batch_like_a_plain_loop(case, seen):
                  f"`optimizer.step()` after each backward.",
                  f"优化器为 {n} 个批次更新了 {steps} 次:每个批次一次,每次 backward 之后调用 "
                  f"`optimizer.step()`。", **shown_)
-        fail(f"parameter {j} of the model is not what a plain loop leaves (`optimizer.zero_grad()`, "
+        fail(f"parameter {j} of the model is not what a plain loop leaves "
+             f"(`optimizer.zero_grad()`, "
              f"`loss_fn(model(X), y).backward()`, `optimizer.step()` for each batch, in order).",
              f"模型的第 {j} 个参数与普通循环训练后的不同(对每个批次依次 `optimizer.zero_grad()`、"
              f"`loss_fn(model(X), y).backward()`、`optimizer.step()`)。", **shown_)
@@ -1021,34 +1035,47 @@ def test_no_graph_outlives_its_step(case, seen):
         older = rec.get("older")
         if not isinstance(older, list):
             malformed("older", call)
-        for j, pair in enumerate(older):
-            if not (isinstance(pair, list) and len(pair) == 2 and all(
-                    count(v) is not None for v in pair)):
+        for j, triple in enumerate(older):
+            if not (isinstance(triple, list) and len(triple) == 3 and all(
+                    count(v) is not None for v in triple)):
                 malformed("older", call)
-            alive, losses = pair
-            if not alive and not losses:
-                continue
+            alive, losses, outputs = triple
             if losses:
-                fail(f"graphs outlive their step: when batch {j}'s loss was computed, "
-                     f"{plural(losses, 'loss tensor')} of earlier batches (older than the one before) were still "
-                     f"alive, each holding its whole graph. Loss tensors kept in a list (the "
-                     f"history, a list converted at the end) hold their graphs, and each "
-                     f"batch's activations, in memory. Take `loss.item()` at each step and keep "
-                     f"only that.",
+                fail(f"graphs outlive their step: when batch {j}'s loss was computed, loss "
+                     f"tensors of earlier batches (older than the one before) were still alive "
+                     f"({losses} of them), each holding its whole graph. Loss tensors kept "
+                     f"in a list (the history, a list converted at the end, a window of recent "
+                     f"losses) hold their graphs in memory, step after step. Take `loss.item()` "
+                     f"at each step and keep only that.",
                      f"计算图活得比它那一步更久:计算第 {j} 个批次的损失时,更早批次(上一个之前)的损失张量中"
                      f"还有 {losses} 个活着,每个都拿着它整个计算图。保存在列表里的损失张量(历史记录、最后才"
-                     f"转换的列表)会让计算图和每批的激活值一直占着内存。每一步取 `loss.item()`,只保存它。",
-                     call=call, got=f"{plural(losses, 'loss tensor')} alive", expected="0", kata=KATA)
-            fail(f"graphs outlive their step: when batch {j}'s loss was computed, "
-                 f"{plural(alive, 'graph')} of earlier batches (older than the one before) were still alive, though their "
-                 f"loss tensors were gone: something computed from the losses holds them, as a "
-                 f"running total `total = total + loss` does (each sum's graph leads back to "
-                 f"every loss in it). Add up `loss.item()`, a float.",
-                 f"计算图活得比它那一步更久:计算第 {j} 个批次的损失时,更早批次(上一个之前)的计算图中还有 "
-                 f"{alive} 个活着,尽管它们的损失张量已经没了:有由损失算出来的东西拿着它们,就像累计的 "
-                 f"`total = total + loss`(每次求和的计算图都连回其中的每个损失)。请累加 "
-                 f"`loss.item()`,一个 float。",
-                 call=call, got=f"{plural(alive, 'graph')} alive", expected="0", kata=KATA)
+                     f"转换的列表、最近几个损失的窗口)会让计算图一步又一步地占着内存。每一步取 "
+                     f"`loss.item()`,只保存它。",
+                     call=call, got=f"{plural(losses, 'loss tensor')} alive", expected="0",
+                     kata=KATA)
+            if alive:
+                fail(f"graphs outlive their step: when batch {j}'s loss was computed, graphs "
+                     f"of earlier batches (older than the one before) were still alive ({alive} "
+                     f"of them), though their loss tensors were gone: something computed "
+                     f"from the losses holds them, as a running total `total = total + loss` "
+                     f"does (each sum's graph leads back to every loss in it). Add up "
+                     f"`loss.item()`, a float.",
+                     f"计算图活得比它那一步更久:计算第 {j} 个批次的损失时,更早批次(上一个之前)的计算图中还有 "
+                     f"{alive} 个活着,尽管它们的损失张量已经没了:有由损失算出来的东西拿着它们,就像累计的 "
+                     f"`total = total + loss`(每次求和的计算图都连回其中的每个损失)。请累加 "
+                     f"`loss.item()`,一个 float。",
+                     call=call, got=f"{plural(alive, 'graph')} alive", expected="0", kata=KATA)
+            if outputs:
+                fail(f"graphs outlive their step: when batch {j}'s loss was computed, the model's "
+                     f"outputs of earlier batches (older than the one before) were still alive "
+                     f"with their graphs (`grad_fn`, {outputs} of them): outputs kept as they come "
+                     f"from the model (for metrics, for a plot) hold the graph of the forward "
+                     f"pass that made them. Keep `output.detach()` (or the number you need).",
+                     f"计算图活得比它那一步更久:计算第 {j} 个批次的损失时,更早批次(上一个之前)中还有 "
+                     f"{outputs} 个批次的模型输出连同计算图(`grad_fn`)活着:原样保留的模型输出(用来算指标、"
+                     f"画图)会拿着产生它们的那次前向传播的计算图。请保留 `output.detach()`(或者你需要的数值)。",
+                     call=call, got=f"{plural(outputs, 'output')} alive", expected="0",
+                     kata=KATA)
         saved = rec.get("saved_alive")
         if not isinstance(saved, list) or not all(count(v) is not None for v in saved):
             malformed("saved_alive", call)
@@ -1066,11 +1093,23 @@ def test_no_graph_outlives_its_step(case, seen):
                      f"`backward(retain_graph=True)` 会留着它们,直到损失本身被丢掉,于是每一步都把上一步的"
                      f"内存带进下一步。`retain_graph=True` 是给同一个图的第二次反向传播用的:普通循环里每个损失"
                      f"只用 `loss.backward()` 反向传播一次。",
-                     call=call, got=f"{plural(alive, 'saved tensor')} alive", expected="0", kata=KATA)
+                     call=call, got=f"{plural(alive, 'saved tensor')} alive", expected="0",
+                     kata=KATA)
         after = rec.get("after")
-        if not isinstance(after, dict) or count(after.get("graphs")) is None or count(
-                after.get("losses")) is None:
+        if not isinstance(after, dict) or any(count(after.get(k)) is None
+                                              for k in ("graphs", "losses", "outputs")):
             malformed("after", call)
+        if after["outputs"] and not after["graphs"] and not after["losses"]:
+            fail(f"a graph outlives the call: after train_logging_losses returned, the model's "
+                 f"outputs were still alive with their graphs (`grad_fn`, "
+                 f"{plural(after['outputs'], 'output')}): outputs kept as they come from the model hold the graph of "
+                 f"the forward pass that made them. Keep `output.detach()` (or the number you "
+                 f"need).",
+                 f"计算图活得比调用更久:train_logging_losses 返回之后,还有 {after['outputs']} 个批次的"
+                 f"模型输出连同计算图(`grad_fn`)活着:原样保留的模型输出会拿着产生它们的那次前向传播的计算图。"
+                 f"请保留 `output.detach()`(或者你需要的数值)。",
+                 call=call, got=f"{plural(after['outputs'], 'output')} alive", expected="0",
+                 kata=KATA)
         if after["graphs"] or after["losses"]:
             items = rec.get("items")
             kept_in_history = isinstance(items, list) and any(
@@ -1081,14 +1120,16 @@ def test_no_graph_outlives_its_step(case, seen):
             where_zh = ("在历史记录里" if kept_in_history else
                         "在历史记录之外(历史记录里是 float):在全局变量、某个对象的属性、默认参数里")
             fail(f"a graph outlives the call: after train_logging_losses returned, "
-                 f"{plural(after['losses'], 'loss tensor')} and {plural(after['graphs'], 'graph')} of its "
+                 f"{plural(after['losses'], 'loss tensor')} and "
+                 f"{plural(after['graphs'], 'graph')} of its "
                  f"steps were "
                  f"still alive, kept {where_en}. Nothing you keep may hold on to a loss tensor: "
                  f"keep `loss.item()`, a float, and let the tensor go.",
                  f"计算图活得比调用更久:train_logging_losses 返回之后,它那些步的损失张量还有 "
                  f"{after['losses']} 个、计算图还有 {after['graphs']} 个活着,保存{where_zh}。你保留的任何"
                  f"东西都不能拿着损失张量:只保留 `loss.item()` 这个 float,把张量放掉。",
-                 call=call, got=f"{plural(after['losses'], 'loss tensor')} alive", expected="0", kata=KATA)
+                 call=call, got=f"{plural(after['losses'], 'loss tensor')} alive", expected="0",
+                 kata=KATA)
 
 
 # ==============================================================================================
@@ -1105,7 +1146,7 @@ def test_no_graph_outlives_its_step(case, seen):
 GRADS = {"n": 6, "d": 3, "k": 4, "m": 0, "one": False, "dtype": "float64",
          "x_layout": "contiguous", "w_layout": "contiguous", "ab_layout": "contiguous",
          "stale": "none", "zero_rows": [], "scale_x": 1.0, "scale_a": 1.0, "scale_b": 1.0,
-         "x_grad": "none", "ab_grad": False, "calls": 1}
+         "x_grad": "none", "ab_grad": False, "b_zero": False, "calls": 1}
 TERMS = 64  # units of rounding a right computation stays within, per term of a sum
 
 
@@ -1133,6 +1174,8 @@ class Inputs:
         shape_ab = [d["k"]] if not d["m"] else [d["k"], d["m"]]
         av = values(shape_ab, seed + 1, float(d["scale_a"]))
         bv = values(shape_ab, seed + 2, float(d["scale_b"]))
+        if d["b_zero"]:
+            bv = torch.zeros_like(bv)
         wv = values([d["d"], d["k"]], int(d["seed"]) % 2**40 + 3)
         self.leaf = None
         if d["x_grad"] == "nonleaf":
@@ -1206,6 +1249,8 @@ GRAD_EXAMPLES = [
     {"seed": 11, "calls": 2, "stale": "none"},
     # a batch of one; tiny x
     {"seed": 12, "n": 1, "k": 2, "scale_x": 0.001, "dtype": "float32"},
+    # a head b of zeros (h @ b is 0 everywhere, abs' derivative 0), matrices
+    {"seed": 13, "b_zero": True, "m": 2},
 ]
 
 
@@ -1225,6 +1270,8 @@ def grad_cases(draw):
         case["zero_rows"] = [draw(st.integers(0, 5))]
     if draw(st.integers(0, 3)) == 0:
         case["scale_a"], case["scale_b"] = 1000.0, 0.001
+    if draw(st.integers(0, 7)) == 0:
+        case["b_zero"] = True
     return case
 
 
@@ -1360,6 +1407,9 @@ def grad_words(case, call: int = 0) -> tuple[str, str]:
     elif d["x_grad"] == "nonleaf":
         en += ", x computed from a leaf that requires grad (the output of an earlier layer)"
         zh += ",x 由一个需要梯度的叶子张量算出(前面某层的输出)"
+    if d["b_zero"]:
+        en += ", b all zeros (h @ b is exactly 0 everywhere)"
+        zh += ",b 全为 0(h @ b 处处恰好为 0)"
     if d["ab_grad"]:
         en += ", a and b leaves that require grad (a.grad holding values)"
         zh += ",a 和 b 是需要梯度的叶子张量(a.grad 里有值)"
@@ -1593,7 +1643,8 @@ def wrong_values(case, rec, i, truth, ga, gb, right_a, right_b, grads, call):
              "两个结果都是 d(loss_a + loss_b)/dw,即两者之和的梯度,而不是各自一个梯度:给定多个输出时,"
              "`torch.autograd.grad([loss_a, loss_b], [w, w])`(和对两者一起 backward 一样)会为每个输入"
              "把它们的梯度加起来,并不会把输出和输入一一配对。请每个梯度单独调用一次:"
-             "`torch.autograd.grad(loss_a, w, retain_graph=True)`,再 `torch.autograd.grad(loss_b, w)`。",
+             "`torch.autograd.grad(loss_a, w, retain_graph=True)`,"
+             "再 `torch.autograd.grad(loss_b, w)`。",
              call=call, got=grads[0], expected=A.to(irr.dtype(d["dtype"])), kata=KATA)
     if old is not None and bool(old.abs().sum()):
         tol_o = tol_s + TERMS * truth.eps * old.abs()
@@ -1657,11 +1708,13 @@ def wrong_values(case, rec, i, truth, ga, gb, right_a, right_b, grads, call):
     zero = (truth.zb == 0)
     if not right_b and bool(zero.any()) and bool(gb.isnan().any()) and not bool(
             B.isnan().any()):
-        fail("grad_b is nan, where h @ b is exactly 0 (a row of x that is all zeros): the "
+        where = "b is all zeros" if d["b_zero"] else "a row of x is all zeros"
+        zwhere = "b 全为 0" if d["b_zero"] else "x 有一行全是 0"
+        fail(f"grad_b is nan, where h @ b is exactly 0 (here {where}): the "
              "derivative of |z| was written as z / |z|, which is 0 / 0 there. Autograd takes "
              "`torch.sign(z)`, which is 0 at 0; with autograd (`torch.autograd.grad`) you get it "
              "for free.",
-             "grad_b 在 h @ b 恰好为 0 的地方(x 有一行全是 0)是 nan:|z| 的导数写成了 z / |z|,在那里是 "
+             f"grad_b 在 h @ b 恰好为 0 的地方(这里{zwhere})是 nan:|z| 的导数写成了 z / |z|,在那里是 "
              "0 / 0。autograd 用的是 `torch.sign(z)`,它在 0 处为 0;用 autograd(`torch.autograd.grad`)"
              "就自然得到。", call=call, got=grads[1], expected=B.to(irr.dtype(d["dtype"])),
              kata=KATA)

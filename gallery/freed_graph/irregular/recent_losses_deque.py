@@ -1,6 +1,7 @@
 """Pitfall: The last three loss tensors are kept in a `deque(maxlen=3)` for a smoothed figure to
 Pitfall: print: at every step the graphs of the two steps before the last one are still alive.
-Source: the maintainers' own irregular set (issue 19): a state carried over from one step to the next.
+Source: the maintainers' own irregular set (issue 19): a state carried over from one step to the
+Source: next.
 Expect: of earlier batches (older than the one before) were still alive
 """
 

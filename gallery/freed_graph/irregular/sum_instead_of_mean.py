@@ -1,5 +1,5 @@
-"""Pitfall: Both losses are summed (`.sum()`) instead of averaged: every gradient is as many times too
-Pitfall: large as h @ a has elements.
+"""Pitfall: Both losses are summed (`.sum()`) instead of averaged: every gradient is as many times
+Pitfall: too large as h @ a has elements.
 Source: the maintainers' own irregular set (issue 19): the reduction of the losses.
 Expect: the loss was summed (`.sum()`)
 """

@@ -1,5 +1,5 @@
-"""Pitfall: The computation is done in float64 "for accuracy" and the gradients returned as they come:
-Pitfall: float64 gradients for a float32 w.
+"""Pitfall: The computation is done in float64 "for accuracy" and the gradients returned as they
+Pitfall: come: float64 gradients for a float32 w.
 Source: the maintainers' own irregular set (issue 19): float32 inputs.
 Expect: of w's dtype
 """

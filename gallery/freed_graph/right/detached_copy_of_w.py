@@ -1,7 +1,7 @@
 """Right: the gradients are taken with respect to a detached copy of w that requires grad (the same
-Right: values, a leaf of its own), and x, a and b are used detached: nothing the caller holds is on
-Right: the graph, so no `.grad` of theirs can change; the history is built with `float(loss.detach())`
-Right: from a DataLoader-friendly `for` loop with `enumerate`.
+Right: values, a leaf of its own), and x, a and b are used detached: nothing the caller holds is
+Right: on the graph, so no `.grad` of theirs can change; the history is built with
+Right: `float(loss.detach())` from a DataLoader-friendly `for` loop with `enumerate`.
 Source: the maintainers' own right answers (issue 19)
 """
 
