@@ -1139,3 +1139,46 @@ def identical(a: Any, b: Any) -> bool:
     x, y = _flat(a), _flat(b)
     return x.shape == y.shape and bool(((x == y) | (x.isnan() & y.isnan())).all())
 
+# --- freed_graph ---------------------------------------------------------------------------------
+
+
+def order_mistake(events) -> str | None:
+    """`CallOrder.mistake()` of a run whose events crossed as data: `[[kind, held], ...]`, kind
+    one of "zero_grad", "step", "backward" (anything else is left out)."""
+    order = CallOrder.__new__(CallOrder)
+    order.events = [(kind, held) for kind, held in events
+                    if kind in ("zero_grad", "step", "backward") and isinstance(held, bool)]
+    return order.mistake()
+
+
+def rounded_decimals(got: list, exact: list, *, most: int = 10) -> int | None:
+    """The number of decimals k (0 to `most`) with `got[i] == round(exact[i], k)` for every i,
+    where that rounding changes at least one value (else rounding explains nothing): a figure
+    rounded for display (`round(loss.item(), 4)`). None when no k fits."""
+    if len(got) != len(exact) or not got:
+        return None
+    pairs = list(zip(got, exact))
+    if not all(isinstance(g, float) and isinstance(e, float) and math.isfinite(e)
+               for g, e in pairs):
+        return None
+    for k in range(most + 1):
+        rounded = [round(e, k) for e in exact]
+        if any(r != e for r, e in zip(rounded, exact)) and all(
+                math.isclose(g, r, rel_tol=1e-12, abs_tol=1e-300) for g, r in zip(got, rounded)):
+            return k
+    return None
+
+
+def rounded_to(got: list, exact: list, dtype_name: str) -> bool:
+    """Whether every `got[i]` is `exact[i]` rounded to the float dtype `dtype_name` (a float64
+    figure kept in a float32 buffer), where that rounding changes at least one value."""
+    import torch
+
+    if len(got) != len(exact) or not got or not all(
+            isinstance(g, float) and isinstance(e, float) for g, e in zip(got, exact)):
+        return False
+    kind = getattr(torch, dtype_name)
+    rounded = torch.tensor(exact, dtype=torch.float64).to(kind).double().tolist()
+    if all(r == e or (math.isnan(r) and math.isnan(e)) for r, e in zip(rounded, exact)):
+        return False
+    return all(g == r or (math.isnan(g) and math.isnan(r)) for g, r in zip(got, rounded))

@@ -24,10 +24,22 @@ import torch
 def train_logging_losses(model, optimizer, loss_fn, batches):
     """Train `model` with one optimizer step per batch and log every batch's loss.
 
-    For each `(X, y)` in `batches`: clear the gradients, compute `loss_fn(model(X), y)`,
-    backpropagate it, step. Return the list of the losses, one per batch, each as a Python
-    float (the batch's loss before its step). No graph may outlive its own step: nothing you
-    keep may hold on to a loss tensor.
+    `batches` is any iterable of `(X, y)` pairs: a list, a tuple, a generator, a DataLoader
+    (no `len()`, no indexing). Walk it once, in order. For each `(X, y)`: clear the gradients
+    (whatever `.grad` held when you were called must not reach the first step), compute
+    `loss_fn(model(X), y)` (one forward pass per batch: a dropout mask is drawn, BatchNorm's
+    statistics move, once per batch), backpropagate it, step. The model may be float32 or
+    float64, with dropout, BatchNorm or frozen parameters (their `.grad` stays None).
+
+    Return a new list, one entry per batch in order (`[]` for no batches): the loss that was
+    backpropagated (from before its step), as a Python `float` (`loss.item()`; not a tensor,
+    not a NumPy number), unrounded, at the loss's own precision. A loss of inf or nan is logged
+    as it is, and its step is taken like any other. Each call starts a list of its own.
+
+    No graph may outlive its own step: once a step is over, nothing may still hold its loss
+    tensor or what its graph saved for backward (no loss tensors kept in the history, in a
+    running total `total = total + loss`, in a global; no `retain_graph=True`, which keeps
+    the saved tensors until the loss is dropped), and nothing of them stays after the call.
     """
     # TODO: the usual loop; keep `loss.item()` in the history, not `loss`.
     raise NotImplementedError("train_logging_losses")
@@ -37,9 +49,27 @@ def grads_of_two_losses(x, w, a, b):
     """The gradients of two losses with respect to `w`, each on its own, from one forward pass.
 
     With `h = torch.tanh(x @ w)`, `loss_a = (h @ a).pow(2).mean()` and
-    `loss_b = (h @ b).abs().mean()`, return `(grad_a, grad_b)`: d loss_a / d w and
-    d loss_b / d w. Compute `h` once and use it for both losses. Whatever `w.grad` held before
-    the call must not leak into either result (what it holds afterwards is up to you).
+    `loss_b = (h @ b).abs().mean()` (`.mean()` over every element of `h @ a`), return
+    `(grad_a, grad_b)`: d loss_a / d w and d loss_b / d w. Compute `h` once and use it for
+    both losses: the tests count the calls of tanh through every API (`torch.tanh`,
+    `Tensor.tanh`, `F.tanh`, `nn.Tanh`), exactly one per call.
+
+    The inputs: `x` of shape (n, d), or (d,) for one example; `w` of shape (d, k), a leaf that
+    requires grad (a parameter); `a` and `b` of shape (k,), or (k, m) for m outputs; all four
+    float32, or all four float64, in any layout (transposed, sliced, expanded). `x`, `a` and `b`
+    may require grad themselves (`x` the output of earlier layers, `a` and `b` a head's weights).
+    Autograd is on when you are called.
+
+    Each gradient is a tensor shaped like `w`, of `w`'s dtype, plain values that require no
+    grad (no graph behind them), accurate to a few units of that dtype's rounding of the sums
+    involved, as autograd computes it (where `h @ b` is exactly 0, the derivative of `abs` is
+    0, as autograd's `sign`). A computation in float32 of float64 inputs, or a gradient taken
+    as the difference of two others, is not that accurate.
+
+    Whatever `w.grad` held before the call must not leak into either result; what it holds
+    afterwards is up to you. Leave everything else as it was: the values of `x`, `w`, `a` and
+    `b`, and the `.grad` of every tensor but `w` (of `x`, `a`, `b`, and of the leaves behind
+    `x`): take gradients with respect to `w` alone.
     """
     # TODO: one forward pass; two gradients that neither free the shared graph too early nor
     # TODO: add up in w.grad.

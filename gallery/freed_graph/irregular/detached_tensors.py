@@ -1,0 +1,28 @@
+"""Pitfall: The history holds `loss.detach()` tensors, not Python floats: the graph is let go, but
+Pitfall: the contract asks for floats (0-dim tensors serialise, print and compare differently).
+Source: examiner set (issue 19): any call, checked with isinstance(h, float) or
+Source: json.dumps(history); the values and the memory are right.
+Expect: a tensor without a graph (as `loss.detach()` gives)
+"""
+
+import torch
+
+
+def train_logging_losses(model, optimizer, loss_fn, batches):
+    history = []
+    for X, y in batches:
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        history.append(loss.detach())
+    return history
+
+
+def grads_of_two_losses(x, w, a, b):
+    h = torch.tanh(x @ w)
+    loss_a = (h @ a).pow(2).mean()
+    loss_b = (h @ b).abs().mean()
+    (grad_a,) = torch.autograd.grad(loss_a, w, retain_graph=True)
+    (grad_b,) = torch.autograd.grad(loss_b, w)
+    return grad_a, grad_b
