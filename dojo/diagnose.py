@@ -1234,14 +1234,16 @@ def restore_mistake(build, after: dict[str, bool]) -> Text | None:
         return (
             f"the model was left in eval mode: every module is in eval after the call, "
             f"{_names(changed)} included, which were in train before. Either nothing was put "
-            f"back after `model.eval()`, or the modes put back were read after it: a generator "
+            f"back after `model.eval()`, or the modes put back were read after it (a generator "
             f"expression `((m, m.training) for m in model.modules())` is read only when it is "
-            f"walked, after the switch. Read every module's mode into a list before "
-            f"`model.eval()`, and put each one back afterwards.",
+            f"walked, after the switch), or they were put back on other modules (another "
+            f"model's, kept from an earlier call). Read every module's mode into a list before "
+            f"`model.eval()`, at every call, and put each one back afterwards.",
             f"模型被留在了评估模式:调用之后每个模块都处于评估模式,包括原本处于训练模式的 "
-            f"{_names(changed)}。要么 `model.eval()` 之后什么都没有恢复,要么恢复的模式是在它之后才读的:"
-            f"生成器表达式 `((m, m.training) for m in model.modules())` 要到遍历时才读取,那已经是切换"
-            f"之后了。请在 `model.eval()` 之前把每个模块的模式读进一个列表,之后逐个恢复。",
+            f"{_names(changed)}。要么 `model.eval()` 之后什么都没有恢复,要么恢复的模式是在它之后才读的"
+            f"(生成器表达式 `((m, m.training) for m in model.modules())` 要到遍历时才读取,那已经是切换"
+            f"之后了),要么恢复到了别的模块上(之前某次调用留下的另一个模型的)。请在每次调用时、在 "
+            f"`model.eval()` 之前把每个模块的模式读进一个列表,之后逐个恢复。",
         )
     if found == {"children"}:
         return (
