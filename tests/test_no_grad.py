@@ -1117,6 +1117,7 @@ def evaluation(kata, net, X, outer: bool) -> dict:
     flags it left, and what the layers saw while it ran."""
     names = list(net.state_dict())
     state = [t.detach().clone() for t in net.state_dict().values()]
+    grads = grads_of(net)
     spy = Spy(net)
     try:
         with torch.set_grad_enabled(outer):
@@ -1130,16 +1131,48 @@ def evaluation(kata, net, X, outer: bool) -> dict:
             mode_after = torch.is_grad_enabled()
     finally:
         spy.remove()
-    after = list(net.state_dict().values())
     return {"out": small(out), "saved": log.count, "grad_mode_after": mode_after,
-            "modes_after": diagnose.modes(net),
-            "changed": [k for k, a, b in zip(names, after, state) if not (
-                a.shape == b.shape and torch.equal(a.detach(), b))][:50],
+            "modes_after": diagnose.modes(net), **left_state(net, names, state),
+            "grads_same": same_grads(grads_of(net), grads),
             "requires_grad": [p.requires_grad for p in net.parameters()], **spy.data()}
 
 
+def hold_grads(net, case) -> None:
+    """Gradients the caller's parameters already hold (a model in the middle of accumulating
+    them over several batches), drawn from the case's seed."""
+    if not case.get("held_grads"):
+        return
+    gen = torch.Generator().manual_seed(int(case.get("seed", 0)) + 11)
+    for p in net.parameters():
+        if p.requires_grad:
+            p.grad = torch.randn(p.shape, generator=gen, dtype=torch.float64).to(p.dtype)
+
+
+def grads_of(net) -> list:
+    return [None if p.grad is None else p.grad.detach().clone() for p in net.parameters()]
+
+
+def same_grads(now, before) -> bool:
+    return len(now) == len(before) and all(
+        (a is None and b is None) or (a is not None and b is not None and a.shape == b.shape
+                                      and a.dtype == b.dtype and torch.equal(a, b))
+        for a, b in zip(now, before))
+
+
+def left_state(net, names, state) -> dict:
+    """Which of the model's tensors (parameters and buffers, by name) were converted to another
+    dtype and which changed their values, against `state` taken before."""
+    after = list(net.state_dict().values())
+    converted = [k for k, a, b in zip(names, after, state) if a.dtype != b.dtype][:50]
+    changed = [k for k, a, b in zip(names, after, state) if k not in converted and not (
+        a.shape == b.shape and torch.equal(a.detach(), b))][:50]
+    return {"converted": converted, "changed": changed}
+
+
 def eval_model(case):
-    return irr.model(case["model"])
+    net = irr.model(case["model"])
+    hold_grads(net, case)
+    return net
 
 
 def eval_input(case):
@@ -1158,7 +1191,7 @@ EVAL_EXAMPLES = [
      "x": {"n": 6, "seed": 9}, "outer": False, "then": "train"},
     # a layer of the model's own class, a frozen first layer, an X that requires grad
     {"seed": 3, "model": {"kind": "custom", "seed": 5, "modes": "train", "frozen": True},
-     "x": {"n": 7, "seed": 10, "requires_grad": True}, "outer": True},
+     "x": {"n": 7, "seed": 10, "requires_grad": True}, "outer": True, "held_grads": True},
     # a conv net on channels-last images, in eval, then called again in train with a frozen norm
     {"seed": 4, "model": {"kind": "conv", "seed": 6, "modes": "eval"},
      "x": {"n": 4, "seed": 11, "layout": "channels_last"}, "outer": True, "then": "frozen_norm"},
@@ -1179,6 +1212,7 @@ EVAL_EXAMPLES = [
                                 "requires_grad": st.booleans()}),
     "outer": st.booleans(),
     "then": st.one_of(st.none(), st.sampled_from(irr.MODE_SETUPS)),
+    "held_grads": st.booleans(),
 }))
 def evaluated(kata, case):
     """evaluate on a model of the case, in its modes, once, and again after the caller set
@@ -1285,6 +1319,46 @@ def check_outputs(case, seen) -> list[dict]:
     return calls
 
 
+def check_state(c, net, call, who: str):
+    """What an evaluation left of the model: nothing converted, no buffer moved, no parameter
+    changed, the gradients the parameters held left as they were; or a failure naming which."""
+    converted = c.get("converted")
+    if isinstance(converted, list) and converted:
+        fail(f"{who} converted the caller's model to another dtype ({shown(converted[:6])}): "
+             f"`model.float()`, `.double()` and `.to(...)` change the module itself, in place, "
+             f"and it stays converted after the evaluation. Evaluate the model as it is.",
+             f"{who} 把调用方的模型转换成了另一种 dtype({shown(converted[:6])}):`model.float()`、"
+             f"`.double()` 和 `.to(...)` 会原地修改模块本身,评估之后它仍是转换后的样子。请按模型原样"
+             f"评估。", call=call, got=shown(converted), expected="no tensor converted", kata=KATA)
+    changed = c.get("changed")
+    if isinstance(changed, list) and changed:
+        buffers = {name for name, _ in net.named_buffers()}
+        moved = [n for n in changed if isinstance(n, str) and n in buffers]
+        if moved:
+            fail(f"BatchNorm's running statistics changed ({shown(moved[:6])}): the model was run "
+                 f"in train mode, where BatchNorm normalises with each batch's own statistics "
+                 f"and moves its running mean and variance towards them, so every evaluation "
+                 f"drags the model towards the test data. `torch.no_grad()` does not stop this "
+                 f"(they are buffers, not gradients): `model.eval()` puts every submodule in "
+                 f"eval mode.",
+                 f"BatchNorm 的滑动统计量被改变了({shown(moved[:6])}):模型是在训练模式下运行的。训练模式"
+                 f"下 BatchNorm 用每个批量自己的统计量归一化,并把滑动均值和方差往它们靠拢,于是每次评估都"
+                 f"把模型往测试数据拉。`torch.no_grad()` 挡不住(它们是缓冲区,不是梯度):`model.eval()` "
+                 f"会把每个子模块都设为评估模式。", call=call, got=f"changed: {shown(changed)}",
+                 expected="none changed", kata=KATA)
+        fail(f"{who} changed the model's parameters ({shown(changed[:6])}): an evaluation reads "
+             f"the model and changes nothing in it.",
+             f"{who} 改变了模型的参数({shown(changed[:6])}):评估只读取模型,不改变其中任何东西。",
+             call=call, got=f"changed: {shown(changed)}", expected="none changed", kata=KATA)
+    if c.get("grads_same") is False:
+        fail(f"{who} changed the gradients the parameters held (`.grad`): the caller may be "
+             f"accumulating gradients over several batches, and an evaluation in between must "
+             f"leave them as they were (no `model.zero_grad()`, no `backward()`).",
+             f"{who} 改变了参数所持有的梯度(`.grad`):调用方可能正在多个批量上累积梯度,其间的评估必须"
+             f"让它们保持原样(不要 `model.zero_grad()`,也不要 `backward()`)。",
+             call=call, got="`.grad` changed", expected="`.grad` as it was", kata=KATA)
+
+
 @settings(max_examples=8)
 @claim(evaluated)
 def test_evaluate_gives_the_eval_mode_outputs(case, seen):
@@ -1362,13 +1436,7 @@ def test_evaluate_leaves_the_model_and_autograd_as_they_were(case, seen):
     calls = check_outputs(case, seen)
     for k, c in enumerate(calls):
         call = eval_call(case, k)
-        changed = c.get("changed")
-        if changed:
-            fail(f"evaluating changed the model ({shown(changed)}): batch norm in train mode "
-                 f"updates its running statistics at every forward pass. Evaluate in eval mode, "
-                 f"and change nothing else.",
-                 f"评估改变了模型({shown(changed)}):train 模式下的 batch norm 每次前向计算都会更新"
-                 f"累计统计量。请在 eval 模式下评估,其他什么都不要改。", call=call, kata=KATA)
+        check_state(c, judge_model(case, k), call, "evaluate")
         flags = [p.requires_grad for p in judge_model(case, k).parameters()]
         got = c.get("requires_grad")
         if got != flags:

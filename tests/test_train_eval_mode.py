@@ -166,10 +166,43 @@ def explained(err: BaseException, case) -> bool:
     return False
 
 
+def hold_grads(net, case) -> None:
+    """Gradients the caller's parameters already hold (a model in the middle of accumulating
+    them over several batches), drawn from the case's seed."""
+    if not case.get("held_grads"):
+        return
+    gen = torch.Generator().manual_seed(int(case.get("seed", 0)) + 11)
+    for p in net.parameters():
+        if p.requires_grad:
+            p.grad = torch.randn(p.shape, generator=gen, dtype=torch.float64).to(p.dtype)
+
+
+def grads_of(net) -> list:
+    return [None if p.grad is None else p.grad.detach().clone() for p in net.parameters()]
+
+
+def same_grads(now, before) -> bool:
+    return len(now) == len(before) and all(
+        (a is None and b is None) or (a is not None and b is not None and a.shape == b.shape
+                                      and a.dtype == b.dtype and torch.equal(a, b))
+        for a, b in zip(now, before))
+
+
+def left_state(net, names, state) -> dict:
+    """Which of the model's tensors (parameters and buffers, by name) were converted to another
+    dtype and which changed their values, against `state` taken before."""
+    after = list(net.state_dict().values())
+    converted = [k for k, a, b in zip(names, after, state) if a.dtype != b.dtype][:50]
+    changed = [k for k, a, b in zip(names, after, state) if k not in converted and not (
+        a.shape == b.shape and torch.equal(a.detach(), b))][:50]
+    return {"converted": converted, "changed": changed}
+
+
 def watched(kata, net, case, outer: bool) -> dict:
     """One call of accuracy on the case's batches, watched."""
     names = list(net.state_dict())
     state = [t.detach().clone() for t in net.state_dict().values()]
+    grads = grads_of(net)
     batches = handed(batches_of(case["model"], case), case.get("as", "list"))
     torch.rand(1)  # the global generator away from a fresh seed's state, which a reseed restores
     rng = torch.get_rng_state()
@@ -191,16 +224,14 @@ def watched(kata, net, case, outer: bool) -> dict:
             out["grad_mode_after"] = torch.is_grad_enabled()
     finally:
         spy.remove()
-    after = list(net.state_dict().values())
     out.update({
         "result": f"a tensor of shape {list(result.shape)}" if isinstance(
             result, torch.Tensor) and result.numel() > 16 else result,
         "type": type(result).__name__,
         "saved": log.count,
         "rng_same": torch.equal(rng, torch.get_rng_state()),
-        "modes_after": diagnose.modes(net),
-        "changed": [k for k, a, b in zip(names, after, state) if not (
-            a.shape == b.shape and torch.equal(a.detach(), b))][:50],
+        "modes_after": diagnose.modes(net), **left_state(net, names, state),
+        "grads_same": same_grads(grads_of(net), grads),
         "requires_grad": [p.requires_grad for p in net.parameters()],
         "train_layers": spy.train_layers[:100], "grad_on": spy.grad_on,
         "params_grad": spy.params_grad, "out_grad": spy.out_grad, "forwards": spy.forwards,
@@ -217,7 +248,7 @@ EXAMPLES = [
     {"seed": 0, "model": model_desc(0), "sizes": [50, 50, 7], "x": {"seed": 1}, "outer": True},
     # a layer of the model's own class and dropout, no batch norm; evaluated three times
     {"seed": 1, "model": model_desc(1, "custom"), "sizes": [40, 40], "x": {"seed": 2},
-     "outer": True, "calls": ["train", "train", "train"]},
+     "outer": True, "calls": ["train", "train", "train"], "held_grads": True},
     # a frozen batch norm in a model in train; the batches as a generator; inside no_grad
     {"seed": 2, "model": model_desc(2, modes="frozen_norm"), "sizes": [30, 30, 30],
      "x": {"seed": 3}, "as": "generator", "outer": False},
@@ -254,6 +285,7 @@ CASES = st.fixed_dictionaries({
     "outer": st.booleans(),
     "calls": st.lists(st.sampled_from(irr.MODE_SETUPS), min_size=1, max_size=3),
     "twin": st.one_of(st.none(), irr.model_cases(kinds=("mixed", "nested", "custom"))),
+    "held_grads": st.booleans(),
 })
 
 
@@ -263,6 +295,7 @@ def evaluated(kata, case):
     those modes before each call), with the `twin` model evaluated after the first call."""
     with one_thread():
         net = net_of(case["model"])
+        hold_grads(net, case)
         calls, twin = [], None
         for k, setup in enumerate(setups(case)):
             irr.set_modes(net, setup)
@@ -500,6 +533,46 @@ def check_answers(case, seen):
     return calls, twin
 
 
+def check_state(c, net, call, who: str):
+    """What an evaluation left of the model: nothing converted, no buffer moved, no parameter
+    changed, the gradients the parameters held left as they were; or a failure naming which."""
+    converted = c.get("converted")
+    if isinstance(converted, list) and converted:
+        fail(f"{who} converted the caller's model to another dtype ({shown(converted[:6])}): "
+             f"`model.float()`, `.double()` and `.to(...)` change the module itself, in place, "
+             f"and it stays converted after the evaluation. Evaluate the model as it is.",
+             f"{who} 把调用方的模型转换成了另一种 dtype({shown(converted[:6])}):`model.float()`、"
+             f"`.double()` 和 `.to(...)` 会原地修改模块本身,评估之后它仍是转换后的样子。请按模型原样"
+             f"评估。", call=call, got=shown(converted), expected="no tensor converted", kata=KATA)
+    changed = c.get("changed")
+    if isinstance(changed, list) and changed:
+        buffers = {name for name, _ in net.named_buffers()}
+        moved = [n for n in changed if isinstance(n, str) and n in buffers]
+        if moved:
+            fail(f"BatchNorm's running statistics changed ({shown(moved[:6])}): the model was run "
+                 f"in train mode, where BatchNorm normalises with each batch's own statistics "
+                 f"and moves its running mean and variance towards them, so every evaluation "
+                 f"drags the model towards the test data. `torch.no_grad()` does not stop this "
+                 f"(they are buffers, not gradients): `model.eval()` puts every submodule in "
+                 f"eval mode.",
+                 f"BatchNorm 的滑动统计量被改变了({shown(moved[:6])}):模型是在训练模式下运行的。训练模式"
+                 f"下 BatchNorm 用每个批量自己的统计量归一化,并把滑动均值和方差往它们靠拢,于是每次评估都"
+                 f"把模型往测试数据拉。`torch.no_grad()` 挡不住(它们是缓冲区,不是梯度):`model.eval()` "
+                 f"会把每个子模块都设为评估模式。", call=call, got=f"changed: {shown(changed)}",
+                 expected="none changed", kata=KATA)
+        fail(f"{who} changed the model's parameters ({shown(changed[:6])}): an evaluation reads "
+             f"the model and changes nothing in it.",
+             f"{who} 改变了模型的参数({shown(changed[:6])}):评估只读取模型,不改变其中任何东西。",
+             call=call, got=f"changed: {shown(changed)}", expected="none changed", kata=KATA)
+    if c.get("grads_same") is False:
+        fail(f"{who} changed the gradients the parameters held (`.grad`): the caller may be "
+             f"accumulating gradients over several batches, and an evaluation in between must "
+             f"leave them as they were (no `model.zero_grad()`, no `backward()`).",
+             f"{who} 改变了参数所持有的梯度(`.grad`):调用方可能正在多个批量上累积梯度,其间的评估必须"
+             f"让它们保持原样(不要 `model.zero_grad()`,也不要 `backward()`)。",
+             call=call, got="`.grad` changed", expected="`.grad` as it was", kata=KATA)
+
+
 @settings(max_examples=10)
 @claim(evaluated)
 def test_accuracy_is_the_fraction_correct_over_all_examples_in_eval_mode(case, seen):
@@ -513,19 +586,7 @@ def test_evaluating_changes_nothing_in_the_model(case, seen):
     for k, c in [*enumerate(calls), *([(-1, twin)] if twin else [])]:
         desc = case["twin"] if k < 0 else case["model"]
         call = described(case, max(k, 0), None if k >= 0 else desc)
-        changed = c.get("changed")
-        if changed:
-            fail(f"BatchNorm's running statistics changed ({shown(changed)}): the model was run "
-                 f"in train mode, where BatchNorm normalises with each batch's own statistics "
-                 f"and moves its running mean and variance towards them, so every evaluation "
-                 f"drags the model towards the test data. `torch.no_grad()` does not stop this "
-                 f"(they are buffers, not gradients): `model.eval()` puts every submodule in "
-                 f"eval mode.",
-                 f"BatchNorm 的滑动统计量被改变了({shown(changed)}):模型是在训练模式下运行的。训练模式下"
-                 f"BatchNorm 用每个批量自己的统计量归一化,并把滑动均值和方差往它们靠拢,于是每次评估都把"
-                 f"模型往测试数据拉。`torch.no_grad()` 挡不住(它们是缓冲区,不是梯度):`model.eval()` "
-                 f"会把每个子模块都设为评估模式。", call=call, got=f"changed: {shown(changed)}",
-                 expected="none changed", kata=KATA)
+        check_state(c, net_of(desc), call, "accuracy")
         flags = [p.requires_grad for p in net_of(desc).parameters()]
         got = c.get("requires_grad")
         if got != flags:
