@@ -1182,3 +1182,176 @@ def rounded_to(got: list, exact: list, dtype_name: str) -> bool:
     if all(r == e or (math.isnan(r) and math.isnan(e)) for r, e in zip(rounded, exact)):
         return False
     return all(g == r or (math.isnan(g) and math.isnan(r)) for g, r in zip(got, rounded))
+
+# --- no_grad -----------------------------------------------------------------------------------
+#
+# (train_eval_mode uses these too.) Which restore gave a model back the modes seen afterwards:
+# the judge rebuilds the model in the modes it had before the call, switches it to eval mode,
+# replays each known way of putting modes back on its own copy, and names the ones whose flags
+# are exactly those observed. A cause is named only when one of them, and no right restore,
+# gives those flags.
+
+
+def _restore_nothing(net, saved) -> None:
+    pass
+
+
+def _restore_wholesale(net, saved) -> None:
+    net.train()
+
+
+def _restore_with_the_models_flag(net, saved) -> None:
+    net.train(saved[0][1])
+
+
+def _restore_recursively_in_reverse(net, saved) -> None:
+    for module, was in reversed(saved):
+        module.train(was)
+
+
+def _restore_children_only(net, saved) -> None:
+    kept = {id(m) for m in (net, *net.children())}
+    for module, was in saved:
+        if id(module) in kept:
+            module.training = was
+
+
+def _restore_dropout_and_norms_only(net, saved) -> None:
+    from torch import nn
+
+    kinds = (nn.modules.dropout._DropoutNd, nn.modules.batchnorm._BatchNorm)
+    for module, was in saved:
+        if isinstance(module, kinds):
+            module.training = was
+
+
+RESTORES = {
+    "nothing": _restore_nothing,
+    "wholesale": _restore_wholesale,
+    "models_flag": _restore_with_the_models_flag,
+    "reverse": _restore_recursively_in_reverse,
+    "children": _restore_children_only,
+    "kinds": _restore_dropout_and_norms_only,
+}
+
+
+def restores_matching(build, after: dict[str, bool]) -> list[str]:
+    """The names of the `RESTORES` that, replayed on `build()` (a fresh model in the modes it had
+    before the call) after `eval()`, leave exactly the flags `after`."""
+    found = []
+    for name, restore in RESTORES.items():
+        net = build()
+        saved = [(m, m.training) for m in net.modules()]
+        net.eval()
+        restore(net, saved)
+        if modes(net) == after:
+            found.append(name)
+    return found
+
+
+def _names(names: list[str], limit: int = 6) -> str:
+    shown = [n or "(the model)" for n in names[:limit]]
+    return ", ".join(shown) + (f", ... (+{len(names) - limit})" if len(names) > limit else "")
+
+
+def restore_mistake(build, after: dict[str, bool]) -> Text | None:
+    """Which way of putting the modes back gave the flags `after` (by module path, as `modes`
+    gives them), measured by replaying each known one on `build()`; None when `after` is the
+    modes `build()` has (nothing lost) or when no known restore, or more than one that the
+    flags cannot tell apart, explains them (the caller then says what changed)."""
+    before = modes(build())
+    if not isinstance(after, dict) or after == before:
+        return None
+    if set(after) != set(before) or not all(type(v) is bool for v in after.values()):
+        return None
+    root = before.get("", True)
+    changed = [name for name in before if after[name] != before[name]]
+    found = set(restores_matching(build, after))
+    if not root and all(after.values()) and "wholesale" in found:
+        return (
+            f"a model that came in eval mode went out in train mode, every module of it "
+            f"({_names(changed)} were in eval): `model.train()` at the end is not \"as it was\", "
+            f"it switches every module to train whatever mode each came in. Remember each "
+            f"module's mode before `model.eval()` (`[(m, m.training) for m in model.modules()]`) "
+            f"and put each one back.",
+            f"以评估模式传入的模型返回时变成了训练模式,每个模块都是({_names(changed)} 原来处于评估"
+            f"模式):最后调用 `model.train()` 并不是\"恢复原样\",它不管每个模块原来是什么模式,都切成"
+            f"训练模式。请在 `model.eval()` 之前记下每个模块的模式"
+            f"(`[(m, m.training) for m in model.modules()]`),之后逐个恢复。",
+        )
+    one_mode = all(flag == root for flag in after.values())
+    if one_mode and found & {"wholesale", "models_flag", "reverse"}:
+        en_mode, zh_mode = ("train", "训练") if root else ("eval", "评估")
+        either = (" (or nothing was put back at all, or the flags put back were read after "
+                  "`model.eval()`)" if "nothing" in found else "")
+        zh_either = ("(也可能什么都没有恢复,或者恢复的标志是在 `model.eval()` 之后才读的)"
+                     if "nothing" in found else "")
+        return (
+            f"every module came back in one mode, the model's own ({en_mode}): {_names(changed)} "
+            f"had another mode before and lost it. `model.train()` at the end, "
+            f"`model.train(was_training)`, or `m.train(was)` for each module children first, "
+            f"sets every module inside to one mode, the last one set{either}. Put back each "
+            f"module's own flag: `for m, was in modes: m.training = was` (or `m.train(was)` "
+            f"parents first, in the order of `model.modules()`).",
+            f"每个模块都回到了同一个模式,也就是模型自己的({zh_mode}模式):{_names(changed)} 原来是"
+            f"另一种模式,现在丢了。最后调用 `model.train()`、`model.train(was_training)`,或者先子后父"
+            f"地对每个模块调用 `m.train(was)`,都会把里面的每个模块设成同一个模式,即最后设的那个"
+            f"{zh_either}。请逐个恢复每个模块自己的标志:`for m, was in modes: m.training = was`"
+            f"(或者按 `model.modules()` 的顺序先父后子地调用 `m.train(was)`)。",
+        )
+    if found == {"nothing"} or (root and not any(after.values())):
+        return (
+            f"the model was left in eval mode: every module is in eval after the call, "
+            f"{_names(changed)} included, which were in train before. Either nothing was put "
+            f"back after `model.eval()`, or the modes put back were read after it (a generator "
+            f"expression `((m, m.training) for m in model.modules())` is read only when it is "
+            f"walked, after the switch), or they were put back on other modules (another "
+            f"model's, kept from an earlier call). Read every module's mode into a list before "
+            f"`model.eval()`, at every call, and put each one back afterwards.",
+            f"模型被留在了评估模式:调用之后每个模块都处于评估模式,包括原本处于训练模式的 "
+            f"{_names(changed)}。要么 `model.eval()` 之后什么都没有恢复,要么恢复的模式是在它之后才读的"
+            f"(生成器表达式 `((m, m.training) for m in model.modules())` 要到遍历时才读取,那已经是切换"
+            f"之后了),要么恢复到了别的模块上(之前某次调用留下的另一个模型的)。请在每次调用时、在 "
+            f"`model.eval()` 之前把每个模块的模式读进一个列表,之后逐个恢复。",
+        )
+    if found == {"children"}:
+        return (
+            f"only the model and its direct children got their modes back: {_names(changed)}, "
+            f"nested deeper (inside an `nn.Sequential`, an `nn.ModuleList`, an `nn.ModuleDict` "
+            f"or a module of its own class), kept the mode `model.eval()` gave them. "
+            f"`model.children()` is one level only; `model.modules()` walks the whole tree: "
+            f"remember and restore the mode of every module it yields.",
+            f"只有模型本身和它的直接子模块恢复了模式:嵌套得更深的 {_names(changed)}(在 "
+            f"`nn.Sequential`、`nn.ModuleList`、`nn.ModuleDict` 或自定义模块里面)仍停留在 "
+            f"`model.eval()` 给它的模式。`model.children()` 只有一层;`model.modules()` 会遍历"
+            f"整棵树:请记下并恢复它给出的每个模块的模式。",
+        )
+    if found == {"kinds"}:
+        return (
+            f"only the dropout and batch-norm layers got their modes back: {_names(changed)} "
+            f"(containers, the model itself, other layers) kept the eval mode `model.eval()` "
+            f"gave them. Every module has a mode, not only the layers that are known to use it "
+            f"(a module of your own may read `self.training`, and the caller reads the "
+            f"model's): remember and restore the mode of every module of `model.modules()`.",
+            f"只有 dropout 和 batch norm 层恢复了模式:{_names(changed)}(容器、模型本身、其他层)"
+            f"仍停留在 `model.eval()` 给它们的评估模式。每个模块都有模式,不只是大家知道会用到它的那些层"
+            f"(自定义模块可能读取 `self.training`,调用方也会读模型的模式):请记下并恢复 "
+            f"`model.modules()` 中每个模块的模式。",
+        )
+    return None
+
+
+def earlier_modes(now: dict, earlier: list[dict], after: dict) -> Text | None:
+    """The modes put back after a call are those of an earlier call (`earlier`: the modes the
+    model had before each earlier call), not those it had before this one (`now`)."""
+    if not isinstance(after, dict) or after == now:
+        return None
+    if any(after == e and e != now for e in earlier):
+        return (
+            "the modes put back are those the model had before an earlier call, not those it "
+            "had before this one: they were kept from one call to the next (a global, a cache "
+            "filled once, a default argument). Read the modes anew at every call.",
+            "恢复的模式是模型在之前某次调用前的模式,而不是这次调用前的:它们被从一次调用保留到了"
+            "下一次(全局变量、只填一次的缓存、默认参数)。请在每次调用时重新读取模式。",
+        )
+    return None

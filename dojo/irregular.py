@@ -210,3 +210,195 @@ def laid_out(values, layout: str):
         return values.narrow(0, 0, 1).expand(values.shape)
     wide = torch.stack([values, torch.zeros_like(values)], dim=-1).flatten(-2)
     return wide[..., ::2]
+
+# --- models in mixed modes (no_grad, train_eval_mode) -------------------------------------------
+#
+# An evaluation switches every module to eval mode and gives each one back the mode it had. Real
+# models nest containers and modules of their own classes, keep a BatchNorm frozen in eval inside
+# a model that trains, freeze some parameters, take several inputs, run in float64. `model(desc)`
+# builds such a model from plain data, the same on every machine: `{"kind": "nested", "seed": 3,
+# "dtype": "float32", "frozen": False, "modes": "frozen_norm"}`; `set_modes(model, setup)` puts
+# it in one of the mixed setups (chosen by module order, never by attribute name); `model_input`
+# builds a batch for it.
+
+MODEL_KINDS = ("mixed", "nested", "custom", "conv", "pair")
+MODE_SETUPS = ("train", "eval", "frozen_norm", "eval_one_block_train")
+MODEL_WORDS = {
+    "mixed": ("a Sequential with dropout and two batch norms",
+              "带 dropout 和两个 batch norm 的 Sequential"),
+    "nested": ("a nested model (Sequential in Sequential, a ModuleList and a ModuleDict in a "
+               "module of the test's own class)",
+               "嵌套的模型(Sequential 套 Sequential,测试自定义类的模块里有 ModuleList 和 ModuleDict)"),
+    "custom": ("a model with a layer of its own class that behaves otherwise in train mode",
+               "含一个自定义类的层的模型,这个层在训练模式下行为不同"),
+    "conv": ("a small conv net (Conv2d, BatchNorm2d, Dropout2d)",
+             "一个小卷积网络(Conv2d、BatchNorm2d、Dropout2d)"),
+    "pair": ("a model of two inputs, called with a pair `(a, b)`",
+             "有两个输入的模型,以二元组 `(a, b)` 调用"),
+}
+SETUP_WORDS = {
+    "train": ("in train mode", "处于训练模式"),
+    "eval": ("in eval mode", "处于评估模式"),
+    "frozen_norm": ("in train mode with a batch norm frozen in eval",
+                    "处于训练模式,其中一个 batch norm 冻结在评估模式"),
+    "eval_one_block_train": ("in eval mode but for one block in train, a batch norm inside it "
+                             "frozen in eval",
+                             "处于评估模式,但其中一个模块在训练模式,其内部的一个 batch norm 冻结在评估模式"),
+}
+IMAGE = (2, 4, 4)  # channels, height, width of the conv net's images
+
+
+def model_cases(*, kinds=MODEL_KINDS, setups=MODE_SETUPS, dtypes=("float32", "float64")):
+    """A strategy of model descriptions for `model()`."""
+    return st.fixed_dictionaries({
+        "kind": st.sampled_from(kinds),
+        "seed": seeds(),
+        "dtype": st.sampled_from(dtypes),
+        "frozen": st.booleans(),
+        "modes": st.sampled_from(setups),
+    })
+
+
+def _is_norm(module) -> bool:
+    from torch import nn
+
+    return isinstance(module, nn.modules.batchnorm._BatchNorm)
+
+
+def model(desc: dict):
+    """The model a description names, its parameters drawn from `desc["seed"]` (the global
+    generator is left as it was), the running statistics of its batch norms moved off their
+    defaults, put in the mode setup `desc["modes"]`. `n_in`, `n_out` (default 4, 3): features
+    and classes. `frozen`: the first layer's parameters do not require grad. `dead_head`: the
+    last layer's weights and bias are zero, so every class gets the same score (a tie).
+    `dtype`: float32 or float64."""
+    import torch
+    from torch import nn
+
+    kind = desc.get("kind", "mixed")
+    n_in, n_out = int(desc.get("n_in", 4)), int(desc.get("n_out", 3))
+    seed = int(desc.get("seed", 0))
+
+    class Shift(nn.Module):
+        """A layer of the test's own class: in train mode it adds 0.75 to its input (as a noise
+        layer whose noise does not average out would), in eval mode it passes it on."""
+
+        def forward(self, x):
+            return x + 0.75 if self.training else x
+
+    class Pair(nn.Module):
+        """A model of two inputs: `model((a, b))`."""
+
+        def __init__(self):
+            super().__init__()
+            self.left = nn.Linear(n_in, 8)
+            self.right = nn.Linear(n_in, 8)
+            self.norm = nn.BatchNorm1d(8)
+            self.drop = nn.Dropout(0.3)
+            self.head = nn.Linear(8, n_out)
+
+        def forward(self, pair):
+            a, b = pair
+            return self.head(self.drop(torch.relu(self.norm(self.left(a) + self.right(b)))))
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        if kind == "nested":
+            from dojo.diagnose import nested_model
+
+            net = nested_model(n_in, n_out, seed=seed)
+        elif kind == "custom":
+            net = nn.Sequential(nn.Linear(n_in, 16), Shift(), nn.ReLU(), nn.Dropout(0.3),
+                                nn.Linear(16, n_out))
+        elif kind == "conv":
+            c, h, w = IMAGE
+            net = nn.Sequential(nn.Conv2d(c, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+                                nn.Dropout2d(0.5), nn.Flatten(), nn.Linear(4 * h * w, n_out))
+        elif kind == "pair":
+            net = Pair()
+        else:
+            net = nn.Sequential(nn.Linear(n_in, 16), nn.BatchNorm1d(16), nn.ReLU(),
+                                nn.Dropout(0.5), nn.Linear(16, 8), nn.BatchNorm1d(8),
+                                nn.Linear(8, n_out))
+        if desc.get("dtype", "float32") == "float64":
+            net = net.double()
+        gen = torch.Generator().manual_seed(seed + 1)
+        net.train()
+        with torch.no_grad():
+            for _ in range(3):  # move the running statistics off their defaults
+                net(model_input(desc, {"n": 32, "seed": 0, "scale": 2.0, "offset": 1.0},
+                                generator=gen))
+    if desc.get("dead_head"):
+        last = [m for m in net.modules() if isinstance(m, nn.Linear)][-1]
+        with torch.no_grad():
+            last.weight.zero_()
+            last.bias.zero_()
+    if desc.get("frozen"):
+        first = next(m for m in net.modules() if isinstance(m, (nn.Linear, nn.Conv2d)))
+        first.requires_grad_(False)
+    set_modes(net, desc.get("modes", "train"))
+    return net
+
+
+def set_modes(net, setup: str) -> None:
+    """Put a model in a mode setup: "train", "eval", "frozen_norm" (train, its last batch norm
+    in eval), "eval_one_block_train" (eval, its first container in train, the first batch norm
+    inside that container in eval). Modules are chosen by their order in `modules()`."""
+    modules = list(net.modules())
+    if setup == "eval":
+        net.eval()
+        return
+    net.train()
+    if setup == "frozen_norm":
+        norms = [m for m in modules if _is_norm(m)] or modules[-1:]
+        norms[-1].eval()
+    elif setup == "eval_one_block_train":
+        net.eval()
+        blocks = [m for m in modules[1:] if list(m.children())] or modules[1:2] or modules[:1]
+        block = blocks[0]
+        block.train()
+        inside = [m for m in block.modules() if _is_norm(m)]
+        if inside:
+            inside[0].eval()
+
+
+def model_input(model_desc: dict, desc: dict, generator=None):
+    """A batch for a model a description names: `desc` = {"n": batch size, "seed", "dtype"
+    (default: the model's), "layout", "scale", "offset", "requires_grad"}. Rows of `n_in`
+    features (a pair of them for "pair"), or images (n, *IMAGE) for "conv" (layout
+    "channels_last" allowed)."""
+    kind = model_desc.get("kind", "mixed")
+    n = int(desc.get("n", 8))
+    shape = [n, *IMAGE] if kind == "conv" else [n, int(model_desc.get("n_in", 4))]
+    base = {"shape": shape, "dtype": desc.get("dtype", model_desc.get("dtype", "float32")),
+            "layout": desc.get("layout", "contiguous"), "seed": int(desc.get("seed", 0)),
+            "scale": desc.get("scale", 1.0), "offset": desc.get("offset", 0.0)}
+    if base["layout"] == "channels_last" and kind != "conv":
+        base["layout"] = "contiguous"
+
+    def one(extra):
+        x = tensor({**base, "seed": base["seed"] + extra}, generator=generator)
+        return x.requires_grad_() if desc.get("requires_grad") else x
+
+    if kind == "pair":
+        return (one(0), one(1))
+    return one(0)
+
+
+def describe_model(desc: dict) -> tuple[str, str]:
+    """A model description in words: 'a nested model ... in train mode with a batch norm frozen
+    in eval, float64, its first layer frozen'."""
+    en, zh = MODEL_WORDS.get(desc.get("kind", "mixed"), ("a model", "一个模型"))
+    mode_en, mode_zh = SETUP_WORDS.get(desc.get("modes", "train"), ("", ""))
+    extra_en, extra_zh = [], []
+    if desc.get("dtype", "float32") != "float32":
+        extra_en.append(desc["dtype"])
+        extra_zh.append(desc["dtype"])
+    if desc.get("frozen"):
+        extra_en.append("its first layer frozen (requires_grad=False)")
+        extra_zh.append("第一层被冻结(requires_grad=False)")
+    if desc.get("dead_head"):
+        extra_en.append("every class scored the same (a tie)")
+        extra_zh.append("每个类别得分相同(平局)")
+    return (f"{en}, {mode_en}" + "".join(f", {e}" for e in extra_en),
+            f"{zh},{mode_zh}" + "".join(f",{e}" for e in extra_zh))

@@ -1,6 +1,6 @@
 """Pitfall: evaluate() that "restores" with `model.train()`, waking a frozen batch norm.
 Source: 004, 长文预警【深度学习】基于 Pytorch 的网络训练 (雪天鱼): model.train() in train(), model.eval() in test().
-Expect: evaluate left the model's modes changed
+Expect: every module came back in one mode, the model's own
 """
 
 import torch

@@ -2,8 +2,7 @@
 Pitfall: model that came in eval mode included.
 Source: 004, 长文预警【深度学习】基于 Pytorch 的网络训练 (雪天鱼):
 Source: its train() and test() switch the whole model with `model.train()` / `model.eval()`.
-Expect: the frozen BatchNorm was switched to train mode
-Expect: a model that came in eval mode went out in train mode
+Expect: every module came back in one mode, the model's own
 """
 
 import torch

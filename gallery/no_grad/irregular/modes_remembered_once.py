@@ -1,0 +1,56 @@
+"""Pitfall: evaluate keeps the saved modes in a module-level dict filled with `setdefault`, so the
+Pitfall: modes of the first call are restored on every later call: a model whose mode changed in
+Pitfall: between is given back in its old mode.
+Source: examiner set (issue 19): evaluate called twice on the same model, with `model.eval()` (or
+Source: `.train()`) called between the two calls
+Expect: the modes put back are those the model had before an earlier call
+"""
+
+import torch
+
+
+def model(t_u, w, b):
+    """The thermometer model: a straight line from the unknown unit to Celsius."""
+    return w * t_u + b
+
+
+def loss_fn(t_p, t_c):
+    """Mean squared error."""
+    squared_diffs = (t_p - t_c) ** 2
+    return squared_diffs.mean()
+
+
+def calc_forward(t_u, t_c, params, is_train):
+    with torch.set_grad_enabled(bool(is_train)):
+        loss = loss_fn(model(t_u, *params), t_c)
+    return loss
+
+
+def training_loop(n_epochs, optimizer, params, train_t_u, val_t_u, train_t_c, val_t_c):
+    history = []
+    for epoch in range(1, n_epochs + 1):
+        train_loss = loss_fn(model(train_t_u, *params), train_t_c)
+        with torch.no_grad():
+            val_loss = loss_fn(model(val_t_u, *params), val_t_c)
+        optimizer.zero_grad()
+        train_loss.backward()
+        optimizer.step()
+        history.append((train_loss.item(), val_loss.item()))
+    return params, history
+
+
+_saved_modes = {}
+
+
+def evaluate(model, X):
+    for m in model.modules():
+        _saved_modes.setdefault(m, m.training)
+    modes = [(m, _saved_modes[m]) for m in model.modules()]
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(X)
+    finally:
+        for m, was in modes:
+            m.training = was
+    return out

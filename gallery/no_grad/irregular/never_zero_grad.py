@@ -1,0 +1,20 @@
+"""Pitfall: training_loop never clears the gradients, so every backward adds onto the ones before.
+Source: the maintainer's own irregular set (issue 19): a second epoch
+Expect: the gradients were never cleared
+"""
+
+import torch
+
+from solutions.no_grad import *  # noqa: F401,F403 - the reference, but for what follows
+
+
+def training_loop(n_epochs, optimizer, params, train_t_u, val_t_u, train_t_c, val_t_c):
+    history = []
+    for epoch in range(1, n_epochs + 1):
+        train_loss = loss_fn(model(train_t_u, *params), train_t_c)
+        with torch.no_grad():
+            val_loss = loss_fn(model(val_t_u, *params), val_t_c)
+        train_loss.backward()  # no zero_grad: the gradients pile up
+        optimizer.step()
+        history.append((train_loss.item(), val_loss.item()))
+    return params, history

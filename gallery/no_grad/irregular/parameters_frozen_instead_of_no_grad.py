@@ -1,0 +1,52 @@
+"""Pitfall: evaluate avoids the graph by switching `requires_grad` off on the parameters and back on
+Pitfall: afterwards: an X that requires grad is still recorded, and a parameter that was frozen
+Pitfall: before comes back trainable.
+Source: examiner set (issue 19): an X with `requires_grad=True` (the output requires grad), or a
+Source: model with a frozen layer (its weights require grad afterwards)
+Expect: the parameters' `requires_grad` was switched off instead of recording
+"""
+
+import torch
+
+
+def model(t_u, w, b):
+    """The thermometer model: a straight line from the unknown unit to Celsius."""
+    return w * t_u + b
+
+
+def loss_fn(t_p, t_c):
+    """Mean squared error."""
+    squared_diffs = (t_p - t_c) ** 2
+    return squared_diffs.mean()
+
+
+def calc_forward(t_u, t_c, params, is_train):
+    with torch.set_grad_enabled(bool(is_train)):
+        loss = loss_fn(model(t_u, *params), t_c)
+    return loss
+
+
+def training_loop(n_epochs, optimizer, params, train_t_u, val_t_u, train_t_c, val_t_c):
+    history = []
+    for epoch in range(1, n_epochs + 1):
+        train_loss = loss_fn(model(train_t_u, *params), train_t_c)
+        with torch.no_grad():
+            val_loss = loss_fn(model(val_t_u, *params), val_t_c)
+        optimizer.zero_grad()
+        train_loss.backward()
+        optimizer.step()
+        history.append((train_loss.item(), val_loss.item()))
+    return params, history
+
+
+def evaluate(model, X):
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try:
+        model.requires_grad_(False)
+        out = model(X)
+        model.requires_grad_(True)
+    finally:
+        for m, was in modes:
+            m.training = was
+    return out

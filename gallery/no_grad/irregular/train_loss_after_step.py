@@ -1,0 +1,24 @@
+"""Pitfall: training_loop records the training loss of the params after the step (measured again), not
+Pitfall: the one it backpropagated.
+Source: the maintainer's own irregular set (issue 19): any run
+Expect: the training losses in history are those of the params after each epoch's step
+"""
+
+import torch
+
+from solutions.no_grad import *  # noqa: F401,F403 - the reference, but for what follows
+
+
+def training_loop(n_epochs, optimizer, params, train_t_u, val_t_u, train_t_c, val_t_c):
+    history = []
+    for epoch in range(1, n_epochs + 1):
+        train_loss = loss_fn(model(train_t_u, *params), train_t_c)
+        with torch.no_grad():
+            val_loss = loss_fn(model(val_t_u, *params), val_t_c)
+        optimizer.zero_grad()
+        train_loss.backward()
+        optimizer.step()
+        with torch.no_grad():  # "the loss the epoch ends with"
+            train_loss = loss_fn(model(train_t_u, *params), train_t_c)
+        history.append((train_loss.item(), val_loss.item()))
+    return params, history

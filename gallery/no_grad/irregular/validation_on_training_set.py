@@ -1,0 +1,22 @@
+"""Pitfall: training_loop measures the "validation" loss on the training readings (a copy-paste
+Pitfall: of the line above), so history's second column is the training loss again.
+Source: the maintainer's own irregular set (issue 19): any run
+Expect: the validation losses in history are those of the training set
+"""
+
+import torch
+
+from solutions.no_grad import *  # noqa: F401,F403 - the reference, but for what follows
+
+
+def training_loop(n_epochs, optimizer, params, train_t_u, val_t_u, train_t_c, val_t_c):
+    history = []
+    for epoch in range(1, n_epochs + 1):
+        train_loss = loss_fn(model(train_t_u, *params), train_t_c)
+        with torch.no_grad():
+            val_loss = loss_fn(model(train_t_u, *params), train_t_c)  # the wrong set
+        optimizer.zero_grad()
+        train_loss.backward()
+        optimizer.step()
+        history.append((train_loss.item(), val_loss.item()))
+    return params, history

@@ -1,0 +1,51 @@
+"""Pitfall: training_loop clears the gradients after the step instead of before the backward, so the
+Pitfall: first step adds onto whatever `.grad` held when the loop was called.
+Source: examiner set (issue 19): params whose `.grad` is already filled before the call (a
+Source: previous backward, a gradient check); from a fresh tensor it matches the right answer
+Source: exactly
+Expect: the gradient the params already held when training_loop was called
+"""
+
+import torch
+
+
+def model(t_u, w, b):
+    """The thermometer model: a straight line from the unknown unit to Celsius."""
+    return w * t_u + b
+
+
+def loss_fn(t_p, t_c):
+    """Mean squared error."""
+    squared_diffs = (t_p - t_c) ** 2
+    return squared_diffs.mean()
+
+
+def calc_forward(t_u, t_c, params, is_train):
+    with torch.set_grad_enabled(bool(is_train)):
+        loss = loss_fn(model(t_u, *params), t_c)
+    return loss
+
+
+def training_loop(n_epochs, optimizer, params, train_t_u, val_t_u, train_t_c, val_t_c):
+    history = []
+    for epoch in range(1, n_epochs + 1):
+        train_loss = loss_fn(model(train_t_u, *params), train_t_c)
+        with torch.no_grad():
+            val_loss = loss_fn(model(val_t_u, *params), val_t_c)
+        train_loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        history.append((train_loss.item(), val_loss.item()))
+    return params, history
+
+
+def evaluate(model, X):
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(X)
+    finally:
+        for m, was in modes:
+            m.training = was
+    return out
