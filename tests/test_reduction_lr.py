@@ -243,6 +243,20 @@ def arguments(case, **over) -> dict:
     return kw
 
 
+def run_cases(*, epochs=(0, 3)):
+    return st.fixed_dictionaries({
+        "seed": irr.seeds(),
+        "n": st.integers(1, 48),
+        "d": st.integers(1, 3),
+        "batch_size": st.integers(1, 12),
+        "num_epochs": st.integers(*epochs),
+        "lr": st.sampled_from([0.01, 0.03, 0.05, 0.1]),
+        "dtype": st.sampled_from(["float32", "float64"]),
+        "labels": st.sampled_from(["column", "flat"]),
+        "layout": st.sampled_from(["contiguous", "transposed"]),
+    })
+
+
 # --- lr_for_sum_reduction ----------------------------------------------------------------------
 
 LR_EXAMPLES = [
@@ -427,11 +441,13 @@ def part(seen, key, call) -> dict:
 def why_raised(case, text: str) -> tuple[str, str]:
     """Why an error came on this input, where the case and the error's words show it."""
     if case.get("dtype") == "float64" and ("dtype" in text or "Double" in text):
-        return ("The features here are float64, and `nn.Linear(d, 1)` is float32 unless told "
-                "otherwise: build the net in the features' dtype (`nn.Linear(d, 1, "
-                "dtype=features.dtype)`, or `.to(features.dtype)`).",
-                "这里的特征是 float64,而 `nn.Linear(d, 1)` 默认是 float32:请按特征的 dtype 创建网络"
-                "(`nn.Linear(d, 1, dtype=features.dtype)`,或 `.to(features.dtype)`)。")
+        return ("The features and labels here are float64, and `nn.Linear(d, 1)` is float32 "
+                "unless told otherwise: build the net in the features' dtype (`nn.Linear(d, 1, "
+                "dtype=features.dtype)`, or `.to(features.dtype)`), and give it and the loss "
+                "the data as it is (no `.float()`).",
+                "这里的特征和标签是 float64,而 `nn.Linear(d, 1)` 默认是 float32:请按特征的 dtype 创建"
+                "网络(`nn.Linear(d, 1, dtype=features.dtype)`,或 `.to(features.dtype)`),并把数据原样"
+                "交给它和损失函数(不要 `.float()`)。")
     if case.get("layout") == "transposed" and "view" in text:
         return ("The features here are a transposed (non-contiguous) tensor: `.view` refuses "
                 "what does not sit in memory in order. Use `.reshape`, or index rows as they "
@@ -698,9 +714,15 @@ def epochs_checked(case, run, steps, call, who: str) -> list[tuple[int, int]]:
                  f"循环之前只做一次的批量(生成器、`iter(loader)`)会被第一轮用完;DataLoader 每次被"
                  f"遍历都会重新给出一遍。", call=call, got=f"{T} steps",
                  expected=f"{E} epochs of {S} steps", kata=KATA)
+        off = len(epochs) - E
+        how = (f" (one pass too many: a loop over `range(num_epochs + 1)`?)" if off == 1 else
+               f" (one pass too few: a loop over `range(1, num_epochs)`?)" if off == -1 else "")
+        zh_how = ("(多了一遍:循环写成了 `range(num_epochs + 1)`?)" if off == 1 else
+                  "(少了一遍:循环写成了 `range(1, num_epochs)`?)" if off == -1 else "")
         fail(f"{who[0]} made {len(epochs)} passes over the data ({T} steps), where "
-             f"num_epochs = {E}: one pass per epoch, {E} in all.",
-             f"{who[1]}把数据过了 {len(epochs)} 遍(共 {T} 步),而 num_epochs = {E}:每轮一遍,共 {E} 遍。",
+             f"num_epochs = {E}: one pass per epoch, {E} in all{how}.",
+             f"{who[1]}把数据过了 {len(epochs)} 遍(共 {T} 步),而 num_epochs = {E}:每轮一遍,共 {E} 遍"
+             f"{zh_how}。",
              call=call, got=f"{T} steps", expected=f"{E} epochs of {S} steps", kata=KATA)
     for e, (i, j) in enumerate(epochs, start=1):
         sets = [sorted(b) for b in batches[i:j]]
@@ -719,11 +741,12 @@ def epochs_checked(case, run, steps, call, who: str) -> list[tuple[int, int]]:
             if [sorted(x) for x in batches[a:b]] == sets:
                 fail(f"epoch {e} went through the very batches of epoch {e - 1}, in the same "
                      f"order: the data was shuffled once, not every epoch (a DataLoader, or a "
-                     f"generator, made anew with the same seed every epoch gives the first "
-                     f"order again). Make one generator and one loader before the epoch loop, "
+                     f"generator, made anew with the same seed every epoch, or the global "
+                     f"generator seeded again, gives the first order again). Make one generator and one loader before the epoch loop, "
                      f"and iterate the loader every epoch.",
                      f"第 {e} 轮的批量与第 {e - 1} 轮完全相同,顺序也一样:数据只打乱了一次,而不是每轮"
-                     f"打乱(每轮用同一个 seed 重新创建 DataLoader 或生成器,得到的又是第一次的顺序)。请在"
+                     f"打乱(每轮用同一个 seed 重新创建 DataLoader 或生成器,或重新设定全局生成器的种子,得到的又是第一次的"
+                     f"顺序)。请在"
                      f"轮次循环之前创建一个生成器和一个加载器,每轮遍历这个加载器。", call=call, kata=KATA)
     return epochs
 
@@ -749,18 +772,27 @@ def check_nothing_kept(case, a, b, call, *, same_net=False, same_losses=False) -
              f"调用保留到了下一次(模块级的列表,或默认参数 `losses=[]`):每次调用都要新建列表。",
              call=call, got=show(lb), expected=f"a new list of {E}", kata=KATA)
     expect(not same_net,
-           "the second call returned the very net object of the first: every call builds and "
-           "trains a net of its own.",
-           "第二次调用返回的正是第一次的那个网络对象:每次调用都要创建并训练自己的网络。",
+           "the second call returned the very net object of the first: the net was kept from "
+           "one call to the next (in a global, a cache, or a default argument). Every call "
+           "builds and trains a net of its own.",
+           "第二次调用返回的正是第一次的那个网络对象:网络被从一次调用保留到了下一次(存在全局变量、"
+           "缓存或默认参数里)。每次调用都要创建并训练自己的网络。",
            call=call, kata=KATA)
 
 
 def same_figures(a, b) -> bool:
-    """Two lists of figures alike, nan where nan."""
+    """Two lists of figures alike (numbers, or tensors of the same values), nan where nan."""
     if not (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)):
         return a == b
-    return all(x == y or (isinstance(x, float) and isinstance(y, float) and x != x and y != y)
-               for x, y in zip(a, b))
+
+    def plain(x):
+        if isinstance(x, Seen):
+            return (x.dtype_name, x.shape, x.requires_grad, x.values) if x.complete else id(x)
+        return figure(x) if figure(x) is not None else x
+
+    return all(plain(x) == plain(y) or (
+        figure(x) is not None and figure(y) is not None and x != x and y != y)
+        for x, y in zip(a, b))
 
 
 def check_inputs_kept(run, call) -> None:
@@ -785,137 +817,6 @@ def differing(a, b) -> tuple[str, str]:
     if w and bias:
         return "the weight and the bias differ", "权重和偏置"
     return ("the weight differs", "权重") if w else ("the bias differs", "偏置")
-
-
-# --- train_concise: seeded by its seed alone ---------------------------------------------------
-
-SEED_EXAMPLES = [
-    {"seed": 1, "n": 30, "d": 2, "batch_size": 5, "num_epochs": 1, "lr": 0.03,
-     "dtype": "float32", "labels": "column", "layout": "contiguous"},
-    {"seed": 4, "n": 20, "d": 3, "batch_size": 4, "num_epochs": 2, "lr": 0.05,
-     "dtype": "float64", "labels": "flat", "layout": "transposed"},
-]
-
-
-def run_cases(*, epochs=(0, 3)):
-    return st.fixed_dictionaries({
-        "seed": irr.seeds(),
-        "n": st.integers(1, 48),
-        "d": st.integers(1, 3),
-        "batch_size": st.integers(1, 12),
-        "num_epochs": st.integers(*epochs),
-        "lr": st.sampled_from([0.01, 0.03, 0.05, 0.1]),
-        "dtype": st.sampled_from(["float32", "float64"]),
-        "labels": st.sampled_from(["column", "flat"]),
-        "layout": st.sampled_from(["contiguous", "transposed"]),
-    })
-
-
-@observe(examples=SEED_EXAMPLES, draw=run_cases(epochs=(1, 2)), draws=3)
-def two_global_states(kata, case):
-    """The same call under two global random states, then two seeds with num_epochs=0."""
-    X, y = dataset(case)
-    global_state(case, 0)
-    a = train(kata, X, y, **arguments(case))
-    global_state(case, 1)
-    b = train(kata, X, y, **arguments(case))
-    global_state(case, 0)
-    start = train(kata, X, y, **arguments(case, num_epochs=0))
-    global_state(case, 0)
-    other = train(kata, X, y, **arguments(case, num_epochs=0, seed=train_seed(case, 1)))
-    return {"a": a.data, "b": b.data, "start": start.data, "other": other.data,
-            "same_net": a.net is not None and a.net is b.net,
-            "same_losses": a.losses is not None and a.losses is b.losses}
-
-
-@settings(max_examples=4)
-@claim(two_global_states)
-def test_train_concise_is_seeded_by_its_seed_alone(case, seen):
-    call = call_of(case) + t(", twice, the caller's global random state changed in between",
-                             ",调用两次,两次之间调用方的全局随机状态变了")
-    a, b = part(seen, "a", call), part(seen, "b", call)
-    start, other = part(seen, "start", call), part(seen, "other", call)
-    for run, where in ((a, call_of(case)), (b, call),
-                       (start, call_of(case, num_epochs=0)),
-                       (other, call_of(case, num_epochs=0, seed=train_seed(case, 1)))):
-        check_raised(case, run, where)
-        check_returned(run, where)
-    check_inputs_kept(a, call_of(case))
-    check_nothing_kept(case, a, b, call, same_net=seen.get("same_net") is True,
-                       same_losses=seen.get("same_losses") is True)
-    steps_a, steps_b = steps_of(case, a, call), steps_of(case, b, call)
-    expect(steps_a, "train_concise took no optimizer step: nothing was trained. Each epoch, for "
-           "each batch: `trainer.zero_grad()`, the loss, `backward()`, `trainer.step()` (a "
-           "`torch.optim.SGD`: the tests watch its steps).",
-           "train_concise 没有走任何一步优化器:什么也没训练。每一轮、每个批量:`trainer.zero_grad()`、"
-           "计算损失、`backward()`、`trainer.step()`(用 `torch.optim.SGD`:测试观察的是它的每一步)。",
-           call=call_of(case), kata=KATA)
-    init_a, init_b = start_of(case, a, steps_a, call), start_of(case, b, steps_b, call)
-    end_a = net_of(case, a, call)
-    if not torch.equal(init_a, init_b):
-        if torch.equal(init_b, end_a):
-            fail("the second call started from the weights the first call ended with: the net "
-                 "was kept from one call to the next (in a global, or a default argument). "
-                 "Build a new `nn.Linear` in every call.",
-                 "第二次调用是从第一次调用结束时的权重开始的:网络被从一次调用保留到了下一次(存在全局"
-                 "变量或默认参数里)。每次调用都要新建 `nn.Linear`。",
-                 call=call, got=show(init_b), expected=show(init_a), kata=KATA)
-        en, zh = differing(init_a, init_b)
-        fail(f"with the same seed, the two calls started from different initial weights "
-             f"({en}), and only the caller's global random state changed in between: "
-             f"the initial weights depend on it, not on `seed` alone (a layer built, or a "
-             f"parameter left at nn.Linear's init, before the global generator is seeded, or "
-             f"without a generator seeded with `seed`). Draw every initial weight from the "
-             f"seed: `net.weight.normal_(0, 0.01, generator=generator)` and "
-             f"`net.bias.zero_()`, or seed first and build the layer after.",
-             f"同一个 seed 的两次调用从不同的初始权重开始({zh}不同),而两次之间只有调用方的全局随机"
-             f"状态变了:初始权重依赖于它,而不是只由 `seed` 决定(在全局生成器设定种子之前就建好了层,"
-             f"或某个参数保留了 nn.Linear 的默认初始化,或者没有用以 `seed` 设定的生成器)。每个初始"
-             f"权重都要由 seed 决定:`net.weight.normal_(0, 0.01, generator=generator)` 和 "
-             f"`net.bias.zero_()`,或者先设种子再建层。",
-             call=call, got=show(init_b), expected=show(init_a), kata=KATA)
-    ba = batches_of(case, a, len(steps_a), call)
-    bb = batches_of(case, b, len(steps_b), call)
-    if ba and bb and ba[0] is not None and bb[0] is not None and (
-            [sorted(x) for x in ba if x] != [sorted(x) for x in bb if x]):
-        fail("with the same seed and the same initial weights, the two calls trained on "
-             "different batches, and only the caller's global random state changed in between: "
-             "the shuffle draws from it, not from `seed` (a DataLoader without `generator=`, or "
-             "`torch.randperm` without one, uses the global generator). Shuffle with the "
-             "generator seeded with `seed`.",
-             "同一个 seed、同样的初始权重,两次调用却在不同的批量上训练,而两次之间只有调用方的全局随机"
-             "状态变了:打乱用的是全局随机状态,而不是 `seed`(没有 `generator=` 的 DataLoader,或没有"
-             "生成器的 `torch.randperm`,用的都是全局生成器)。请用以 `seed` 设定的生成器打乱。",
-             call=call, got=t(f"first batches {ba[0][:8]} and {bb[0][:8]}",
-                              f"第一批分别是 {ba[0][:8]} 和 {bb[0][:8]}"),
-             expected=t("the same batches", "相同的批量"), kata=KATA)
-    end_b = net_of(case, b, call)
-    same_losses = same_figures(a.get("losses"), b.get("losses"))
-    expect(torch.equal(end_a, end_b) and same_losses and len(steps_a) == len(steps_b),
-           "two calls with the same seed ended differently (the caller's global random state "
-           "changed in between): the same seed gives the same run, step by step.",
-           "同一个 seed 的两次调用结果不同(两次之间调用方的全局随机状态变了):同一个 seed 应当"
-           "一步一步给出同样的运行。",
-           call=call, got=f"{show(end_b)} and losses {show(b.get('losses'))}",
-           expected=f"{show(end_a)} and losses {show(a.get('losses'))}", kata=KATA)
-    steps_start = steps_of(case, start, call)
-    expect(not steps_start, "num_epochs=0 trains nothing, but the call took optimizer steps.",
-           "num_epochs=0 时不应训练,这次调用却走了优化器的步子。",
-           call=call_of(case, num_epochs=0), kata=KATA)
-    first = net_of(case, start, call_of(case, num_epochs=0))
-    second = net_of(case, other, call_of(case, num_epochs=0, seed=train_seed(case, 1)))
-    if torch.equal(first, second):
-        zeros = not bool(first.abs().sum())
-        fail(f"seeds {train_seed(case)} and {train_seed(case, 1)} gave the same initial weights"
-             + (" (all zeros: a constant is the same for every seed)" if zeros else "")
-             + ": the seed also seeds the layer's initial weights. Draw them from the generator "
-             "seeded with `seed` (`net.weight.normal_(0, 0.01, generator=generator)`).",
-             f"seed {train_seed(case)} 和 seed {train_seed(case, 1)} 给出了相同的初始权重"
-             + ("(全是零:常数对每个 seed 都一样)" if zeros else "")
-             + ":seed 也要决定层的初始权重。请从以 `seed` 设定的生成器中抽取"
-             "(`net.weight.normal_(0, 0.01, generator=generator)`)。",
-             call=call_of(case, num_epochs=0) + t(" and with another seed", " 以及另一个 seed"),
-             got=show(second), kata=KATA)
 
 
 # --- train_concise: each step, measured --------------------------------------------------------
@@ -992,6 +893,13 @@ def check_gradient(case, k, e, idx, g, G, Gabs, A, pred, ybar, prev, reduction, 
                        "with `nn.MSELoss(reduction=reduction)`.",
                        "损失里多了一个 1/2:它是 `((y_hat - y) ** 2 / 2).mean()`(d2l 的 squared_loss),"
                        "梯度是 `nn.MSELoss()` 的一半。请用 `nn.MSELoss(reduction=reduction)` 训练。")),
+            (m / B * G, (f"the short last batch's loss was divided by batch_size = {B}, not "
+                         f"by the {m} examples it holds (a sum over the batch / batch_size): its "
+                         f"step is {m}/{B} of the mean's. `nn.MSELoss()` divides by the size of "
+                         f"the batch it is given.",
+                         f"较短的最后一批的损失除以的是 batch_size = {B},而不是它实际包含的 {m} 个样本"
+                         f"(批量求和 / batch_size):这一步只有平均损失那一步的 {m}/{B}。"
+                         f"`nn.MSELoss()` 除以的是它拿到的批量的大小。")),
             (m * G, (f"the 'mean' run's loss is a sum: its gradient is the batch's summed one, "
                      f"{m} times the mean. The loss is `nn.MSELoss(reduction=reduction)`, with "
                      f"the reduction the call was given.",
@@ -1285,6 +1193,123 @@ def test_train_concise_goes_through_every_example_once_per_epoch_shuffled(case, 
                        same_losses=seen.get("same_losses") is True)
 
 
+# --- train_concise: seeded by its seed alone ---------------------------------------------------
+
+SEED_EXAMPLES = [
+    {"seed": 1, "n": 30, "d": 2, "batch_size": 5, "num_epochs": 1, "lr": 0.03,
+     "dtype": "float32", "labels": "column", "layout": "contiguous"},
+    {"seed": 4, "n": 20, "d": 3, "batch_size": 4, "num_epochs": 2, "lr": 0.05,
+     "dtype": "float64", "labels": "flat", "layout": "transposed"},
+]
+
+
+@observe(examples=SEED_EXAMPLES, draw=run_cases(epochs=(1, 2)), draws=3)
+def two_global_states(kata, case):
+    """The same call under two global random states, then two seeds with num_epochs=0."""
+    X, y = dataset(case)
+    global_state(case, 0)
+    a = train(kata, X, y, **arguments(case))
+    global_state(case, 1)
+    b = train(kata, X, y, **arguments(case))
+    global_state(case, 0)
+    start = train(kata, X, y, **arguments(case, num_epochs=0))
+    global_state(case, 0)
+    other = train(kata, X, y, **arguments(case, num_epochs=0, seed=train_seed(case, 1)))
+    return {"a": a.data, "b": b.data, "start": start.data, "other": other.data,
+            "same_net": a.net is not None and a.net is b.net,
+            "same_losses": a.losses is not None and a.losses is b.losses}
+
+
+@settings(max_examples=4)
+@claim(two_global_states)
+def test_train_concise_is_seeded_by_its_seed_alone(case, seen):
+    call = call_of(case) + t(", twice, the caller's global random state changed in between",
+                             ",调用两次,两次之间调用方的全局随机状态变了")
+    a, b = part(seen, "a", call), part(seen, "b", call)
+    start, other = part(seen, "start", call), part(seen, "other", call)
+    for run, where in ((a, call_of(case)), (b, call),
+                       (start, call_of(case, num_epochs=0)),
+                       (other, call_of(case, num_epochs=0, seed=train_seed(case, 1)))):
+        check_raised(case, run, where)
+        check_returned(run, where)
+    check_inputs_kept(a, call_of(case))
+    check_nothing_kept(case, a, b, call, same_net=seen.get("same_net") is True,
+                       same_losses=seen.get("same_losses") is True)
+    steps_a, steps_b = steps_of(case, a, call), steps_of(case, b, call)
+    expect(steps_a, "train_concise took no optimizer step: nothing was trained. Each epoch, for "
+           "each batch: `trainer.zero_grad()`, the loss, `backward()`, `trainer.step()` (a "
+           "`torch.optim.SGD`: the tests watch its steps).",
+           "train_concise 没有走任何一步优化器:什么也没训练。每一轮、每个批量:`trainer.zero_grad()`、"
+           "计算损失、`backward()`、`trainer.step()`(用 `torch.optim.SGD`:测试观察的是它的每一步)。",
+           call=call_of(case), kata=KATA)
+    init_a, init_b = start_of(case, a, steps_a, call), start_of(case, b, steps_b, call)
+    end_a = net_of(case, a, call)
+    if not torch.equal(init_a, init_b):
+        if torch.equal(init_b, end_a):
+            fail("the second call started from the weights the first call ended with: the net "
+                 "was kept from one call to the next (in a global, or a default argument). "
+                 "Build a new `nn.Linear` in every call.",
+                 "第二次调用是从第一次调用结束时的权重开始的:网络被从一次调用保留到了下一次(存在全局"
+                 "变量或默认参数里)。每次调用都要新建 `nn.Linear`。",
+                 call=call, got=show(init_b), expected=show(init_a), kata=KATA)
+        en, zh = differing(init_a, init_b)
+        fail(f"with the same seed, the two calls started from different initial weights "
+             f"({en}), and only the caller's global random state changed in between: "
+             f"the initial weights depend on it, not on `seed` alone (a layer built, or a "
+             f"parameter left at nn.Linear's init, before the global generator is seeded, or "
+             f"without a generator seeded with `seed`). Draw every initial weight from the "
+             f"seed: `net.weight.normal_(0, 0.01, generator=generator)` and "
+             f"`net.bias.zero_()`, or seed first and build the layer after.",
+             f"同一个 seed 的两次调用从不同的初始权重开始({zh}不同),而两次之间只有调用方的全局随机"
+             f"状态变了:初始权重依赖于它,而不是只由 `seed` 决定(在全局生成器设定种子之前就建好了层,"
+             f"或某个参数保留了 nn.Linear 的默认初始化,或者没有用以 `seed` 设定的生成器)。每个初始"
+             f"权重都要由 seed 决定:`net.weight.normal_(0, 0.01, generator=generator)` 和 "
+             f"`net.bias.zero_()`,或者先设种子再建层。",
+             call=call, got=show(init_b), expected=show(init_a), kata=KATA)
+    ba = batches_of(case, a, len(steps_a), call)
+    bb = batches_of(case, b, len(steps_b), call)
+    if ba and bb and ba[0] is not None and bb[0] is not None and (
+            [sorted(x) for x in ba if x] != [sorted(x) for x in bb if x]):
+        fail("with the same seed and the same initial weights, the two calls trained on "
+             "different batches, and only the caller's global random state changed in between: "
+             "the shuffle draws from it, not from `seed` (a DataLoader without `generator=`, or "
+             "`torch.randperm` without one, uses the global generator). Shuffle with the "
+             "generator seeded with `seed`.",
+             "同一个 seed、同样的初始权重,两次调用却在不同的批量上训练,而两次之间只有调用方的全局随机"
+             "状态变了:打乱用的是全局随机状态,而不是 `seed`(没有 `generator=` 的 DataLoader,或没有"
+             "生成器的 `torch.randperm`,用的都是全局生成器)。请用以 `seed` 设定的生成器打乱。",
+             call=call, got=t(f"first batches {ba[0][:8]} and {bb[0][:8]}",
+                              f"第一批分别是 {ba[0][:8]} 和 {bb[0][:8]}"),
+             expected=t("the same batches", "相同的批量"), kata=KATA)
+    end_b = net_of(case, b, call)
+    same_losses = same_figures(a.get("losses"), b.get("losses"))
+    expect(torch.equal(end_a, end_b) and same_losses and len(steps_a) == len(steps_b),
+           "two calls with the same seed ended differently (the caller's global random state "
+           "changed in between): the same seed gives the same run, step by step.",
+           "同一个 seed 的两次调用结果不同(两次之间调用方的全局随机状态变了):同一个 seed 应当"
+           "一步一步给出同样的运行。",
+           call=call, got=f"{show(end_b)} and losses {show(b.get('losses'))}",
+           expected=f"{show(end_a)} and losses {show(a.get('losses'))}", kata=KATA)
+    steps_start = steps_of(case, start, call)
+    expect(not steps_start, "num_epochs=0 trains nothing, but the call took optimizer steps.",
+           "num_epochs=0 时不应训练,这次调用却走了优化器的步子。",
+           call=call_of(case, num_epochs=0), kata=KATA)
+    first = net_of(case, start, call_of(case, num_epochs=0))
+    second = net_of(case, other, call_of(case, num_epochs=0, seed=train_seed(case, 1)))
+    if torch.equal(first, second):
+        zeros = not bool(first.abs().sum())
+        fail(f"seeds {train_seed(case)} and {train_seed(case, 1)} gave the same initial weights"
+             + (" (all zeros: a constant is the same for every seed)" if zeros else "")
+             + ": the seed also seeds the layer's initial weights. Draw them from the generator "
+             "seeded with `seed` (`net.weight.normal_(0, 0.01, generator=generator)`).",
+             f"seed {train_seed(case)} 和 seed {train_seed(case, 1)} 给出了相同的初始权重"
+             + ("(全是零:常数对每个 seed 都一样)" if zeros else "")
+             + ":seed 也要决定层的初始权重。请从以 `seed` 设定的生成器中抽取"
+             "(`net.weight.normal_(0, 0.01, generator=generator)`)。",
+             call=call_of(case, num_epochs=0) + t(" and with another seed", " 以及另一个 seed"),
+             got=show(second), kata=KATA)
+
+
 def check_returned_is_trained(case, run, steps, call, who) -> None:
     """The net returned is the net trained: its parameters are those after the last step."""
     if not steps:
@@ -1452,6 +1477,14 @@ def loss_causes(case, X, y, steps, batches, run, i, j, e, u) -> list:
             f"记录的损失是每个样本均方误差的 {n} 倍,正好是 n = {n} 倍:这是对整个数据集求和的损失"
             f"(报告时用了 'sum' 的损失函数 `nn.MSELoss(reduction='sum')`)。不管训练用哪种 "
             f"reduction,都要记录每个样本的数值:用 `nn.MSELoss()`(mean),或把总和除以 n。")),
+        (n / B * want, (
+            f"the reported loss is {n / B:.4g} times the mean squared error per example, "
+            f"n / batch_size = {n} / {B}: it is the whole dataset's summed loss divided by the "
+            f"batch size (the lr's divisor), not by the number of examples. Report the figure "
+            f"per example: the sum divided by n, or `nn.MSELoss()` (mean).",
+            f"记录的损失是每个样本均方误差的 {n / B:.4g} 倍,即 n / batch_size = {n} / {B}:这是整个数据集"
+            f"的求和损失除以批量大小(学习率的除数),而不是除以样本个数。请记录每个样本的数值:总和除以 n,"
+            f"或用 `nn.MSELoss()`(mean)。")),
         (0.5 * want, (
             "the reported loss is half the mean squared error per example: it has d2l's half, "
             "`((y_hat - y) ** 2 / 2).mean()`, where `nn.MSELoss()` has none. Report "
