@@ -203,11 +203,12 @@ class Run:
         self.data, self.net, self.losses = data, net, losses
 
 
-def train(kata, X, y, *, calls=True, **kwargs) -> Run:
+def train(kata, X, y, *, calls=True, keywords=False, **kwargs) -> Run:
     before = (X.clone(), y.clone())
     with Watch() as watch:
         try:
-            result = kata.train_concise(X, y, **kwargs)
+            result = (kata.train_concise(features=X, labels=y, **kwargs) if keywords
+                      else kata.train_concise(X, y, **kwargs))
         except NotImplementedError:
             raise  # not started: the plugin says so
         except Exception as err:  # noqa: BLE001 - said by the judge, with the input it came on
@@ -459,6 +460,12 @@ def why_raised(case, text: str) -> tuple[str, str]:
                 "(`labels.reshape(-1, 1)`) before they meet the (B, 1) predictions.",
                 "这里的标签形状是 (n,),不是 (n, 1):在与 (B, 1) 的预测相遇之前,请把它变成一列"
                 "(`labels.reshape(-1, 1)`)。")
+    if "unexpected keyword argument" in text or "positional-only" in text:
+        return ("The parameters are named as the contract names them, and may be passed by "
+                "name: `train_concise(features, labels, *, reduction='mean', lr=0.03, "
+                "batch_size=10, num_epochs=3, seed=0)`.",
+                "参数的名字要与约定一致,并且可以按名字传入:`train_concise(features, labels, *, "
+                "reduction='mean', lr=0.03, batch_size=10, num_epochs=3, seed=0)`。")
     if int(case.get("num_epochs", 1)) == 0:
         return ("num_epochs is 0 here: no epoch, no step, and `losses` is [].",
                 "这里 num_epochs 为 0:没有轮次,没有步骤,`losses` 是 []。")
@@ -1636,12 +1643,14 @@ DEFAULTS = {"n": 1000, "d": 2, "batch_size": 10, "num_epochs": 3, "lr": 0.03,
 def defaults(kata, case):
     """train_concise(features, labels) on d2l's 1000 examples: every argument at its default."""
     X, y = synthetic_data(1000, seed=int(case["seed"]) % 2**31)
-    run = train(kata, X, y, calls=False)
+    run = train(kata, X, y, calls=False, keywords=True)  # the contract's names, as keywords
     out = None
     if isinstance(run.net, nn.Module):
         with torch.no_grad():
             out = run.net(X)
-    return {"run": run.data, "out": out}
+    return {"run": run.data, "out": out,
+            "start": train(kata, X, y, calls=False, num_epochs=0).data,
+            "start_seed_0": train(kata, X, y, calls=False, num_epochs=0, seed=0).data}
 
 
 @claim(defaults)
@@ -1686,3 +1695,15 @@ def test_train_concise_fits_the_data_with_its_defaults(case, seen):
            "`losses` must hold one figure per epoch: 3 with the default num_epochs.",
            "`losses` 应当每轮有一个数:默认 num_epochs 下是 3 个。",
            call=call, got=show(losses), expected="a list of 3", kata=KATA)
+    call0 = t("train_concise(features, labels, num_epochs=0), and with seed=0",
+              "train_concise(features, labels, num_epochs=0),以及 seed=0 时")
+    start, zero = part(seen, "start", call0), part(seen, "start_seed_0", call0)
+    for one in (start, zero):
+        check_raised(like, one, call0)
+        check_returned(one, call0)
+    a, b = net_of(like, start, call0), net_of(like, zero, call0)
+    expect(torch.equal(a, b),
+           "without a seed, train_concise starts from other initial weights than with seed=0: "
+           "the default seed is 0 (`seed=0` in the signature).",
+           "不传 seed 时,train_concise 的初始权重与 seed=0 时不同:默认的 seed 是 0(签名里的 `seed=0`)。",
+           call=call0, got=show(a), expected=show(b), kata=KATA)
