@@ -1,7 +1,7 @@
 """Pitfall: the loss is always nn.MSELoss() (mean), while the lr is still divided for 'sum': 'sum' steps
 Pitfall: batch_size times too short.
 Source: the maintainer's own irregular set (issue 19): reduction='sum' with batch_size > 1
-Expect: The reduction was not given to the loss
+Expect: the loss it backpropagated is not the sum (`nn.MSELoss()` without `reduction=reduction`
 """
 
 import torch
