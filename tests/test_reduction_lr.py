@@ -1158,6 +1158,21 @@ def check_step(case, k, e, m, before, after, g, prev_delta, reduction, who, call
              + (f"'mean' 用的 lr = {lr:g}" if reduction == "mean" else
                 f"'sum' 用的 lr_for_sum_reduction({lr:g}, {B})") + f")的 {used / right:.4g} 倍。",
              **shown)
+    # an adaptive optimizer: Adam's first step moves each parameter by lr * the sign of its
+    # gradient (its running averages are that gradient and its square)
+    if prev_delta is None and bool((g != 0).all()):
+        signs = [rate for rate in rates if within(delta, -rate * torch.sign(g), tol(rate) + 1e-6
+                                                  * rate)]
+        if signs:
+            fail(f"at {at_en} {who[0]} moved every parameter by the same amount, {signs[0]:.4g}, "
+                 f"against the sign of its gradient: an adaptive optimizer (Adam, RMSprop) "
+                 f"steps so, whatever the size of the gradient. This kata is about plain SGD, "
+                 f"whose step is -lr * .grad, the size that reduction='mean' or 'sum' decides: "
+                 f"`torch.optim.SGD(net.parameters(), lr=...)`.",
+                 f"{who[1]}在{at_zh}让每个参数都逆着梯度的符号移动了同样的量 {signs[0]:.4g}:自适应优化器"
+                 f"(Adam、RMSprop)就是这样走的,与梯度大小无关。这个练习讲的是普通的 SGD,它的一步是 "
+                 f"-lr * .grad,大小正由 reduction='mean' 或 'sum' 决定:"
+                 f"`torch.optim.SGD(net.parameters(), lr=...)`。", **shown)
     # not a multiple of the gradient: a momentum or a weight decay, where they fit with the
     # run's own lr on the gradient (a fit of two free factors to a few numbers proves nothing)
     for other, kind in ((prev_delta, "momentum"), (before, "decay")):

@@ -1,6 +1,6 @@
 """Pitfall: Adam instead of plain SGD.
 Source: the maintainer's own irregular set (issue 19): any run
-Expect: is not a multiple of the gradient it held
+Expect: an adaptive optimizer (Adam, RMSprop)
 """
 
 import torch
