@@ -14,8 +14,9 @@ def train_concise(
     features, labels, *, reduction="mean", lr=0.03, batch_size=10, num_epochs=3, seed=0
 ):
     """d2l's concise linear regression; returns the net and the dataset's MSE after each epoch."""
-    generator = torch.Generator().manual_seed(seed)
-    net = nn.Linear(features.shape[1], 1)
+    generator = torch.Generator().manual_seed(seed)  # the initial weights and the shuffle
+    labels = labels.reshape(-1, 1)  # (n,) labels would broadcast against (B, 1) predictions
+    net = nn.Linear(features.shape[1], 1, dtype=features.dtype)
     with torch.no_grad():
         net.weight.normal_(0.0, 0.01, generator=generator)
         net.bias.zero_()
@@ -23,7 +24,7 @@ def train_concise(
         data.TensorDataset(features, labels), batch_size, shuffle=True, generator=generator
     )
     loss = nn.MSELoss(reduction=reduction)
-    step_lr = lr if reduction == "mean" else lr_for_sum_reduction(lr, batch_size)
+    step_lr = lr_for_sum_reduction(lr, batch_size) if reduction == "sum" else lr
     trainer = torch.optim.SGD(net.parameters(), lr=step_lr)
     losses = []
     for _ in range(num_epochs):

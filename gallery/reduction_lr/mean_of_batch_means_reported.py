@@ -16,14 +16,15 @@ def train_concise(
     features, labels, *, reduction="mean", lr=0.03, batch_size=10, num_epochs=3, seed=0
 ):
     generator = torch.Generator().manual_seed(seed)
-    net = nn.Linear(features.shape[1], 1)
+    labels = labels.reshape(-1, 1)
+    net = nn.Linear(features.shape[1], 1, dtype=features.dtype)
     with torch.no_grad():
         net.weight.normal_(0.0, 0.01, generator=generator)
         net.bias.zero_()
     dataset = data.TensorDataset(features, labels)
     loader = data.DataLoader(dataset, batch_size, shuffle=True, generator=generator)
     loss = nn.MSELoss(reduction=reduction)
-    step_lr = lr if reduction == "mean" else lr_for_sum_reduction(lr, batch_size)
+    step_lr = lr_for_sum_reduction(lr, batch_size) if reduction == "sum" else lr
     trainer = torch.optim.SGD(net.parameters(), lr=step_lr)
     losses = []
     for _ in range(num_epochs):

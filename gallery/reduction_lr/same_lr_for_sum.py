@@ -15,7 +15,8 @@ def train_concise(
     features, labels, *, reduction="mean", lr=0.03, batch_size=10, num_epochs=3, seed=0
 ):
     generator = torch.Generator().manual_seed(seed)
-    net = nn.Linear(features.shape[1], 1)
+    labels = labels.reshape(-1, 1)
+    net = nn.Linear(features.shape[1], 1, dtype=features.dtype)
     with torch.no_grad():
         net.weight.normal_(0.0, 0.01, generator=generator)
         net.bias.zero_()
