@@ -216,13 +216,15 @@ def run_observer(obs: Observer, kata, case: dict) -> Any:
     torch = sys.modules.get("torch")
     saved = None
     if torch is not None:
-        saved = (torch.is_grad_enabled(), torch.get_default_dtype())
+        saved = (torch.is_grad_enabled(), torch.get_default_dtype(), torch.get_num_threads())
+        torch.set_num_threads(1)  # the grader's job runs one thread: the same arithmetic
     try:
         return encode(obs.fn(kata, Case(case)))
     finally:
         if saved is not None:
             torch.set_grad_enabled(saved[0])
             torch.set_default_dtype(saved[1])
+            torch.set_num_threads(saved[2])
             try:
                 torch.set_default_device(None)
             except Exception:  # noqa: BLE001
@@ -240,13 +242,42 @@ def reseeded(case, rng) -> dict:
     return case
 
 
+_SEEN: "weakref.WeakKeyDictionary" = None  # kata module -> {(observer, case): data as JSON}
+
+
+def _cache_for(kata):
+    """The observations already made on this loaded kata module in this session (None where
+    it cannot be told: a module that does not load, an object of another kind)."""
+    global _SEEN
+    import weakref
+
+    if _SEEN is None:
+        _SEEN = weakref.WeakKeyDictionary()
+    try:
+        module = kata.module
+    except BaseException:  # noqa: BLE001 - the observer will raise it, with its words
+        return None
+    try:
+        return _SEEN.setdefault(module, {})
+    except TypeError:
+        return None
+
+
 def observed(obs: Observer, kata, case: dict):
-    """What the judge gets in a learner's run: the data exactly as the grader would receive it."""
+    """What the judge gets in a learner's run: the data exactly as the grader would receive it.
+    Several claims of one observer share its observation of a case, as in the grader (which
+    runs each observer once per case): the observer runs once per loaded kata module and case."""
+    cache = _cache_for(kata)
+    key = (f"{obs.module}.{obs.name}", dumps(case))
+    if cache is not None and key in cache:
+        return decode(json.loads(cache[key]))
     data = run_observer(obs, kata, case)
     text = dumps(data)
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise SpecError(f"{obs.name}: one case's data is {len(text)} bytes, over the "
                         f"{MAX_BYTES} that may cross to the grader: observe less")
+    if cache is not None:
+        cache[key] = text
     return decode(json.loads(text))
 
 

@@ -48,6 +48,8 @@ def observe_in_process(module: str, source: str, tmp_path: Path, grader: core.Gr
     (job / "tests" / f"test_{module}.py").write_text(spec.observers_only(tests),
                                                       encoding="utf-8")
     (job / "katas" / f"{module}.py").write_text(source, encoding="utf-8")
+    import torch._dynamo  # noqa: F401 - the server imports it before any job (it rebinds manual_seed)
+
     r, w = os.pipe()
     plan = {"module": module, "observations": grader.plans[module], "budget": 30.0}
     sys.modules.pop(f"_dojo_target_{module}", None)
