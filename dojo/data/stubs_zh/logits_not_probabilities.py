@@ -32,14 +32,29 @@ import torch.nn.functional as F
 def classification_loss(scores, targets, *, log_probs=False):
     """N 个样本、C 个类别的一个批量的平均交叉熵,以 0 维张量返回。
 
-    `scores` 的形状为 (N, C)。`log_probs=False`(默认)时,它们是直接来自最后一个 Linear 层的
-    原始分数(logits);`log_probs=True` 时,它们已经是对数概率(`forward` 以 `log_softmax`
-    结尾的网络,就像 MNIST 示例那样)。`targets` 的形状为 (N,),存放类别下标(int64)。
+    `scores` 的形状为 (N, C)。`log_probs=False`(默认)时,它们是直接来自最后一个 Linear
+    层的原始分数(logits);`log_probs=True` 时,它们已经是对数概率(`forward` 以 `log_softmax`
+    结尾的网络,就像 MNIST 示例那样)。`targets` 的形状为 (N,),存放 [0, C) 之内的类别下标
+    (int64)。
 
-    结果是批量上 `-log p[target]` 的平均值,其中 p 是 logits 的 softmax(或者对数概率的
-    `exp`)。它永远不为负,对任意大小的分数都精确且有限(一个错得很自信、值为 1000 的 logit
-    代价约为 1000,而不是 inf),并且 `backward()` 能传到 `scores`:对 logits,
+    结果是批量上 `-log p[target]` 的平均值,其中 p 是 logits 的 softmax(或者对数概率的 `exp`)。
+    它永远不为负,对任意大小的分数都精确且有限(一个错得很自信、值为 1000 的 logit 代价约为 1000,
+    而不是 inf),并且 `backward()` 能传到 `scores`:对 logits,
     d loss / d scores = (softmax - one_hot) / N。
+
+    你可能遇到的输入(N >= 1,C >= 2):
+    - dtype 为 float32、float64、float16 或 bfloat16 的分数,布局任意(转置或切片得到的视图,用
+      `expand` 把一行广播到整个批量),可能需要梯度,也可能不需要(在评估时计算的损失);targets
+      也可能是不连续的视图。
+    - 任意大小的有限分数,以及被屏蔽的类别上的 -inf(概率为 0),它永远不会是目标类别:
+      损失仍然有限。
+    - 对数概率是真正的对数概率:每一行都是一个 `log_softmax` 的结果。它们的梯度在它传到那个
+      `log_softmax` 之前的 logits 处检查,所以 `F.nll_loss` 和 `F.cross_entropy` 都能通过(在那里
+      log_softmax 不改变任何东西)。
+    结果的 dtype 与分数相同(你也可以换一种 dtype 计算,再转换回来),与精确损失的差距不超过在该
+    dtype 下正确计算所能达到的程度(float32 中相对误差约 1e-5,float64 中约 1e-9,float16 中约
+    2e-3,再加上最大分数最后一位上的几个单位),并且 `scores` 和 `targets` 保持原样。
+    两次调用之间不保留任何东西。
     """
     # TODO: 原始分数的损失;`log_probs` 为 True 时则是对数概率的损失。
     raise NotImplementedError("classification_loss")
@@ -54,6 +69,12 @@ def binary_loss(logits, targets):
 
     对任意大小的 logits 都精确且有限:目标为 0 时,值为 40 的 logit 代价约为 40,它的梯度仍然是
     (sigmoid(logit) - target) / numel,约为 1 / numel,而不是零。
+
+    你可能遇到的输入:任意形状的 logits(0 维、(N,),同时预测多个标签时为 (N, K)),dtype 为
+    float32、float64、float16 或 bfloat16,布局任意(转置的、切片的、expand 出来的),可能需要梯度,
+    也可能不需要,有限且大小任意(float32 中可达 1e30);targets 的 dtype 和形状与 logits 相同,
+    也可以是软标签(0.3),布局任意。结果的 dtype 与 logits 相同,与精确损失的吻合程度和
+    `classification_loss` 的一样,并且 `logits` 和 `targets` 保持原样。
     """
     # TODO: 平均二元交叉熵,直接从 logits 计算。
     raise NotImplementedError("binary_loss")

@@ -47,7 +47,7 @@ class OverfitReport(NamedTuple):
     ok: bool  # 恰好在 reason == "ok" 时为 True
     reason: str  # REASONS 之一
     first_loss: float  # 任何一步之前这个批量的损失
-    final_loss: float  # 检查运行的最后一步之后这个批量的损失
+    final_loss: float  # 最后一个完整结束的步骤之后这个批量的损失
     message: str  # 一句让人能据此行动的话
 
 
@@ -55,36 +55,58 @@ def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, step
     """在这一个 `batch` 上训练 `model`,报告它的损失是否降到了(接近)零,如果没有,原因是什么。
     返回一个 `OverfitReport`。
 
-    - `batch` 是 `(X, y)`;`loss_fn(model(X), y)` 是这个批量的损失,一个标量张量。
-    - `train_step(model, optimizer, loss_fn, batch)` 走一步训练:它就是被检查的流水线(忽略它的
-      返回值)。`None` 表示常规的一步:`optimizer.zero_grad()`、
-      `loss_fn(model(X), y).backward()`、`optimizer.step()`。
-    - 检查自己在这个批量上测量损失,不构建计算图(`torch.no_grad()`),模型处于什么模式就用什么
-      模式:`first_loss` 在任何一步之前,`final_loss` 在它运行的最后一步之后(一步也没运行时就是
-      `first_loss`)。两者都是 Python float。
-    - 它看的是 *可训练* 的参数,也就是需要梯度的参数;一个冻结的参数(`requires_grad=False`)
-      完全可以不交给优化器。
-    - 它原地训练给它的模型和优化器。
+    - `batch` 是 `(X, y)`(元组或列表);`loss_fn(model(X), y)` 是这个批量的损失,一个
+      >= 0 的标量张量,一开始大于 0。任何浮点 dtype(float64、bfloat16 ……)、处于 train 或 eval
+      模式的模型(dropout、BatchNorm)、不连续或需要梯度的 `X`:都在范围之内。(`step()`
+      需要闭包的优化器,比如 LBFGS,不在范围之内。)
+    - `train_step(model, optimizer, loss_fn, batch)` 走一步训练:它就是被检查的流水线
+      (忽略它的返回值)。只有 `None` 表示常规的一步:在这次调用的模型、优化器和批量上做
+      `optimizer.zero_grad()`、`loss_fn(model(X), y).backward()`、`optimizer.step()`;
+      其他任何可调用对象都要被调用,即使它的真值为假。
+    - 检查自己在这个批量上测量损失,不构建计算图(`torch.no_grad()`),
+      模型处于什么模式就用什么模式:`first_loss` 在做任何其他事之前测量,`final_loss`
+      在最后一个完整结束的步骤之后测量(一步也没有完成时就是 `first_loss`)。两者都是 Python
+      float,保持损失本身的精度(`.item()`:float64 的损失不会经过 float32 舍入)。
+    - 对下面的每一个问题,它都只看 *可训练* 的参数,也就是需要梯度的参数;一个冻结的参数
+      (`requires_grad=False`)可以不交给优化器,它身上残留的旧 `.grad` 也没有任何意义。
+    - 它原地训练给它的模型和优化器:每一步都是用这些对象本身调用
+      `train_step(model, optimizer, loss_fn, batch)`,按调用方的设置在 autograd 开启时运行。
+      它不改变其他任何东西:返回之后,模式、dtype、梯度模式都不变;它不重置参数,也不清空
+      `.grad`(第一步之前和两步之间都不清空)。两次调用之间它不保留任何东西。
 
-    它最多运行 `steps` 步,并在知道结论的第一步停下。原因是下面按顺序第一个成立的:
+    它最多运行 `steps` 步(0:一步也不运行),并在知道结论的第一步停下;在那之前一直没有结论时,
+    它恰好运行 `steps` 步。原因是下面按顺序第一个成立的:
 
-      "not_in_optimizer"  任何一步之前:一个可训练的参数不在任何一个
-                          `optimizer.param_groups` 中。
-      "no_gradient"       某一步抛出 RuntimeError,并且没有可训练的参数持有梯度;或者某一步
-                          运行了,却没有梯度到达任何可训练的参数(没有参数持有非零的 `.grad`,
-                          也没有参数移动)。
-      "grad_accumulates"  某一步之后,一个参数的 `.grad` 是上一步的梯度加上这一步自己的梯度,
-                          而不只是这一步的(缺了 zero_grad)。
-      "no_update"         梯度到达了参数,但这一步没有移动任何参数。
-      "diverged"          某一步之后损失是 nan 或 inf;或者最后一步之后,它高于 `first_loss`。
+      "not_in_optimizer"  任何一步之前:一个可训练的参数不在任何一个 `optimizer.param_groups` 中
+                          (按对象身份在每个参数组中查找:数值相等的张量并不是这个参数)。
+      "no_gradient"       某一步抛出 RuntimeError,并且没有可训练的参数持有非零的 `.grad`;
+                          或者某一步之后,没有可训练的参数持有非零的 `.grad`(None 或全零),
+                          也没有参数移动。这要根据这一步留下的东西来判断:
+                          在一步结束之前就被这一步清空、也没有移动任何东西的梯度(lr 为 0,或者在
+                          backward() 和 step() 之间调用了 zero_grad()),算作没有梯度。
+      "grad_accumulates"  某一步之后,一个可训练参数的 `.grad` 等于这一步之前它的
+                          `.grad`(第 1 步时:检查被调用时它里面的东西)加上这一步自己的梯度,
+                          而不只是这一步自己的梯度(缺了 zero_grad)。
+                          自己的梯度是指这一步的损失在这一步之前的参数处的梯度,
+                          和这一步计算它的方式相同:用同一个 dropout 掩码(把随机状态 fork 一份,
+                          或者用钩子在途中截获它),在这个模型上。在参数的 dtype 下、
+                          在它的精度之内比较(float32 中相对误差约 1e-4,bfloat16 中约 2e-2);
+                          之前为 None 或全零的 `.grad` 什么也显示不出来。有一个参数就够了。
+      "no_update"         梯度到达了参数(有一个参数持有非零的 `.grad`),
+                          但这一步没有移动任何参数:精确比较(`torch.equal`),任何参数组中的
+                          任何可训练参数,变化再小也算移动。
+      "diverged"          某一步之后损失是 nan 或 inf;或者最后一步之后,它严格大于
+                          `first_loss`(更早的时候大于它不构成结论)。
       "ok"                某一步之后损失不超过 `tol * first_loss`:就在那里停下。
-      "output_range"      最后一步之后:`y` 是形状与模型输出相同的浮点张量,有些目标是负数,而
-                          模型在 `X` 上的每个输出都 >= 0(最后一层之后接了 ReLU)。
+      "output_range"      最后一步之后:`y` 是形状与 `model(X)` 相同的浮点张量,有些目标是负数,
+                          而模型在 `X` 上的每个输出(在最后一步之后测量)都 >= 0
+                          (最后一层之后接了 ReLU)。
       "stalled"           最后一步之后,以上都不成立:损失下降了,但降得不够。
 
-    在参数确实持有梯度时出现的 RuntimeError,以及这一步抛出的任何其他异常,都不归这个检查评判:
-    让它们传播出去。
-    `ok` 恰好在原因为 "ok" 时为 True;`message` 用文字说明发现了什么、该修什么。
+    在一个可训练参数持有非零梯度时出现的 RuntimeError,以及这一步抛出的任何其他异常,
+    都不归这个检查评判:让它们原样传播出去。检查自己的计算在上面任何一种流水线上都不能出错
+    (没有计算图的损失、前向传播从不使用的参数)。
+    `ok` 恰好在原因为 "ok" 时是 bool 值 True;`message` 用文字说明发现了什么、该修什么。
     """
     # TODO: 测量,查看优化器,然后一步一步来:调用这一步,查看梯度和参数,再测量。
     raise NotImplementedError("overfit_one_batch")
