@@ -28,8 +28,9 @@ def sgd_step(params, lr):
 
 
 def decrement_all(values, amount):
-    for i, v in enumerate(values):
-        if isinstance(v, torch.Tensor):
-            v -= amount
-        else:
-            values[i] = v - amount
+    with torch.no_grad():
+        for i, v in enumerate(values):
+            if isinstance(v, torch.Tensor):
+                v -= amount
+            else:
+                values[i] = v - amount
