@@ -43,10 +43,13 @@ import torch._dynamo  # noqa: F401 - what the first optimizer step imports (and 
 
 from dojo.datasets import synthetic_data
 from dojo.i18n import t
+from dojo import spec
 from dojo.spec import Named, Other, Seen, claim, observe
 from dojo.testing import fail, show
 
 KATA = "koans"
+
+MAX_ANSWER = 20_000  # bytes of one answer, encoded: a prediction is a few values
 
 REFERENCES = "koans_references"
 AUTOGRAD = "koans_autograd"
@@ -88,6 +91,9 @@ def one_call(kata, fn) -> dict:
         kept = value
     kind = type(value)
     out = {"value": kept, "type": f"{kind.__module__}.{kind.__qualname__}"[:200]}
+    size = len(spec.dumps(spec.encode(kept)))
+    if size > MAX_ANSWER:  # no prediction is this large: its size crosses, not the answer
+        out = {"too_large": size, "type": out["type"]}
     try:
         out["repr"] = repr(value)[:300]
     except Exception:  # noqa: BLE001
@@ -214,11 +220,12 @@ class Koan:
         self.name, self.step, self.call = name, step, f"{name}()"
         self.seen = seen if isinstance(seen, dict) else {}
         first = self.seen.get("first")
-        if not isinstance(first, dict) or not ("value" in first or "raised" in first):
+        if not isinstance(first, dict) or not any(k in first for k in ANSWERED):
             fail("the observation of this call came back malformed: no answer in it.",
                  "这次调用的观测数据格式不对:里面没有答案。", call=self.call, kata=step)
         self.note = first
         self.raised(first)
+        self.too_large(first)
         self.value = plain(first.get("value"))
 
     def raised(self, note) -> None:
@@ -242,6 +249,20 @@ class Koan:
             zh += f"这道题要你*说出*代码片段抛出的异常:以字符串返回它的名字({kind!r}),不报错则返回 None。"
         fail(en, zh, call=self.call, got=t(f"raised {kind}", f"抛出了 {kind}"),
              expected=t(FORMS[self.name][0], FORMS[self.name][1]), kata=self.step)
+
+    def too_large(self, note) -> None:
+        """An answer far larger than any prediction (its size crossed, not its value)."""
+        if "too_large" not in note:
+            return
+        size = note.get("too_large")
+        size = size if type(size) is int else "?"
+        kind = short(note.get("type"), 60)
+        fail(f"the prediction has the wrong form: `{self.call}` returned a {kind} of {size} bytes "
+             f"(encoded), far more than any prediction; it asks for {FORMS[self.name][0]}.",
+             f"预测的形式不对:`{self.call}` 返回了一个编码后 {size} 字节的 {kind},远超任何预测的大小;"
+             f"这道题要的是{FORMS[self.name][1]}。", call=self.call,
+             got=t(f"a {kind} of {size} bytes", f"{size} 字节的 {kind}"),
+             expected=t(*FORMS[self.name]), kata=self.step)
 
     # --- how an answer is shown -----------------------------------------------------------------
 
@@ -309,7 +330,8 @@ class Koan:
         en_subject, zh_subject = subject
         fail(f"the prediction has the wrong form: {en_subject} asks for {en_form}; got "
              f"{en_kind}.{hint[0]}",
-             f"预测的形式不对:{zh_subject}要的是{zh_form};得到的却是{zh_kind}。{hint[1]}",
+             "预测的形式不对:" + spaced(zh_subject, "要的是", zh_form) + ";"
+             + spaced("得到的却是", zh_kind) + "。" + hint[1],
              call=self.call, got=self.text(), expected=t(en_form, zh_form), kata=self.step)
 
     def not_what_happens(self, got, actual, en, zh, *, lead=("", "")):
@@ -321,7 +343,7 @@ class Koan:
     def same_every_time(self) -> None:
         """A second call gives the same answer as the first."""
         second = self.seen.get("second")
-        if not isinstance(second, dict) or not ("value" in second or "raised" in second):
+        if not isinstance(second, dict) or not any(k in second for k in ANSWERED):
             fail("the observation of this call came back malformed: no second answer in it.",
                  "这次调用的观测数据格式不对:里面没有第二次的答案。", call=self.call, kata=self.step)
         if "raised" in second:
@@ -335,13 +357,34 @@ class Koan:
                  call=self.call, got=t(f"raised {kind}", f"抛出了 {kind}"),
                  expected=self.text(), kata=self.step)
         again = plain(second.get("value"))
-        if not equal(self.value, again):
+        if "too_large" in second or not equal(self.value, again):
             fail(f"`{self.call}` gave one answer at its first call and another at its second: a "
                  f"prediction is one answer, the same at every call, so what the function "
                  f"returns must not depend on anything that changes from one call to the next.",
                  f"`{self.call}` 第一次调用和第二次调用给出的答案不同:预测是一个答案,每次调用都应相同,"
                  f"所以函数的返回值不能依赖于每次调用之间会变化的东西。",
-                 call=self.call, got=self.text(again, second), expected=self.text(), kata=self.step)
+                 call=self.call, expected=self.text(), kata=self.step,
+                 got=(t("an answer too large to show", "大到无法显示的答案") if "too_large" in second
+                      else self.text(again, second)))
+
+
+def spaced(*parts: str) -> str:
+    """Chinese text joined as the house style writes it: a space between a Chinese character
+    and a Latin word or code beside it."""
+    out = ""
+    for part in parts:
+        if out and part and (is_cjk(out[-1]) != is_cjk(part[0])) and not (
+                out[-1] in "(:,;。" or part[0] in "(:,;。)"):
+            out += " "
+        out += part
+    return out
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+ANSWERED = ("value", "raised", "too_large")  # what an observation of one call holds
 
 
 def equal(a, b, depth: int = 0) -> bool:
