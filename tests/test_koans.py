@@ -239,10 +239,10 @@ class Koan:
         zh_where = f"(位置:{short(at, 200)})" if isinstance(at, str) else ""
         exc_koan = self.name in EXCEPTION_KOANS
         en = (f"`{self.call}` raised {kind}{where} instead of returning a prediction"
-              f"{': ' + text if text else ''}. A koan function returns its answer; it does not "
-              f"run into the error itself.")
+              f"{': ' + text if text else ''}. A koan function returns its answer (computing it "
+              f"is allowed, but the call must not raise).")
         zh = (f"`{self.call}` 抛出了 {kind}{zh_where},而没有返回预测"
-              f"{':' + text if text else ''}。koan 函数要返回答案,而不是自己去触发错误。")
+              f"{':' + text if text else ''}。koan 函数要返回答案(可以计算出来,但调用本身不能抛出异常)。")
         if exc_koan:
             en += (f" This koan asks you to *name* the exception the snippet raises: return its "
                    f"name as a string ({kind!r}), or None for no error.")
@@ -263,6 +263,10 @@ class Koan:
              f"这道题要的是{FORMS[self.name][1]}。", call=self.call,
              got=t(f"a {kind} of {size} bytes", f"{size} 字节的 {kind}"),
              expected=t(*FORMS[self.name]), kata=self.step)
+
+    def first_answer(self) -> str:
+        text = self.text()
+        return t(f"{text} (what the first call gave)", f"{text}(第一次调用给出的)")
 
     # --- how an answer is shown -----------------------------------------------------------------
 
@@ -355,7 +359,7 @@ class Koan:
                  f"`{self.call}` 第一次调用返回了答案,第二次却抛出了 {kind}{where}:预测是一个答案,"
                  f"每次调用都应相同。",
                  call=self.call, got=t(f"raised {kind}", f"抛出了 {kind}"),
-                 expected=self.text(), kata=self.step)
+                 expected=self.first_answer(), kata=self.step)
         again = plain(second.get("value"))
         if "too_large" in second or not equal(self.value, again):
             fail(f"`{self.call}` gave one answer at its first call and another at its second: a "
@@ -363,7 +367,7 @@ class Koan:
                  f"returns must not depend on anything that changes from one call to the next.",
                  f"`{self.call}` 第一次调用和第二次调用给出的答案不同:预测是一个答案,每次调用都应相同,"
                  f"所以函数的返回值不能依赖于每次调用之间会变化的东西。",
-                 call=self.call, expected=self.text(), kata=self.step,
+                 call=self.call, expected=self.first_answer(), kata=self.step,
                  got=(t("an answer too large to show", "大到无法显示的答案") if "too_large" in second
                       else self.text(again, second)))
 
