@@ -13,6 +13,23 @@ The koans come in three groups, each placed just before the kata that needs it:
 Why it matters: every pitfall of the other katas starts as a wrong guess about one of these
 lines. Guess first, then let the test (or a REPL) tell you.
 
+How to answer: return exactly the kind of value a docstring asks for. The tests check the kind
+as well as the value, and when the kind is the problem they say which kind they expected.
+- True or False: a Python bool (not 0 or 1, not the string "True", not None, not a tensor).
+- A count: a Python int (10, not 10.0).
+- A number: a Python int or float (8 and 8.0 are the same prediction), compared within 1e-6;
+  not a tensor, not a numpy value.
+- A list: a Python list, not a tuple. Where the snippet's list holds Python ints, write ints
+  ([1, 2], not [1.0, 2.0]) and inner lists as lists; where it holds numbers taken out of
+  tensors, any Python numbers ([2, 2, 2] and [2.0, 2.0, 2.0] alike).
+- A pair `(a, b)`: a tuple of two (a namedtuple is one too), not a list.
+- An exception: the name of its class as a string, exactly as Python spells it
+  ("ValueError": not the class itself, not the error message, not a base class such as
+  "Exception"), or None if the snippet runs without an error.
+- One of several strings: exactly one of those offered.
+Each function takes no arguments and is called more than once: it must return the same answer
+every time. Computing the answer is allowed (running the snippet yourself is fine too).
+
 Check your work:  dojo check koans_references   (or: pytest --kata koans_references)
 A hint at a time:  dojo hint koans_references
 """
@@ -32,7 +49,7 @@ def int_minus_equals_keeps_id():
             p -= 4
             print(id(p) == before)
 
-    What does it print for each element? Return True or False.
+    It prints the same for both elements: return that one bool, True or False.
     """
     # TODO: your prediction.
     raise NotImplementedError("int_minus_equals_keeps_id")
@@ -47,7 +64,7 @@ def tensor_minus_equals_keeps_id():
             p -= 4
             print(id(p) == before)
 
-    What does it print for each element? Return True or False.
+    It prints the same for both elements: return that one bool, True or False.
     """
     # TODO: your prediction.
     raise NotImplementedError("tensor_minus_equals_keeps_id")
@@ -61,7 +78,7 @@ def int_list_after_loop():
             p -= 4
         print(params)
 
-    Return the list you expect it to print, e.g. [10, 20].
+    Return the list you expect it to print, as a list of ints, e.g. [10, 20].
     """
     # TODO: your prediction.
     raise NotImplementedError("int_list_after_loop")
@@ -75,7 +92,8 @@ def tensor_list_after_rebinding():
             p = p - 4
         print([t.item() for t in params])
 
-    Return the list of numbers you expect it to print, e.g. [10.0, 20.0].
+    Return the list of numbers you expect it to print, e.g. [10.0, 20.0] (a list, one number
+    per tensor).
     """
     # TODO: your prediction.
     raise NotImplementedError("tensor_list_after_rebinding")
@@ -92,7 +110,7 @@ def list_after_call():
         f(a)
         print(a)
 
-    Return the list you expect it to print, e.g. [1, 2, [3, 4]].
+    Return the list you expect it to print, e.g. [1, 2, [3, 4]]: ints, and the inner list a list.
     """
     # TODO: your prediction.
     raise NotImplementedError("list_after_call")
@@ -111,8 +129,9 @@ def no_grad_result():
             w = x + y + z
         print(w.requires_grad, w.grad_fn)
 
-    Return a pair `(requires_grad, grad_fn)`: a bool, and None if you think `w` has no grad_fn,
-    else the name of its class as a string (e.g. "MulBackward0").
+    Return a tuple `(requires_grad, grad_fn)`: a bool, and None if you think `w` has no grad_fn
+    (None itself, not the string "None"), else the name of its class as a string (e.g.
+    "MulBackward0").
     """
     # TODO: your prediction.
     raise NotImplementedError("no_grad_result")
@@ -128,7 +147,8 @@ def grad_after_two_backward_calls():
         y.backward()
         print(x.grad)
 
-    Return the number you expect `x.grad` to hold.
+    Return the number you expect `x.grad` to hold: a Python int or float (not the tensor that
+    `print` shows).
     """
     # TODO: your prediction.
     raise NotImplementedError("grad_after_two_backward_calls")
@@ -141,8 +161,8 @@ def nonscalar_backward():
         y = x + 2
         y.backward()
 
-    Return the name of the exception you expect it to raise (e.g. "ValueError"), or None if you
-    expect it to run without an error.
+    Return the name of the exception class you expect it to raise, as a string (e.g.
+    "ValueError"), or None if you expect it to run without an error.
     """
     # TODO: your prediction.
     raise NotImplementedError("nonscalar_backward")
@@ -156,7 +176,8 @@ def w_after_detached_add():
         d += 1
         print(w)
 
-    Return the list of numbers you expect `w` to hold, e.g. [5.0, 5.0, 5.0].
+    Return the list of numbers you expect `w` to hold, e.g. [5.0, 5.0, 5.0] (a list, not a
+    tensor).
     """
     # TODO: your prediction.
     raise NotImplementedError("w_after_detached_add")
@@ -190,28 +211,30 @@ def losses_after_cat_loop():
                 torch.cat((l, loss(net(X, w, b), y)), dim=0)
         print(l.numel())
 
-    Return the number you expect it to print.
+    Return the number you expect it to print: an int.
     """
     # TODO: your prediction.
     raise NotImplementedError("losses_after_cat_loop")
 
 
 def updates_in_the_experiment():
-    """How many times are the parameters updated?
+    """How many times does one epoch of each loop update the parameters?
 
         # 1000 examples, batch_size = 10
-        # A: d2l's loop, 3 epochs, one sgd step after every batch
+        # A: d2l's loop, 3 epochs
         for epoch in range(3):
             for X, y in data_iter(batch_size, features, labels):
                 loss(net(X, w, b), y).sum().backward()
                 sgd([w, b], lr, batch_size)
-        # B: the experiment, 300 epochs, the losses of an epoch gathered, one sgd step per epoch
+        # B: the experiment, 300 epochs, the losses of an epoch gathered first
         for epoch in range(300):
             ...                                    # every batch's loss, as above
             l.sum().backward()
             sgd([w, b], lr, batch_size * count)
 
-    Return a pair `(updates_in_A, updates_in_B)` of ints.
+    Count the `sgd` calls that ONE epoch of each loop makes (not the totals over all its
+    epochs), and return them as a tuple of two ints `(updates_per_epoch_in_A,
+    updates_per_epoch_in_B)`.
     """
     # TODO: your prediction.
     raise NotImplementedError("updates_in_the_experiment")
@@ -229,8 +252,8 @@ def running_loss_kind():
             running += loss
         print(type(running), running)
 
-    Return one of: "float" (a Python number), "tensor" (a tensor with no graph), or
-    "tensor with a graph" (a tensor that has a grad_fn).
+    Return one of these three strings, exactly as written: "float" (a Python number),
+    "tensor" (a tensor with no graph), or "tensor with a graph" (a tensor that has a grad_fn).
     """
     # TODO: your prediction.
     raise NotImplementedError("running_loss_kind")
@@ -261,8 +284,8 @@ def second_backward():
         loss.backward()
         loss.backward()
 
-    Return the name of the exception you expect it to raise (e.g. "ValueError"), or None if you
-    expect it to run without an error.
+    Return the name of the exception class you expect it to raise, as a string (e.g.
+    "ValueError"), or None if you expect it to run without an error.
     """
     # TODO: your prediction.
     raise NotImplementedError("second_backward")

@@ -54,7 +54,7 @@ def losses_after_cat_loop():
 
 
 def updates_in_the_experiment():
-    return (300, 300)  # 100 steps per epoch for 3 epochs; 1 step per epoch for 300 epochs
+    return (100, 1)  # A: a step per batch, 1000 / 10 an epoch; B: one step after each epoch
 
 
 def running_loss_kind():
