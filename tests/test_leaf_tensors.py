@@ -8,9 +8,9 @@ plain data; the test (the judge) decides from that data alone, computing what is
 The irregular inputs (docs/CONTRIBUTING.md): every floating dtype, a caller whose default dtype is
 float64, 'meta' (a device without a GPU) given as a string or a `torch.device`, a caller inside
 `torch.no_grad()`, one feature, std 0 and std far from 1, a generator used twice, two models
-side by side. Left out on purpose: memory layout (the kata takes no tensor, and the layout of w
-is free), integer dtypes (they cannot require grad), a generator on another device than the CPU
-(the stub fixes a CPU generator)."""
+side by side, every argument passed by its name. Left out on purpose: memory layout (the kata
+takes no tensor, and the layout of w is free), integer dtypes (they cannot require grad), a
+generator on another device than the CPU (the stub fixes a CPU generator)."""
 
 import contextlib
 
@@ -725,6 +725,48 @@ def test_init_params_leaves_torchs_global_state_as_it_was(case, seen):
                "的 `torch.manual_seed(...)`,或不带 `generator=` 的采样,都会改变它)。",
                call=call, got="torch.random.get_rng_state() changed",
                expected="the same state as before the call", kata=KATA)
+
+
+# --- the contract's names, passed by name ------------------------------------------------------
+
+# what Python says when a call's names do not fit the function's parameters
+NAMES_REFUSED = ("positional-only", "unexpected keyword argument", "required positional argument",
+                 "required keyword-only argument")
+
+
+@observe(examples=[case_of(42, 3, std=0.5, dtype="float64", generator=True)])
+def called_by_name(kata, case):
+    """init_params(n_features=..., std=..., dtype=..., generator=...): every argument by name."""
+    try:
+        out = kata.init_params(n_features=case.n, **kwargs_of(case, generator_of(case)))
+    except TypeError as err:  # the names refused: said by the judge, with the contract's
+        if not any(words in str(err) for words in NAMES_REFUSED):
+            raise
+        return {"refused": str(err)[:300]}
+    return {"out": out}
+
+
+@claim(called_by_name)
+def test_init_params_takes_its_arguments_by_their_names(case, seen):
+    call = called(case).replace("init_params(", "init_params(n_features=", 1)
+    refused = seen.get("refused") if isinstance(seen, dict) else None
+    if refused is not None:
+        text = refused if isinstance(refused, str) else "?"
+        fail(f"init_params refused its arguments passed by name (TypeError: {text}). The "
+             f"contract names its parameters: `init_params(n_features, *, std=0.01, "
+             f"dtype=torch.float32, device='cpu', generator=None)`, and a caller may pass each "
+             f"by that name (no `/` in the signature, no other names).",
+             f"按名字传入参数时,init_params 拒绝了(TypeError:{text})。约定规定了参数的名字:"
+             f"`init_params(n_features, *, std=0.01, dtype=torch.float32, device='cpu', "
+             f"generator=None)`,调用者可以按这些名字传入每个参数(签名里不要有 `/`,也不要换成"
+             f"别的名字)。", call=call, kata=KATA)
+    w, b = pair(field(seen, "out", call), call)
+    for name, t, shape in (("w", w, [case["n"], 1]), ("b", b, [1])):
+        expect(list(t.shape) == shape and t.dtype_name == case["dtype"],
+               f"`{name}` is a {t.dtype_name} tensor of shape {tuple(t.shape)}, not a "
+               f"{case['dtype']} tensor of shape {tuple(shape)}.",
+               f"`{name}` 是形状为 {tuple(t.shape)} 的 {t.dtype_name} 张量,而不是形状为 "
+               f"{tuple(shape)} 的 {case['dtype']} 张量。", call=call, got=show(t), kata=KATA)
 
 
 # --- on a GPU ------------------------------------------------------------------------------------
