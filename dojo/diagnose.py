@@ -1112,3 +1112,14 @@ def broadcast_mismatch(message: str) -> tuple[int, int, int] | None:
 
     found = re.search(_MISMATCH, message if isinstance(message, str) else "")
     return tuple(int(g) for g in found.groups()) if found else None
+
+
+# --- mnist -------------------------------------------------------------------------------------
+
+
+def order_mistake(events) -> str | None:
+    """`CallOrder.mistake()` of events that crossed as data: (kind, held) pairs of a
+    CallOrder's `events`, watched where the learner's code ran and judged here."""
+    probe = CallOrder.__new__(CallOrder)
+    probe.events = [(kind, held) for kind, held in events]
+    return CallOrder.mistake(probe)
