@@ -1194,8 +1194,9 @@ def returned(seen, k: int, call: str, fn: str):
 def figure_matches(got: float, want: float, tol: float, candidates) -> tuple[str, str] | None:
     """The words of the one candidate that explains `got` (within tol), apart from the right
     value by far more than tol (the measurement rule), else None."""
-    found = [(v, words) for v, words in candidates
-             if v is not None and math.isfinite(v) and abs(got - v) <= tol * max(1.0, abs(v))
+    found = [(v, words) for v, words in candidates  # a zero explains any zero: it says nothing
+             if v is not None and math.isfinite(v) and v != 0
+             and abs(got - v) <= tol * max(1.0, abs(v))
              and abs(v - want) > 20 * tol * max(1.0, abs(want))]
     if len({w for _, w in found}) == 1:
         return found[0][1]
@@ -1223,6 +1224,40 @@ def divisor_candidates(total: float, sizes: list[int], fn: str, what: tuple[str,
         f"{fn}() returned the sum of the {what[0]} over the examples, not their mean: divide "
         f"by the number of examples ({n}).",
         f"{fn}() 返回的是{what[1]}对样本的总和,而不是平均值:请除以样本个数({n})。")))
+    return out
+
+
+KEPT = ("train() returned figures that include the losses of earlier calls: its running sums "
+        "were kept from one call to the next (a global, a default argument, an attribute), as the "
+        "figures of two epochs in a row show. Start the sums at zero in every call.",
+        "train() 返回的数值包含了之前调用的损失:它的累加和从一次调用保留到了下一次(全局变量、默认参数、"
+        "属性),连续两轮的数值表明了这一点。每次调用都要把总和从零开始。")
+
+
+def kept_across_calls(gots, sums) -> bool:
+    """Whether two epochs' figures fit running sums carried over from earlier calls: a loss
+    total X over N examples from before (N > 0, measured from the two figures), divided by
+    the examples so far or by this call's."""
+    (g1, g2), ((s1, n1), (s2, n2)) = gots, sums
+    if g2 != g1:  # (X + s1) / (N + n1) and (X + s1 + s2) / (N + n1 + n2)
+        count = (s2 - g2 * (n1 + n2) + g1 * n1) / (g2 - g1)
+        if count > 0.5 and abs(count - round(count)) < 1e-2:
+            return True
+    carried = g1 * n1 - s1  # (X + s1) / n1 and (X + s1 + s2) / n2
+    return abs(carried) > 1e-3 * abs(s1) and abs(g2 * n2 - (carried + s1 + s2)) <= 1e-5 * abs(
+        g2 * n2) + 1e-6
+
+
+def epoch_sums(case, seen, known, call) -> list:
+    """(sum of the backpropagated losses, count) of each epoch, or None where unreadable."""
+    out = []
+    for k in range(int(case.epochs)):
+        try:
+            batches = check_batches(case, seen, known, k, call)
+            losses = pass_losses(stepped(seen, passes_of(seen, k, call), k), batches, known, call)
+        except pytest.fail.Exception:
+            return None
+        out.append((float(sum(float(v.sum()) for v in losses)), sum(len(b) for b in batches)))
     return out
 
 
@@ -1298,6 +1333,12 @@ def test_train_returns_the_mean_loss_per_example(case, seen):
                     "train() 报告的是更新之后又做一次前向传播得到的损失,而不是这一步的损失:本轮每个样本"
                     "在训练时算出的损失,就是被反向传播的那个。请累加那个损失的 `loss.item() * len(data)`。")))
         cause = figure_matches(got, want, tol, candidates)
+        if cause is None and int(case.epochs) == 2:
+            returns = seen.get("returns")
+            gots = [number(v) for v in returns[:2]] if isinstance(returns, list) else []
+            sums = epoch_sums(case, seen, known, at)
+            if len(gots) == 2 and None not in gots and sums and kept_across_calls(gots, sums):
+                cause = KEPT
         if cause is not None:
             fail(*cause, call=at, got=shown(got), expected=f"{want:.6g} (the mean per example)",
                  kata=KATA)
@@ -1328,6 +1369,8 @@ def replay(case, epochs: list[list[list[int]]], how: str = "right") -> list[torc
                     loss = F.nll_loss(output, known_y[idx], reduction="sum")
                 elif how == "cross_entropy":
                     loss = F.cross_entropy(output, known_y[idx])
+                elif how == "divided":
+                    loss = F.nll_loss(output, known_y[idx]) / len(idx)
                 else:
                     loss = F.nll_loss(output, known_y[idx])
                 loss.backward()
@@ -1400,7 +1443,12 @@ def test_train_takes_the_articles_steps(case, seen):
         "`F.nll_loss(output, target)`; multiply by `len(data)` only the figure you add up.",
         "每一步都大了批大小那么多倍:被反向传播的是批次上的总和(`reduction='sum'`),而不是 "
         "`F.nll_loss` 的批均值。请反向传播均值 `F.nll_loss(output, target)`;只在累加的数值上乘以 "
-        "`len(data)`。"))]
+        "`len(data)`。")), ("divided", (
+        "each step was batch-size times too small: the batch mean of `F.nll_loss` was divided "
+        "by the batch size once more before the backward. `F.nll_loss(output, target)` is "
+        "already the mean per example: backpropagate it as it is.",
+        "每一步都小了批大小那么多倍:`F.nll_loss` 的批均值在 backward 之前又除了一次批大小。"
+        "`F.nll_loss(output, target)` 已经是每个样本的平均值:请直接反向传播它。"))]
     if case.model == "raw":
         slips.append(("cross_entropy", (
             "the steps followed `F.cross_entropy`, which applies log_softmax to the output once "
@@ -1744,11 +1792,14 @@ def run_recipe(kata, device, train_loader, test_loader, epochs: int) -> dict:
             "seconds": round(time.perf_counter() - start, 2)}
 
 
+RECIPE_DIGITS = 3000  # 47 steps: 5 to 7 s on one core (a grading job's budget is 30 s a case)
+
+
 @observe(examples=[{"seed": 0}])
 def recipe_on_the_subset(kata, case):
-    """One epoch of the recipe on the subset's 5,000 training digits (shuffled by the case's
+    """One epoch of the recipe on 3,000 of the subset's training digits (shuffled by the case's
     seed), evaluated on its 1,000 test digits."""
-    x, y = (t.clone() for t in digits(train=True))
+    x, y = (t[:RECIPE_DIGITS].clone() for t in digits(train=True))
     tx, ty = (t.clone() for t in digits(train=False))
     train_loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True,
                               generator=torch.Generator().manual_seed(int(case.seed)))
@@ -1768,20 +1819,21 @@ def recipe_accuracy(seen, call) -> tuple[float, float]:
 @pytest.mark.slow
 @claim(recipe_on_the_subset)
 def test_the_recipe_learns_the_subset(case, seen):
-    call = "the recipe, one epoch on the subset"
+    call = "the recipe, one epoch on 3,000 digits of the subset"
     loss, accuracy = recipe_accuracy(seen, call)
     print(f"\nsubset, one epoch: test accuracy {accuracy:.4f}, loss {loss:.4f}, "
           f"{seen.get('seconds')} s")
     expect(
-        accuracy >= 0.90 and math.isfinite(loss),
+        accuracy >= 0.80 and math.isfinite(loss),
         "one epoch of the articles' recipe (Net, SGD lr 0.025 momentum 0.9, batches of 64) on "
-        "the 5,000 training digits of the subset should reach 90% on its 1,000 test digits. "
-        "Check the network (dropout off in eval), the order zero_grad, backward, step, and the "
-        "accuracy (`output.argmax(dim=1) == target`).",
-        "在子集的 5,000 个训练数字上按文章的配方(Net,SGD lr 0.025 momentum 0.9,批大小 64)训练"
-        "一轮,在 1,000 个测试数字上应达到 90%。请检查网络(评估时关闭 dropout)、zero_grad、"
-        "backward、step 的顺序,以及准确率(`output.argmax(dim=1) == target`)。",
-        call=call, got=f"accuracy {accuracy:.4f}, loss {loss:.4f}", expected="accuracy >= 0.90",
+        "3,000 training digits of the subset should reach 80% on its 1,000 test digits (the "
+        "reference reaches 85% to 91%). Check the network (dropout off in eval), the order "
+        "zero_grad, backward, step, and the accuracy (`output.argmax(dim=1) == target`).",
+        "在子集的 3,000 个训练数字上按文章的配方(Net,SGD lr 0.025 momentum 0.9,批大小 64)训练"
+        "一轮,在 1,000 个测试数字上应达到 80%(参考答案为 85% 到 91%)。请检查网络(评估时关闭 "
+        "dropout)、zero_grad、backward、step 的顺序,以及准确率(`output.argmax(dim=1) == "
+        "target`)。",
+        call=call, got=f"accuracy {accuracy:.4f}, loss {loss:.4f}", expected="accuracy >= 0.80",
         kata=KATA)
 
 
