@@ -9,8 +9,8 @@ itself. `train` and `test` are handed small models of the observer's own (a line
 little network with dropout in a nested block; one that ends in raw scores), each a
 `DataLoader` over the whole of a few hundred digits of the committed MNIST subset, as the
 contract says; the judge rebuilds the same model and the same loader, and replays the articles'
-loop on the very batches the model was given. The full recipe runs on the subset (slow) and on
-the full MNIST with a GPU (gpu).
+loop on the very batches the model was given. The full recipe runs on 2,000 digits of the subset
+(slow) and on a GPU (gpu, slow: the full MNIST where its files are found, else the subset).
 
 Irregular inputs (docs/CONTRIBUTING.md): a batch of one digit, a confident network (scores 100
 or more apart), a channels-last batch and a float64 network (Net); a last batch smaller than the
@@ -1793,12 +1793,12 @@ def run_recipe(kata, device, train_loader, test_loader, epochs: int) -> dict:
             "seconds": round(time.perf_counter() - start, 2)}
 
 
-RECIPE_DIGITS = 3000  # 47 steps: 5 to 7 s on one core (a grading job's budget is 30 s a case)
+RECIPE_DIGITS = 2000  # 32 steps: about 5 s on one core (a grading job has 60 s for everything)
 
 
 @observe(examples=[{"seed": 0}])
 def recipe_on_the_subset(kata, case):
-    """One epoch of the recipe on 3,000 of the subset's training digits (shuffled by the case's
+    """One epoch of the recipe on 2,000 of the subset's training digits (shuffled by the case's
     seed), evaluated on its 1,000 test digits."""
     x, y = (t[:RECIPE_DIGITS].clone() for t in digits(train=True))
     tx, ty = (t.clone() for t in digits(train=False))
@@ -1821,21 +1821,21 @@ def recipe_accuracy(seen, call) -> tuple[float, float]:
 @pytest.mark.slow
 @claim(recipe_on_the_subset)
 def test_the_recipe_learns_the_subset(case, seen):
-    call = "the recipe, one epoch on 3,000 digits of the subset"
+    call = "the recipe, one epoch on 2,000 digits of the subset"
     loss, accuracy = recipe_accuracy(seen, call)
     print(f"\nsubset, one epoch: test accuracy {accuracy:.4f}, loss {loss:.4f}, "
           f"{seen.get('seconds')} s")
     expect(
-        accuracy >= 0.80 and math.isfinite(loss),
+        accuracy >= 0.70 and math.isfinite(loss),
         "one epoch of the articles' recipe (Net, SGD lr 0.025 momentum 0.9, batches of 64) on "
-        "3,000 training digits of the subset should reach 80% on its 1,000 test digits (the "
-        "reference reaches 85% to 91%). Check the network (dropout off in eval), the order "
+        "2,000 training digits of the subset should reach 70% on its 1,000 test digits (the "
+        "reference reaches 77% to 86%). Check the network (dropout off in eval), the order "
         "zero_grad, backward, step, and the accuracy (`output.argmax(dim=1) == target`).",
-        "在子集的 3,000 个训练数字上按文章的配方(Net,SGD lr 0.025 momentum 0.9,批大小 64)训练"
-        "一轮,在 1,000 个测试数字上应达到 80%(参考答案为 85% 到 91%)。请检查网络(评估时关闭 "
+        "在子集的 2,000 个训练数字上按文章的配方(Net,SGD lr 0.025 momentum 0.9,批大小 64)训练"
+        "一轮,在 1,000 个测试数字上应达到 70%(参考答案为 77% 到 86%)。请检查网络(评估时关闭 "
         "dropout)、zero_grad、backward、step 的顺序,以及准确率(`output.argmax(dim=1) == "
         "target`)。",
-        call=call, got=f"accuracy {accuracy:.4f}, loss {loss:.4f}", expected="accuracy >= 0.80",
+        call=call, got=f"accuracy {accuracy:.4f}, loss {loss:.4f}", expected="accuracy >= 0.70",
         kata=KATA)
 
 
@@ -1900,8 +1900,14 @@ def test_train_and_test_move_the_batches_to_the_device(case, seen):
                f"{name}() 交给模型的批次在错误的设备上:{shown(devices)}。", call=call, kata=KATA)
 
 
+SUBSET_ON_GPU = 0.90  # two epochs on the subset's 5,000 digits: 0.94 to 0.954 on a CPU
+
+
 @observe(examples=[{"seed": 0}])
-def recipe_on_the_full_mnist(kata, case):
+def recipe_on_the_gpu(kata, case):
+    """Two epochs of the recipe on the GPU: on the full MNIST where its files are found
+    (`DOJO_MNIST_ROOT`, or `data/` of the project), else on the subset's 5,000 digits (a
+    grading job, whose environment names no data folder)."""
     device = torch.device("cuda")
     kata.Net()  # a kata not started says so before the data is looked for
     try:
@@ -1912,25 +1918,35 @@ def recipe_on_the_full_mnist(kata, case):
             generator=torch.Generator().manual_seed(int(case.seed)),
             num_workers=min(4, os.cpu_count() or 1),  # the per-digit transforms, off the main process
             pin_memory=True)
-    except mnist_data.MnistNotFound as err:
-        return {"missing": str(err)}
-    return run_recipe(kata, device, train_loader, test_loader, 2)
+        data = "full"
+    except mnist_data.MnistNotFound:
+        x, y = (t.clone() for t in digits(train=True))
+        tx, ty = (t.clone() for t in digits(train=False))
+        train_loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True,
+                                  generator=torch.Generator().manual_seed(int(case.seed)))
+        test_loader = DataLoader(TensorDataset(tx, ty), batch_size=1000)
+        data = "subset"
+    return {"data": data, **run_recipe(kata, device, train_loader, test_loader, 2)}
 
 
 @pytest.mark.gpu
 @pytest.mark.slow
-@claim(recipe_on_the_full_mnist)
-def test_the_recipe_reaches_98_percent_on_the_full_mnist(case, seen):
-    if isinstance(seen, dict) and isinstance(seen.get("missing"), str):
-        pytest.skip(seen["missing"])
-    call = "the recipe, two epochs on the full MNIST"
+@claim(recipe_on_the_gpu)
+def test_the_recipe_learns_on_the_gpu(case, seen):
+    full = isinstance(seen, dict) and seen.get("data") == "full"
+    mark = 0.98 if full else SUBSET_ON_GPU
+    call = ("the recipe on the GPU, two epochs on the full MNIST" if full else
+            "the recipe on the GPU, two epochs on the subset (the full MNIST was not found)")
     loss, accuracy = recipe_accuracy(seen, call)
-    print(f"\nfull MNIST, two epochs: test accuracy {accuracy:.4f}, loss {loss:.4f}, "
-          f"{seen.get('seconds')} s")
+    print(f"\n{call}: test accuracy {accuracy:.4f}, loss {loss:.4f}, {seen.get('seconds')} s")
+    where = ("the 60,000 training digits should reach 98% on the 10,000 test digits" if full
+             else f"the subset's 5,000 training digits should reach {mark:.0%} on its 1,000 "
+                  f"test digits")
+    zh_where = ("在 60,000 个训练数字上训练两轮,在 10,000 个测试数字上应达到 98%" if full
+                else f"在子集的 5,000 个训练数字上训练两轮,在它的 1,000 个测试数字上应达到 {mark:.0%}")
     expect(
-        accuracy >= 0.98 and math.isfinite(loss),
-        "two epochs of the articles' recipe (Net, SGD lr 0.025 momentum 0.9, batches of 64) on "
-        "the 60,000 training digits should reach 98% on the 10,000 test digits.",
-        "在 60,000 个训练数字上按文章的配方(Net,SGD lr 0.025 momentum 0.9,批大小 64)训练两轮,"
-        "在 10,000 个测试数字上应达到 98%。",
-        call=call, got=f"accuracy {accuracy:.4f}", expected=">= 0.98", kata=KATA)
+        accuracy >= mark and math.isfinite(loss),
+        f"two epochs of the articles' recipe (Net, SGD lr 0.025 momentum 0.9, batches of 64) on "
+        f"{where}.",
+        f"按文章的配方(Net,SGD lr 0.025 momentum 0.9,批大小 64){zh_where}。",
+        call=call, got=f"accuracy {accuracy:.4f}", expected=f">= {mark}", kata=KATA)
