@@ -212,6 +212,7 @@ class Job:
     dir: Path
     attempt: int = 0
     event: dict | None = None
+    null: str | None = None  # calibration with an answer that computes nothing (its label)
 
 
 def tests_hash(project: Path, modules: list[str], catalog: Catalog) -> str:
@@ -284,6 +285,75 @@ def draw_cases(obs: spec.Observer, rng: random.Random) -> list[dict]:
     return unique
 
 
+# --- answers that compute nothing -------------------------------------------------------------
+
+NULL_BODIES = {
+    "returns None": "return None",
+    "raises": "raise RuntimeError('this answer computes nothing')",
+    "returns its first argument": None,
+}
+
+
+def null_answers(stub: str) -> dict[str, str]:
+    """Answers that compute nothing, made from a kata's stub: every function or method whose body
+    raises NotImplementedError instead returns None, raises a RuntimeError, or hands back its
+    first argument as it came (the stub itself,
+    which raises NotImplementedError, is "not started" and scores nothing already). A claim that
+    such an answer passes checks something an empty answer also has (x left untouched, the grad
+    mode as it was): a guard, which earns its share only in proportion to the kata's other
+    claims passed (`Grader.score`)."""
+    import ast
+
+    def not_implemented(node) -> bool:
+        exc = getattr(node, "exc", None)
+        exc = exc.func if isinstance(exc, ast.Call) else exc
+        return isinstance(node, ast.Raise) and isinstance(exc, ast.Name) \
+            and exc.id == "NotImplementedError"
+
+    def own_statements(fn):
+        """The function's statements, not those of functions or classes defined inside it."""
+        todo = list(fn.body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            yield node
+            todo.extend(ast.iter_child_nodes(node))
+
+    out = {}
+    for label, body in NULL_BODIES.items():
+        try:
+            tree = ast.parse(stub)
+        except SyntaxError:
+            return {}
+        changed = False
+        for fn in ast.walk(tree):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                    not_implemented(n) for n in own_statements(fn)):
+                doc = fn.body[:1] if (fn.body and isinstance(fn.body[0], ast.Expr) and isinstance(
+                    getattr(fn.body[0], "value", None), ast.Constant)) else []
+                if body is None:  # hands back its first argument as it came
+                    names = [a.arg for a in fn.args.posonlyargs + fn.args.args
+                             if a.arg not in ("self", "cls")]
+                    statement = f"return {names[0]}" if names else "return None"
+                else:
+                    statement = body
+                fn.body = doc + ast.parse(statement).body
+                changed = True
+        if changed:
+            out[label] = ast.unparse(tree)
+    return out
+
+
+def share(passed_working: int, working: int, passed_guards: int, guards: int) -> float:
+    """The fraction of a step's points: each claim counts one, a guard's count scaled by the
+    fraction of the working claims passed (an answer that computes nothing earns nothing from
+    the claims it passes by doing nothing)."""
+    if working == 0:
+        return (passed_guards / guards) if guards else 0.0
+    return (passed_working + passed_guards * passed_working / working) / (working + guards)
+
+
 class Grader:
     def __init__(self, settings: Settings):
         self.s = settings
@@ -318,6 +388,9 @@ class Grader:
         for module in self.modules:
             self._load_spec(module)
         self.calibration: dict[str, dict] = {}
+        # module -> the nodeids an answer that computes nothing passes in this run (guards)
+        self.guards: dict[str, set[str]] = {}
+        self.null_sources: dict[str, dict[str, str]] = {}
         self.counter = 0
         self.walls: dict[str, list[float]] = {}  # module -> wall times of its jobs so far
         self.server: ServerProcess | None = None
@@ -362,7 +435,7 @@ class Grader:
 
     # -- job folders --
 
-    def make_job(self, module: str, student: Submission | None) -> Job:
+    def make_job(self, module: str, student: Submission | None, null: str | None = None) -> Job:
         self.counter += 1
         job_id = f"j{self.counter}"
         folder = self.tmp / "jobs" / job_id
@@ -379,11 +452,13 @@ class Grader:
         kata_file = folder / "katas" / f"{module}.py"
         if student is not None and module in student.files:
             kata_file.write_bytes(student.files[module])
+        elif null is not None:
+            kata_file.write_text(self.null_sources[module][null], encoding="utf-8")
         elif student is None and self.refs.source(module) is not None:
             kata_file.write_text(self.refs.source(module), encoding="utf-8")
         for path in [folder, *folder.rglob("*")]:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        return Job(job_id, module, student, folder)
+        return Job(job_id, module, student, folder, null=null)
 
     def budget(self, module: str) -> float:
         """Seconds each case may run in a job: the slowest budget of the module's steps."""
@@ -635,11 +710,27 @@ class Grader:
     def calibrate(self) -> None:
         """Every kata module's claims against the reference (where this machine has it) in the
         sandbox, with this run's cases: each must pass, or nobody is graded."""
+        from dojo import stubs
+
+        pristine = stubs.pristine("en")
         jobs = [self.make_job(m, None) for m in self.modules]
+        for m in self.modules:
+            self.guards[m] = set()
+            self.null_sources[m] = null_answers(pristine.get(m, ""))
+            jobs += [self.make_job(m, None, null=label) for label in self.null_sources[m]]
         problems = []
 
         def done(job: Job) -> None:
             res = self.judge(job)
+            if job.null is not None:  # which claims an answer that computes nothing passes
+                self.calibration.setdefault("_null", {})[f"{job.module}: {job.null}"] = {
+                    k: res[k] for k in ("status", "reason", "wall")}
+                if res["status"] == "ok":
+                    self.guards[job.module] |= {n for n, (state, _) in res["tests"].items()
+                                                if state == "passed"}
+                if not os.environ.get("DOJO_GRADE_KEEP"):
+                    shutil.rmtree(job.dir, ignore_errors=True)
+                return
             self.calibration[job.module] = {k: res[k] for k in ("status", "reason", "wall")}
             if res["status"] != "ok":
                 problems.append(f"{job.module}: {res['status']}: {res['reason']}\n"
@@ -699,7 +790,14 @@ class Grader:
                     passed += 1
                 tests.append({"nodeid": nodeid, "name": nodeid.split("::", 1)[-1],
                               "state": state, "message": message})
-            points = round(step.points * passed / len(ids), 4) if ids else 0.0
+            guards = self.guards.get(step.module, set())
+            working = [n for n in ids if n not in guards]
+            passed_working = sum(1 for t in tests if t["state"] == "passed"
+                                 and t["nodeid"] not in guards)
+            for t in tests:
+                t["guard"] = t["nodeid"] in guards
+            points = round(step.points * share(passed_working, len(working), passed - passed_working,
+                                               len(ids) - len(working)), 4) if ids else 0.0
             total += points
             if status == "ok":
                 states = {t["state"] for t in tests}

@@ -227,6 +227,8 @@ def grade(settings: Settings) -> dict:
         "sandbox": sandbox_used,
         "cases": {m: sum(len(e["cases"]) for e in grader.plans.get(m, []))
                   for m in grader.modules},
+        "guards": {m: sorted(n.split("::", 1)[-1] for n in names)
+                   for m, names in grader.guards.items()},
         "steps": [{"id": s.id, "module": s.module, "points": s.points,
                    "tests": sum(1 for v in grader.expected.get(s.module, {}).values() if v == s.id)}
                   for s in grader.steps],

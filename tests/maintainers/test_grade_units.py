@@ -455,3 +455,93 @@ def test_mining_hypothesis_constants_leaves_each_job_its_own_storage(tmp_path, m
         assert Path(storage_directory("constants").path) == tmp_path / "job" / "constants"
     finally:
         set_hypothesis_home_dir(None)
+
+
+# --- answers that compute nothing earn nothing ------------------------------------------------
+
+@pytest.mark.parametrize("module", load().modules())
+def test_an_answer_that_computes_nothing_scores_nothing(module, tmp_path):
+    """The grader's calibration runs each kata's answers that compute nothing (the stub's
+    functions returning None, raising RuntimeError, handing back their first argument): the
+    claims they pass are guards (x left untouched, the grad mode restored), which count only in
+    proportion to the kata's other claims passed. Every kata keeps claims no such answer passes,
+    and each of these answers scores 0 of the kata's points."""
+    grader = a_grader(tmp_path, katas=[module], seed=5)
+    nulls = core.null_answers(stubs.pristine()[module])
+    assert set(nulls) == set(core.NULL_BODIES), nulls.keys()
+    passes = {}
+    for label, source in nulls.items():
+        res = judged_module(grader, module, observe_in_process(module, source, tmp_path / label.replace(" ", "_"),
+                                                               grader))
+        passes[label] = {n for n, v in res["tests"].items() if v[0] == "passed"}
+    grader.guards[module] = set().union(*passes.values())
+    ids = set(grader.expected[module])
+    assert ids - grader.guards[module], f"every claim of {module} passes an empty answer"
+    for label, passed in passes.items():
+        results = {module: {"status": "ok", "reason": "", "tests": {
+            n: ["passed" if n in passed else "failing", None] for n in ids}}}
+        sub = Submission("s", tmp_path)
+        sub.files = {module: b"x"}
+        record = grader.score(sub, results)
+        assert record["total"] == 0, (label, sorted(passed))
+
+
+def test_null_answers_replace_exactly_the_bodies_that_raise_not_implemented_error():
+    stub = '''
+import torch
+
+def kept(x):
+    return x + 1
+
+def todo(x, y=2):
+    """Docs."""
+    def inner():
+        raise NotImplementedError
+    raise NotImplementedError("write me")
+
+class Model(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, batch):
+        raise NotImplementedError
+
+def nothing():
+    raise NotImplementedError
+'''
+    out = core.null_answers(stub)
+    assert set(out) == {"returns None", "raises", "returns its first argument"}
+    first = module_from(out["returns its first argument"], "first")
+    assert first.kept(1) == 2 and first.todo(5) == 5 and first.nothing() is None
+    assert first.todo.__doc__ == "Docs."
+    assert first.Model().forward(3) == 3
+    none = module_from(out["returns None"], "none")
+    assert none.todo(5) is None and none.Model().forward(3) is None and none.kept(1) == 2
+    raising = module_from(out["raises"], "raising")
+    with pytest.raises(RuntimeError):
+        raising.todo(1)
+    assert core.null_answers("def f(:\n") == {}
+    assert core.null_answers("def f(x):\n    return x\n") == {}
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.integers(0, 30), st.integers(0, 30), st.data())
+def test_a_guards_share_follows_the_working_claims_passed(working, guards, data):
+    """No working claim passed: nothing, whatever guards pass. Every claim passed: everything.
+    More passes never lower the share, and a share is never above the plain fraction passed."""
+    pw = data.draw(st.integers(0, working))
+    pg = data.draw(st.integers(0, guards))
+    got = core.share(pw, working, pg, guards)
+    assert 0.0 <= got <= 1.0
+    if working and pw == 0:
+        assert got == 0.0
+    if pw == working and pg == guards and working + guards:
+        assert got == pytest.approx(1.0)
+    if working + guards:
+        assert got <= (pw + pg) / (working + guards) + 1e-12
+    if pw < working:
+        assert core.share(pw + 1, working, pg, guards) >= got
+    if pg < guards:
+        assert core.share(pw, working, pg + 1, guards) >= got
