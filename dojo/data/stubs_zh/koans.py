@@ -12,6 +12,22 @@
 为什么重要:其他 kata 里的每一个坑,都始于对其中某一行的错误猜测。先猜,再让测试(或者一个
 REPL)告诉你答案。
 
+怎样作答:文档字符串要哪一种值,就返回恰好那一种。测试既检查值,也检查值的种类;问题出在种类上时,
+它们会说出期望的是哪一种。
+- True 或 False:一个 Python 的 bool(不是 0 或 1,不是字符串 "True",不是 None,不是张量)。
+- 个数:一个 Python 的 int(10,不是 10.0)。
+- 数:一个 Python 的 int 或 float(8 和 8.0 算同一个预测),比较时误差在 1e-6 以内;不是张量,
+  也不是 numpy 的值。
+- 列表:一个 Python 的列表,不是元组。这段代码里的列表装的是 Python 的 int 时,就写 int
+  ([1, 2],不是 [1.0, 2.0]),内层的列表也写成列表;装的是从张量里取出来的数时,任何 Python 的数
+  都可以([2, 2, 2] 和 [2.0, 2.0, 2.0] 一样)。
+- 一对 `(a, b)`:一个两个元素的元组(namedtuple 也算),不是列表。
+- 异常:它的类名,写成字符串,拼写与 Python 中完全一致("ValueError":不是这个类本身,不是错误
+  信息,也不是像 "Exception" 这样的基类);如果这段代码运行时不出错,返回 None。
+- 几个字符串之一:恰好是给出的其中一个。
+每个函数都不接受参数,并且会被调用不止一次:每次都必须返回同样的答案。可以把答案算出来(自己运行
+这段代码也可以)。
+
 检查:  dojo check koans_references   (或者:pytest --kata koans_references)
 逐条提示:  dojo hint koans_references
 """
@@ -31,7 +47,7 @@ def int_minus_equals_keeps_id():
             p -= 4
             print(id(p) == before)
 
-    对每个元素它打印什么?返回 True 或 False。
+    对两个元素它打印的都一样:返回那一个 bool,True 或 False。
     """
     # TODO: 你的预测。
     raise NotImplementedError("int_minus_equals_keeps_id")
@@ -46,7 +62,7 @@ def tensor_minus_equals_keeps_id():
             p -= 4
             print(id(p) == before)
 
-    对每个元素它打印什么?返回 True 或 False。
+    对两个元素它打印的都一样:返回那一个 bool,True 或 False。
     """
     # TODO: 你的预测。
     raise NotImplementedError("tensor_minus_equals_keeps_id")
@@ -60,7 +76,7 @@ def int_list_after_loop():
             p -= 4
         print(params)
 
-    返回你预计它会打印的列表,例如 [10, 20]。
+    返回你预计它会打印的列表,写成 int 的列表,例如 [10, 20]。
     """
     # TODO: 你的预测。
     raise NotImplementedError("int_list_after_loop")
@@ -74,7 +90,7 @@ def tensor_list_after_rebinding():
             p = p - 4
         print([t.item() for t in params])
 
-    返回你预计它会打印的数字列表,例如 [10.0, 20.0]。
+    返回你预计它会打印的数字列表,例如 [10.0, 20.0](一个列表,每个张量一个数)。
     """
     # TODO: 你的预测。
     raise NotImplementedError("tensor_list_after_rebinding")
@@ -91,7 +107,7 @@ def list_after_call():
         f(a)
         print(a)
 
-    返回你预计它会打印的列表,例如 [1, 2, [3, 4]]。
+    返回你预计它会打印的列表,例如 [1, 2, [3, 4]]:元素是 int,内层的列表也是列表。
     """
     # TODO: 你的预测。
     raise NotImplementedError("list_after_call")
@@ -110,8 +126,8 @@ def no_grad_result():
             w = x + y + z
         print(w.requires_grad, w.grad_fn)
 
-    返回一对 `(requires_grad, grad_fn)`:一个 bool;如果你认为 `w` 没有 grad_fn 就是 None,否则
-    是它的类名字符串(例如 "MulBackward0")。
+    返回一个元组 `(requires_grad, grad_fn)`:一个 bool;如果你认为 `w` 没有 grad_fn 就是 None
+    (None 本身,不是字符串 "None"),否则是它的类名,写成字符串(例如 "MulBackward0")。
     """
     # TODO: 你的预测。
     raise NotImplementedError("no_grad_result")
@@ -127,7 +143,7 @@ def grad_after_two_backward_calls():
         y.backward()
         print(x.grad)
 
-    返回你预计 `x.grad` 中的数。
+    返回你预计 `x.grad` 中的数:一个 Python 的 int 或 float(不是 `print` 显示的那个张量)。
     """
     # TODO: 你的预测。
     raise NotImplementedError("grad_after_two_backward_calls")
@@ -140,7 +156,8 @@ def nonscalar_backward():
         y = x + 2
         y.backward()
 
-    返回你预计它会抛出的异常的名字(例如 "ValueError");如果你预计它运行时不会出错,返回 None。
+    返回你预计它会抛出的异常的类名,写成字符串(例如 "ValueError");如果你预计它运行时不会出错,
+    返回 None。
     """
     # TODO: 你的预测。
     raise NotImplementedError("nonscalar_backward")
@@ -154,7 +171,7 @@ def w_after_detached_add():
         d += 1
         print(w)
 
-    返回你预计 `w` 中的数字列表,例如 [5.0, 5.0, 5.0]。
+    返回你预计 `w` 中的数字列表,例如 [5.0, 5.0, 5.0](一个列表,不是张量)。
     """
     # TODO: 你的预测。
     raise NotImplementedError("w_after_detached_add")
@@ -188,28 +205,29 @@ def losses_after_cat_loop():
                 torch.cat((l, loss(net(X, w, b), y)), dim=0)
         print(l.numel())
 
-    返回你预计它会打印的数。
+    返回你预计它会打印的数:一个 int。
     """
     # TODO: 你的预测。
     raise NotImplementedError("losses_after_cat_loop")
 
 
 def updates_in_the_experiment():
-    """参数被更新了多少次?
+    """每个循环的一轮把参数更新了多少次?
 
         # 1000 个样本,batch_size = 10
-        # A:d2l 的循环,3 轮,每个批量之后走一步 sgd
+        # A:d2l 的循环,3 轮
         for epoch in range(3):
             for X, y in data_iter(batch_size, features, labels):
                 loss(net(X, w, b), y).sum().backward()
                 sgd([w, b], lr, batch_size)
-        # B:那个实验,300 轮,收集一轮中的损失,每轮走一步 sgd
+        # B:那个实验,300 轮,先收集一轮中的损失
         for epoch in range(300):
             ...                                    # 每个批量的损失,同上
             l.sum().backward()
             sgd([w, b], lr, batch_size * count)
 
-    返回一对 int `(updates_in_A, updates_in_B)`。
+    数一数每个循环的 *一轮* 调用了多少次 `sgd`(不是它所有轮加起来的总数),把它们作为两个 int
+    组成的元组 `(updates_per_epoch_in_A, updates_per_epoch_in_B)` 返回。
     """
     # TODO: 你的预测。
     raise NotImplementedError("updates_in_the_experiment")
@@ -227,8 +245,8 @@ def running_loss_kind():
             running += loss
         print(type(running), running)
 
-    返回其中之一:"float"(一个 Python 数字)、"tensor"(一个没有计算图的张量),或者
-    "tensor with a graph"(一个有 grad_fn 的张量)。
+    返回这三个字符串之一,一字不差:"float"(一个 Python 数字)、"tensor"(一个没有计算图的
+    张量),或者 "tensor with a graph"(一个有 grad_fn 的张量)。
     """
     # TODO: 你的预测。
     raise NotImplementedError("running_loss_kind")
@@ -259,7 +277,8 @@ def second_backward():
         loss.backward()
         loss.backward()
 
-    返回你预计它会抛出的异常的名字(例如 "ValueError");如果你预计它运行时不会出错,返回 None。
+    返回你预计它会抛出的异常的类名,写成字符串(例如 "ValueError");如果你预计它运行时不会出错,
+    返回 None。
     """
     # TODO: 你的预测。
     raise NotImplementedError("second_backward")
