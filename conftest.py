@@ -62,6 +62,10 @@ def pytest_cmdline_main(config):
     ):
         return None
     option.numprocesses = "auto"
+    if getattr(option, "maxworkerrestart", None) is None:
+        # a worker that dies ends the run, naming its test: replacing it under loadgroup left
+        # the dead worker's group unscheduled and the run waiting for it (CI stop 22)
+        option.maxworkerrestart = 0
     if getattr(option, "dist", "no") == "no":
         option.dist = "loadgroup"
         os.environ["DOJO_XDIST_LOADGROUP"] = "1"  # the workers inherit it

@@ -257,6 +257,8 @@ class Budget:
         self._old_handler = None
         self._old_timer = (0.0, 0.0)
         self._started = 0.0
+        self._profiling = False
+        self._old_profile = None
 
     # --- arming ----------------------------------------------------------------------
 
@@ -285,6 +287,9 @@ class Budget:
             return
         self.active = False
         self._done.set()
+        if self._profiling:
+            sys.setprofile(self._old_profile)
+            self._profiling = False
         if self.use_signals:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._old_handler or signal.SIG_DFL)
@@ -312,7 +317,38 @@ class Budget:
             self.where = locate(frame, self.target)
             self.message = self.on_fire(self.where)
             return True
-        return locate(frame, self.target) is not None  # the learner's code swallowed it
+        inside = locate(frame, self.target) is not None
+        if inside and self.use_signals:  # the learner's code swallowed it
+            self._raise_on_return()
+        return inside
+
+    def _raise_on_return(self) -> None:
+        """Code that swallows every interruption (`except BaseException: pass` around a loop)
+        would take the phase to its hard limit, one swallowed interruption per call: from now
+        on, each time a frame of the learner's file returns (or yields), OutOfTime is raised in
+        its caller, where the learner's `except` no longer reaches (a profile hook of this
+        thread, removed when the phase ends)."""
+        if self._profiling:
+            return
+        files: dict[str, bool] = {}
+        target = self.target
+
+        def hook(frame, event, arg):
+            if event != "return" or not self.active:
+                return
+            name = frame.f_code.co_filename
+            inside = files.get(name)
+            if inside is None:
+                try:
+                    inside = files[name] = target in Path(name).resolve().parents
+                except (OSError, ValueError, RuntimeError):
+                    inside = files[name] = False
+            if inside:
+                raise OutOfTime(self.message)
+
+        self._old_profile = sys.getprofile()
+        self._profiling = True
+        sys.setprofile(hook)
 
     def _on_alarm(self, signum, frame):
         if self._fire(frame):
