@@ -313,23 +313,30 @@ class Watch:
         self.classes: dict[str, type] = {"torch.Tensor": torch.Tensor, "torch.nn.Module":
                                          torch.nn.Module}
         self.functions: dict[str, types.FunctionType] = {}
+        held: set[int] = {id(torch.Tensor), id(torch.nn.Module)}
+
+        def hold(where: dict, label: str, value) -> None:  # each object once, where first seen
+            if id(value) not in held:
+                held.add(id(value))
+                where[label] = value
+
         for label, module in self.project.items():
             for name, value in list(vars(module).items()):
                 if isinstance(value, type) and (value.__module__ == module.__name__ or
                                                 module is test_module):
-                    self.classes.setdefault(f"{label}.{name}", value)
+                    hold(self.classes, f"{label}.{name}", value)
                 elif isinstance(value, types.FunctionType):
-                    self.functions.setdefault(f"{label}.{name}", value)
+                    hold(self.functions, f"{label}.{name}", value)
         for label, cls in list(self.classes.items()):
             for name, value in list(vars(cls).items()):
                 for fn in (value, getattr(value, "__func__", None), getattr(value, "fget", None),
                            getattr(value, "fset", None)):
                     if isinstance(fn, types.FunctionType) and _is_project(_module_of(fn)):
-                        self.functions.setdefault(f"{label}.{name}", fn)
+                        hold(self.functions, f"{label}.{name}", fn)
         for obs in self.observers.values():
             fn = getattr(obs, "fn", None)
             if isinstance(fn, types.FunctionType):
-                self.functions.setdefault(f"tests.{getattr(fn, '__name__', '?')}", fn)
+                hold(self.functions, f"tests.{getattr(fn, '__name__', '?')}", fn)
         self._functions = list(self.functions.values())  # in the order of `functions`
         self._closures = [fn for fn in self._functions if fn.__closure__]
         self._parts = operator.attrgetter("__code__", "__defaults__", "__kwdefaults__",
