@@ -14,10 +14,16 @@ In the job process (sandboxed, after the control pipe closed), `run(plan)`:
 
 Before the submission's module is imported, `guard_imports` wraps `builtins.__import__` and
 `importlib`'s two import functions: an import of the project's own packages (`dojo`, `tests`,
-`solutions`, `katas`, `_dojo*`) whose importing frame is the kata file (or code it built, whose
-file name is not a file) raises ImportError with the reason, and is recorded: it travels in the
-next record's `c` (`import refused: ...`), and the grading process flags the kata. The snapshot
-watches `builtins`, so a submission that puts `__import__` back is flagged too.
+`solutions`, `_dojo*` but the learner's own `_dojo_target_<kata>`, which pickle imports again)
+whose importing frame is the kata file (or code it built, whose file name is not a file) raises
+ImportError with the reason, and is recorded: it travels in the next record's `c` (`import
+refused: ...`), and the grading process flags the kata. The snapshot watches `builtins`, so a
+submission that puts `__import__` back is flagged too.
+
+The snapshot (`watched`, fixed points by identity; `Watch`, everything the observers reach:
+their module's globals, the project's modules they use, the modules those reference, functions'
+code, defaults and cells, the observer registry) is compared after every case and at the end;
+what changed travels in the records' `c` and flags the kata.
 
 No record says whether anything passed: the grading process judges every case itself, with the
 judges of its own copy of the spec (`dojo.grade.core`). A record's shape is checked by the
@@ -192,6 +198,10 @@ def watched(test_module, observers=None) -> dict[str, object]:
 
 _WARNINGS = "__warningregistry__"  # written by `warnings` into the caller's globals: pre-made
 _CACHED = (_WARNINGS, "__slotnames__")  # caches Python writes: made before the first case
+# what honest code may rebind in a module the observers reach, and no observer reads
+_FREE = {"sys": {"stdout", "stderr", "stdin", "displayhook", "excepthook", "unraisablehook",
+                 "breakpointhook", "last_type", "last_value", "last_traceback", "last_exc",
+                 "ps1", "ps2", "tracebacklimit", "dont_write_bytecode"}}
 
 
 def _dict_version_reader():
@@ -292,7 +302,9 @@ class Watch:
         self.observers = observers if observers is not None else {}
         self.project: dict[str, types.ModuleType] = {}  # label -> module
         self.others: dict[str, types.ModuleType] = {}
-        todo = [test_module, sys.modules[__name__], spec, budgets]
+        from dojo import explain, i18n, pytest_plugin  # what the runner imports as it goes
+
+        todo = [test_module, sys.modules[__name__], spec, budgets, explain, i18n, pytest_plugin]
         while todo:
             module = todo.pop()
             label = "tests" if module is test_module else module.__name__
@@ -361,6 +373,7 @@ class Watch:
             if real:
                 self.dicts[f"class {label}"] = (real[0], None, _is_project(_module_of(cls)))
         self.base = {label: _ids(d) for label, (d, _, _) in self.dicts.items()}
+        self.names = sorted({m.__name__ for m in self.spaces.values()})  # their sys.modules keys
         _audited["names"] = {id(fn): label for label, fn in self.functions.items()}
         _audited["seen"] = []
         if not _hooked[0]:
@@ -375,6 +388,8 @@ class Watch:
         snap: dict[str, object] = {}
         for label, (space, _, _) in self.dicts.items():
             snap[label] = version(space) if version is not None else _ids(space)
+        modules = sys.modules
+        snap["sys.modules"] = tuple(id(modules.get(name)) for name in self.names)
         snap["functions"] = tuple(map(id, itertools.chain.from_iterable(
             map(self._parts, self._functions))))
         snap["cells"] = tuple(tuple(id(_cell(c)) for c in fn.__closure__)
@@ -402,6 +417,9 @@ class Watch:
                 continue
             if key == "audit":
                 out += [f"{what} (audit)" for what in new[len(old):]]
+            elif key == "sys.modules":
+                out += [f"sys.modules[{name}]" for name, a, b in zip(self.names, old, new)
+                        if a != b]
             elif key in ("functions", "cells"):
                 fns = self._functions if key == "functions" else self._closures
                 labels = {id(fn): label for label, fn in self.functions.items()}
@@ -422,6 +440,9 @@ class Watch:
         name = label[6:] if label.startswith("class ") else label
         was, got = self.base[label], _ids(space)
         was, got = dict(zip(*was)), dict(zip(*got))
+        for key in _FREE.get(name, ()):
+            was.pop(key, None)
+            got.pop(key, None)
         found = [f"{name}.{key}" for key, ident in was.items()
                  if key not in _CACHED and got.get(key) != ident]
         found += [f"{name}.{key} (added)" for key in got
