@@ -2,12 +2,15 @@
 project's own code, and code the file builds at run time. Parsed with `ast`, never imported.
 
 - `project_imports`: the file reaches the project's own package (`dojo`, `tests`, `solutions`,
-  `katas`, or any `_dojo*` module: the grader's, the kata's tests, the reference answers, the
-  spec under test in a job): an `import`, `from ... import`, `__import__("dojo...")`,
+  or a `_dojo*` module: the grader's, the kata's tests, the reference answers, the spec under
+  test in a job): an `import`, `from ... import`, `__import__("dojo...")`,
   `importlib.import_module("dojo...")` with a literal name, or `sys.modules["dojo..."]`
   (`.get`, `.pop`, ...). Its answers would not be its own: the grader flags the kata. The job
   refuses such imports at run time too (`dojo.grade.observe_job`), which catches a name the
-  file computes.
+  file computes. The learner's own kata modules are not the project's: `katas.<kata>` (their
+  folder in a learner's checkout) and `_dojo_target_<kata>` (the name the tests and the job load
+  a kata file under, which `pickle` imports again to save or load the file's own classes and
+  functions) are never refused.
 - `built_code`: `exec`, `eval`, `compile` (the built-ins, not `model.eval()` or `re.compile`),
   and `__import__`/`import_module` of a name it computes. Not a flag (a learner may have a
   reason), but such code cannot be compared: the copying section lists the file with why.
@@ -19,7 +22,8 @@ from __future__ import annotations
 
 import ast
 
-PROJECT = ("dojo", "tests", "solutions", "katas")
+PROJECT = ("dojo", "tests", "solutions")
+KATA_MODULES = "_dojo_target_"  # dojo.pytest_plugin._import_file: a learner's own kata file
 BUILDERS = ("exec", "eval", "compile")
 IMPORTERS = ("__import__", "import_module")
 BUILTINS = ("builtins", "__builtins__")
@@ -27,9 +31,10 @@ MAX_FOUND = 20
 
 
 def project_module(name: str) -> bool:
-    """Whether a module name is of the project's own packages (or a `_dojo*` module)."""
+    """Whether a module name is of the project's own packages (or a `_dojo*` module that is
+    not a learner's own kata file: `_dojo_target_<kata>` is the learner's code)."""
     top = name.lstrip(".").partition(".")[0]
-    return top in PROJECT or top.startswith("_dojo")
+    return top in PROJECT or (top.startswith("_dojo") and not top.startswith(KATA_MODULES))
 
 
 def _parse(source: bytes | str) -> ast.AST | None:

@@ -69,6 +69,15 @@ def partial_inplace_update() -> bytes:
     return (head + "def decrement_all" + tail).encode()
 
 
+def pickled_inplace_update() -> bytes:
+    """The reference, checking that its own functions survive a pickle round trip (pickle
+    imports the kata's own module again, `_dojo_target_inplace_update`): honest, never flagged."""
+    return solution("inplace_update") + (
+        b"\n\nimport pickle\n\n"
+        b"assert pickle.loads(pickle.dumps(sgd_step)) is sgd_step\n"
+        b"assert pickle.loads(pickle.dumps(decrement_all)) is decrement_all\n")
+
+
 def write(path: Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data.encode() if isinstance(data, str) else data)
@@ -99,6 +108,8 @@ def build_class(root: Path) -> dict[str, dict]:
     expect["张 伟"] = {"inplace_update": "partial", "status": "ok"}
     write(cls / "stub student" / "inplace_update.py", stub("inplace_update"))
     expect["stub student"] = {"inplace_update": 0, "status": "ok"}
+    write(cls / "Grace Hopper" / "inplace_update.py", pickled_inplace_update())
+    expect["Grace Hopper"] = {"inplace_update": 10, "status": "ok"}
 
     # hostile learner files (tests/maintainers/hostile/*.py): {name: state it must end in}
     outcomes = {
@@ -123,6 +134,14 @@ def build_class(root: Path) -> dict[str, dict]:
         "forge_observations": None,
         "gc_flip_records": None,
         "tamper_test_helpers": None,  # no more than its twin (see below)
+        # reaching what the observers run: their globals (kept, added, deleted, or written and
+        # put back), the project's helper modules, a builder's __code__, the observer registry
+        "observer_torch_proxy": "flagged",
+        "observer_global_put_back": "flagged",
+        "helper_module_rebound": "flagged",
+        "observer_code_swapped": "flagged",
+        "observer_global_deleted": "flagged",
+        "observer_registry_replaced": "flagged",
         "steal_expected": "not started",
         # reading an answer; breaking the run for everyone
         "read_the_solution": "not started",

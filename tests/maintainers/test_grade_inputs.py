@@ -596,16 +596,21 @@ PROJECT_IMPORTS = [
     "def f():\n    from solutions.inplace_update import sgd_step\n",
     "x = __import__('dojo.spec')\n",
     "import importlib\nm = importlib.import_module('solutions.mnist')\n",
-    "from importlib import import_module\nm = import_module('katas.inplace_update')\n",
+    "from importlib import import_module\nm = import_module('_dojo_grading_spec_mnist')\n",
     "import sys\nspec = sys.modules['_dojo_spec_under_test']\n",
     "import sys\nspec = sys.modules.get('dojo.spec')\n",
-    "import builtins\nm = builtins.__import__('_dojo_target_mnist')\n",
+    "import builtins\nm = builtins.__import__('_dojo_spec_under_test')\n",
 ]
 NOT_PROJECT = (
     "import torch\nimport torch.nn as nn\nfrom typing import TYPE_CHECKING\n"
     "import importlib\nm = importlib.import_module('torch.nn')\n"
     "def f(model, dojo):\n    '''dojo: import dojo is not allowed'''\n    # from dojo import x\n"
     "    model.eval()\n    return torch.compile(model), dojo.spec, 'import dojo'\n"
+    # the learner's own kata modules: their folder, and the name a kata file is loaded under
+    # (which pickle imports again to save the file's own classes and functions)
+    "from importlib import import_module\nm = import_module('katas.inplace_update')\n"
+    "import builtins\nm = builtins.__import__('_dojo_target_mnist')\n"
+    "import sys\nme = sys.modules['_dojo_target_inplace_update']\n"
 )
 
 
@@ -692,7 +697,8 @@ def test_the_job_refuses_the_kata_files_imports_of_the_project(tmp_path):
     """In the job: an import of the project's packages from the kata file raises ImportError
     (here caught by the file, which goes on with the reference's code) and is recorded; the
     grading process flags the kata with the reason, where the static scan saw nothing (the name
-    is computed). The reference alone is not flagged; a file that puts `__import__` back is."""
+    is computed). The reference alone is not flagged, nor the reference that imports its own
+    module again (pickle does, for its own functions); a file that puts `__import__` back is."""
     grader = core.Grader(core.Settings(submissions=tmp_path, out=tmp_path, project=ROOT,
                                        katas=[KATA], seed=3))
     honest = reference().decode()
@@ -715,6 +721,17 @@ def test_the_job_refuses_the_kata_files_imports_of_the_project(tmp_path):
     res = judged(grader, other_ways, tmp_path / "other ways")
     assert res["status"] == "flagged" and "dojo.testing (katas/inplace_update.py, line" in \
         res["reason"] and "dojo.irregular (code it built, <mine>)" in res["reason"], res["reason"]
+    own = honest + (
+        "\nimport importlib, pickle, sys\n"
+        "def _mine():\n"
+        "    assert pickle.loads(pickle.dumps(sgd_step)) is sgd_step\n"
+        "    me = importlib.import_module(__name__)\n"
+        "    assert me is sys.modules[__name__] and __import__(__name__) is me\n"
+        "    try:\n        importlib.import_module('_dojo_target_mnist')\n"
+        "    except ImportError:\n        pass\n"
+        "_mine()\n")
+    res = judged(grader, own, tmp_path / "own")  # its own module, again (pickle does): honest
+    assert res["status"] == "ok" and {v[0] for v in res["tests"].values()} == {"passed"}, res
     unguarded = ("import builtins, importlib\nbuiltins.__import__ = importlib._bootstrap"
                  ".__import__\n" + honest)
     res = judged(grader, unguarded, tmp_path / "unguarded")

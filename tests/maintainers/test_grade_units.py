@@ -131,6 +131,102 @@ def test_an_unusual_right_answer_passes_every_claim_as_the_grader_judges_it(entr
     assert not failing, failing
 
 
+# --- what the observers reach: rebound, added, deleted, written and put back -------------------
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+RIGHT_SGD = (ROOT / "solutions" / f"{KATA}.py").read_text(encoding="utf-8")
+REACH = "import sys\n\ndef _g():\n    return sys._getframe(2).f_globals\n\n"
+REACHED = {  # a learner's file -> what the flag must name (all of it, in its words)
+    # tests/maintainers/hostile/*.py (graded in the sandbox too, by test_grade.py)
+    "observer_torch_proxy": ["tests.torch"],
+    "observer_global_put_back": ["tests (written)"],
+    "helper_module_rebound": ["dojo.irregular.tensor"],
+    "observer_code_swapped": ["tests.handed() (its code, defaults or attributes)",
+                              "tests.handed.__code__ set (audit)"],
+    "observer_global_deleted": ["tests.KATA"],
+    "observer_registry_replaced": ["observer one_sgd_step"],
+    # more of the kind, inline: the right answer with a reach of its own in sgd_step
+    "a global added that shadows a builtin": (
+        "_g().setdefault('isinstance', isinstance)", ["tests.isinstance (added)"]),
+    "a builder's defaults set": (
+        "f = _g()['tensor_item']; f.__defaults__ = (False,)",
+        ["tests.tensor_item() (its code, defaults or attributes)",
+         "tests.tensor_item.__defaults__ set (audit)"]),
+    "a diagnose helper rebound": (
+        "d = _g()['diagnose']; d.ratio = (lambda f: lambda *a, **k: f(*a, **k))(d.ratio)",
+        ["dojo.diagnose.ratio"]),
+    "an attribute of torch rebound through the observer": (
+        "t = _g()['torch']; t.zeros_like = t.zeros_like.__call__",
+        ["torch.zeros_like"]),
+    "dojo.spec's encoder written and put back": (
+        "m = sys.modules[_g()['observe'].__module__]; e = m.encode; m.encode = None; "
+        "m.encode = e", ["dojo.spec (written)"]),
+    "a method of a project class rebound": (
+        "S = _g()['Seen']; S.__repr__ = lambda self, f=S.__repr__: f(self)",
+        ["dojo.spec.Seen.__repr__"]),
+    "the observer's dojo_observer replaced": (
+        "import copy; f = _g()['one_sgd_step']; f.dojo_observer = copy.copy(f.dojo_observer)",
+        ["tests.one_sgd_step.__dict__", "observer one_sgd_step"]),
+}
+
+
+def reached_source(name: str) -> str:
+    entry = REACHED[name]
+    if isinstance(entry, list):
+        return (HOSTILE / f"{name}.py").read_text(encoding="utf-8")
+    line = entry[0]
+    return REACH + RIGHT_SGD.replace("    with torch.no_grad():\n        for param in params:",
+                                     f"    {line}\n    with torch.no_grad():\n"
+                                     f"        for param in params:", 1)
+
+
+@pytest.mark.parametrize("name", REACHED)
+def test_whatever_the_observers_reach_that_the_kata_changes_is_flagged(name, tmp_path):
+    """The right answer with a reach into what the observers run: a global of their module
+    rebound, added, deleted or written and put back before the case ends; a function of the
+    project's helper modules, of torch or a method of a project class rebound; a builder's
+    `__code__` or `__defaults__` set; the observer registry changed. Each is flagged, with
+    what changed in its words (the right answer alone is not: the first test of this file)."""
+    entry = REACHED[name]
+    wants = entry if isinstance(entry, list) else entry[1]
+    source = reached_source(name)
+    assert "_g()" in source or not isinstance(entry, tuple), "the reach was not written in"
+    grader = a_grader(tmp_path, katas=[KATA], seed=5)
+    res = judged_module(grader, KATA, observe_in_process(KATA, source, tmp_path, grader))
+    assert res["status"] == "flagged", res
+    for want in wants:
+        assert want in res["reason"], (want, res["reason"])
+
+
+def test_the_snapshot_of_what_the_observers_reach_costs_a_few_ms_per_case(tmp_path):
+    """What a case pays for the snapshot, on the biggest module of observers (mnist's): the
+    figure docs/grading.md gives is measured here (median of 30, a loaded machine allowed 10 ms).
+    The right answer's own writes are not changes: the snapshot taken twice reads the same."""
+    job = tmp_path / "tests"
+    job.mkdir()
+    path = job / "test_mnist.py"
+    path.write_text(spec.observers_only((ROOT / "tests" / "test_mnist.py").read_text("utf-8")),
+                    encoding="utf-8")
+    module = observe_job.import_spec(path)
+    try:
+        watch = observe_job.Watch(module, spec.observers_of(module))
+        first = watch.take()
+        times = []
+        for _ in range(30):
+            start = time.perf_counter()
+            observe_job.take(module)
+            now = watch.take()
+            times.append(time.perf_counter() - start)
+        assert watch.diff(first, now) == []
+        assert "tests" in watch.project and "dojo.spec" in watch.project
+        assert {"torch", "torch.nn"} <= set(watch.others)
+        median = sorted(times)[len(times) // 2]
+        print(f"snapshot per case: {median * 1e3:.2f} ms (median of 30)")
+        assert median < 0.010, median
+    finally:
+        sys.modules.pop(observe_job.TEST_MODULE, None)
+
+
 def judged_module(grader, module, records) -> dict:
     job = core.Job("j1", module, Submission("s", Path(".")), Path("."))
     job.event = event([r for r in records if r["k"] != "end"])
