@@ -758,13 +758,14 @@ def sgd_step(params, lr):
 def decrement_all(values, amount):
     """Lower every item: tensors in place, numbers by replacing the list's slot."""
     index = 0
-    while index < len(values):
-        item = values[index]
-        if torch.is_tensor(item):
-            item.sub_(amount)
-        else:
-            values[index] = item - amount
-        index += 1
+    with torch.no_grad():  # a leaf that requires grad is lowered too, unrecorded
+        while index < len(values):
+            item = values[index]
+            if torch.is_tensor(item):
+                item.sub_(amount)
+            else:
+                values[index] = item - amount
+            index += 1
 '''
 UNUSED_HELPER = '''
 

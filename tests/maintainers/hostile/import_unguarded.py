@@ -21,8 +21,9 @@ def sgd_step(params, lr):
 
 
 def decrement_all(values, amount):
-    for i, value in enumerate(values):
-        if isinstance(value, torch.Tensor):
-            value -= amount
-        else:
-            values[i] = value - amount
+    with torch.no_grad():
+        for i, value in enumerate(values):
+            if isinstance(value, torch.Tensor):
+                value -= amount
+            else:
+                values[i] = value - amount
