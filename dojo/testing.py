@@ -211,3 +211,30 @@ def expect_changed_in_place(named, ids, storages, *, call: str, kata: str) -> No
             got=p,
             kata=kata,
         )
+
+
+def undecided(why: tuple[str, str], what: tuple[str, str], *, see: str | None = None,
+              call: str | None = None, got: Any = None, kata: str | None = None) -> NoReturn:
+    """Fail a claim that cannot be decided on this observation.
+
+    A claim passes only when it has verified what it says on what the learner's code did. Where
+    the call raised, or gave back data the claim cannot be checked on (the wrong shape, no
+    values, another claim's mistake in the way), the judge fails here instead of returning
+    early: an early return would award the claim to an answer that does nothing, or raises.
+    `why` says, in words, what was seen (`("squared_loss raised RuntimeError: ...", "...")`),
+    `what` what this claim would have checked (`("whether the loss keeps the graph", "...")`),
+    `see` the test that names the underlying mistake. Returning early stays right only where
+    the *case* makes the claim vacuous for every answer (no grad to keep on a case without one).
+    """
+    why_en, why_zh = why
+    what_en, what_zh = what
+    en = (f"{why_en.rstrip('.')}, so {what_en} cannot be checked on this call (a claim is passed "
+          f"only where it was checked)")
+    zh = f"{why_zh.rstrip('。')},因此无法在这次调用上检查{what_zh}(只有检查过的才算通过)"
+    if see:
+        en += f": see `{see}` for what is wrong."
+        zh += f":出了什么问题见 `{see}`。"
+    else:
+        en += "."
+        zh += "。"
+    fail(en, zh, call=call, got=got, kata=kata)
