@@ -238,3 +238,21 @@ def undecided(why: tuple[str, str], what: tuple[str, str], *, see: str | None = 
         en += "."
         zh += "。"
     fail(en, zh, call=call, got=got, kata=kata)
+
+
+def expect_different(a: Any, b: Any, en: str, zh: str | None = None, **details: Any) -> None:
+    """`fail(en, zh, ...)` unless `a` and `b` really differ (`dojo.diagnose.differ`): the same
+    number of values, all finite, one pair at least not equal. Where either holds nan or inf
+    (or they differ in size) it fails too, saying so: `torch.equal` and `!=` read nan as
+    different from everything, itself included, so nan would fake "different"."""
+    from dojo.diagnose import differ
+
+    verdict = differ(a, b)
+    if verdict is None:
+        fail("the values compared hold nan or inf (or differ in size), and whether two results "
+             "differ is not decided on such values (nan equals nothing, itself included): here "
+             "they must be finite numbers.",
+             "参与比较的值里有 nan 或 inf(或大小不同),而两个结果是否不同不能用这样的值来判断(nan 不等于"
+             "任何数,包括它自己):这里它们必须是有限的数。", **details)
+    if not verdict:
+        fail(en, zh, **details)

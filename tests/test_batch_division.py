@@ -34,7 +34,7 @@ from dojo import diagnose
 from dojo import irregular as irr
 from dojo.datasets import synthetic_data
 from dojo.spec import Seen, claim, observe
-from dojo.testing import expect, fail, show, undecided
+from dojo.testing import expect, expect_different, fail, show, undecided
 
 KATA = "batch_division"
 
@@ -1144,7 +1144,7 @@ def test_train_linreg_is_reproducible_with_its_seed_alone(case, seen):
            "不传 `seed` 的调用和传 seed=0 的调用得到了不同的参数:seed 的默认值就是 0,它必须和显式传入 "
            "seed=0 一样。", call=train_call(case, seed=None), kata=KATA)
     other = train_call(case, seed=train_seed(case) + 2)
-    expect(not same(got("given/A", base), got("other/A", other)),
+    expect_different(got("given/A", base), got("other/A", other),
            "two different seeds gave exactly the same parameters: the seed must drive the "
            "initial w (N(0, 0.01)) and the shuffling.",
            "两个不同的 seed 得到了完全相同的参数:seed 应当决定初始 w(N(0, 0.01))和打乱顺序。",

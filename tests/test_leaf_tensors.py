@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from dojo import diagnose
 from dojo import irregular as irr
 from dojo.spec import Seen, claim, observe
-from dojo.testing import close, expect, fail, show
+from dojo.testing import close, expect, expect_different, fail, show
 
 KATA = "leaf_tensors"
 
@@ -563,7 +563,8 @@ def ws(seen, key, call, count):
 
 
 def same(a, b) -> bool:
-    return a.dtype == b.dtype and a.shape == b.shape and torch.equal(a, b)
+    """The very same draw (nan where nan: a nan must not make two draws "different")."""
+    return a.dtype == b.dtype and a.shape == b.shape and diagnose.identical(a, b)
 
 
 @claim(drawn_again)
@@ -627,7 +628,7 @@ def test_equal_generators_give_equal_w_and_each_draw_moves_the_generator_on(case
              "没有从生成器当前的位置开始(重新设种子 `generator.manual_seed(...)` 会让它倒回去),"
              "于是用同一个生成器初始化的两层会一模一样。请按它现在的状态采样:"
              "`torch.randn(..., generator=generator)`。", **shown)
-    expect(not same(first, other_seed),
+    expect_different(first, other_seed,
            "generators with different seeds gave the same w: the generator passed in is not "
            "used (a fixed seed inside the function makes every call the same).",
            "不同种子的生成器给出了相同的 w:传入的生成器没有被使用(函数里固定的种子让每次结果都"
@@ -640,7 +641,7 @@ def test_equal_generators_give_equal_w_and_each_draw_moves_the_generator_on(case
 def test_without_a_generator_w_comes_from_torchs_global_generator(case, seen):
     call = called(case, generator=False)
     first, second, after_reseed = ws(seen, "plain", call, 3)
-    expect(not same(first, second),
+    expect_different(first, second,
            "two calls without a generator gave the same w: a fixed seed (or a fresh "
            "`torch.Generator()`, which always starts from the same seed) inside the function "
            "makes every model start alike. Without a generator, draw from torch's global one "
