@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from dojo import diagnose
 from dojo import irregular as irr
 from dojo.spec import Seen, claim, observe
-from dojo.testing import close, expect, fail, show
+from dojo.testing import close, expect, fail, show, undecided
 
 KATA = "inplace_update"
 
@@ -314,7 +314,13 @@ def test_each_call_steps_the_model_it_is_given_and_no_other(case, seen):
     state = [[torch.zeros(2, 1), torch.zeros(1)] for _ in (0, 1)]  # as the calls left them
     for record, k, rnd, call in records(case, seen):
         if "backward_raised" in record:
-            return  # test_each_backward_starts_from_a_cleared_gradient says why
+            said = record["backward_raised"] if isinstance(record["backward_raised"], str) else "?"
+            undecided((f"the backward before this call raised {said[:300]}",
+                       f"这次调用之前的 backward 抛出了 {said[:300]}"),
+                      ("whether each call steps the model it is given and no other",
+                       "每次调用是否只更新传给它的模型"),
+                      see="test_each_backward_starts_from_a_cleared_gradient", call=call,
+                      kata=KATA)
         after = models_after(record, call)
         grads, left = listed(record, "grads", 2, call), listed(record, "left", 2, call)
         bumped = listed(record, "bumped", 2, call)
