@@ -858,6 +858,14 @@ def test_sgd_leaves_grad_mode_as_it_was(case, seen):
                       ("whether a step leaves grad mode as it was", "一步更新是否保持 grad 模式不变"),
                       see="test_sgd_steps_each_param_in_place_by_lr_times_the_mean_gradient",
                       call=call, kata=KATA)
+        params = leaves_with_grads(c, call_seed(case, k))
+        got = record.get("params") if isinstance(record.get("params"), list) else []
+        if not any(diagnose.differ(values_of(g), p.detach()) for g, p in zip(got, params)):
+            undecided(("sgd changed no parameter (none moved to a finite value of its own)",
+                       "sgd 没有改变任何参数(没有一个移动到新的有限值)"),
+                      ("whether a step leaves grad mode as it was", "一步更新是否保持 grad 模式不变"),
+                      see="test_sgd_steps_each_param_in_place_by_lr_times_the_mean_gradient",
+                      call=call, kata=KATA)
         expect(after is before or not before,
                "sgd left autograd switched off (`torch.is_grad_enabled()` is False after the "
                "call): `torch.set_grad_enabled(False)` is never undone, so the next forward "
