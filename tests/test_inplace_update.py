@@ -537,9 +537,34 @@ def test_sgd_step_changes_the_callers_tensors_in_place(case, seen):
     )
 
 
+def took_a_step(case, seen, call, what) -> None:
+    """What sgd_step leaves alone (leaves, grad mode) is decided only on a call that stepped:
+    at least one parameter holds other values than before (finite ones, unless the case gave
+    inf and nan in the gradients). An sgd_step that does nothing leaves everything alone
+    trivially: then the claim fails undecided."""
+    tensors = listed(seen, "params", len(case.params), call)
+    for t, p in zip(tensors, leaves_with_grads(case)):
+        try:
+            now = t.tensor if isinstance(t, Seen) and t.error is None and t.complete else None
+        except (ValueError, TypeError, RuntimeError, OverflowError):
+            now = None
+        if now is None:
+            continue
+        if case.get("nonfinite"):
+            if now.shape == p.shape and not diagnose.identical(now, p.detach()):
+                return
+        elif diagnose.differ(now, p.detach()):
+            return
+    undecided(("sgd_step changed no parameter (none holds new finite values)",
+               "sgd_step 没有改变任何参数(没有一个得到新的有限值)"), what,
+              see="test_sgd_step_changes_the_callers_tensors_in_place", call=call, kata=KATA)
+
+
 @claim(one_sgd_step)
 def test_sgd_step_leaves_each_param_a_leaf_that_requires_grad(case, seen):
     call = called(case)
+    took_a_step(case, seen, call, ("whether each param stays a leaf that requires grad",
+                                   "每个参数是否仍是需要梯度的叶子张量"))
     for t, name in zip(listed(seen, "params", len(case.params), call), names(case)):
         p = readable(t, name, call)
         expect(
@@ -572,6 +597,8 @@ def test_sgd_step_clears_the_gradient(case, seen):
 @claim(one_sgd_step)
 def test_sgd_step_leaves_grad_mode_as_it_was(case, seen):
     call, before = called(case), case.get("grad_mode", True)
+    took_a_step(case, seen, call, ("whether a step leaves grad mode as it was",
+                                   "一步更新是否保持 grad 模式不变"))
     after = seen.get("grad_mode") if isinstance(seen, dict) else None
     expect(after is before or not before,
            "sgd_step left autograd switched off (`torch.is_grad_enabled()` is False after the "
