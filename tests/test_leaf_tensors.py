@@ -698,6 +698,14 @@ def test_every_call_makes_new_tensors(case, seen):
 @claim(made)
 def test_init_params_leaves_torchs_global_state_as_it_was(case, seen):
     call = called(case)
+    out = field(seen, "out", call)
+    if not (isinstance(out, (tuple, list)) and len(out) == 2
+            and all(isinstance(t, Seen) and t.error is None for t in out)):
+        undecided((f"init_params returned {show(out)}, not the two tensors (w, b)",
+                   f"init_params 返回了 {show(out)},而不是两个张量 (w, b)"),
+                  ("whether making them leaves torch's global state as it was",
+                   "创建它们是否让 torch 的全局状态保持原样"),
+                  see="test_w_and_b_are_leaves_that_require_grad", call=call, kata=KATA)
     before = case.get("default_dtype") or "float32"
     after = field(seen, "default_dtype_after", call)
     expect(after == before,
