@@ -543,7 +543,11 @@ def took_a_step(case, seen, call, what) -> None:
     inf and nan in the gradients). An sgd_step that does nothing leaves everything alone
     trivially: then the claim fails undecided."""
     tensors = listed(seen, "params", len(case.params), call)
-    for t, p in zip(tensors, leaves_with_grads(case)):
+    params = leaves_with_grads(case)
+    if all(p.grad is None or diagnose.identical((p.detach() - case.lr * p.grad).to(p.dtype),
+                                                p.detach()) for p in params):
+        return  # a right step moves nothing here either (empty, or lost to rounding)
+    for t, p in zip(tensors, params):
         try:
             now = t.tensor if isinstance(t, Seen) and t.error is None and t.complete else None
         except (ValueError, TypeError, RuntimeError, OverflowError):
