@@ -1355,3 +1355,29 @@ def earlier_modes(now: dict, earlier: list[dict], after: dict) -> Text | None:
             "下一次(全局变量、只填一次的缓存、默认参数)。请在每次调用时重新读取模式。",
         )
     return None
+
+# --- "different" and "the same", where nan, inf and -0.0 must not decide ----------------------
+
+
+def nonfinite(values: Any) -> bool:
+    """Whether any value (of a tensor, a list of them, numbers) is nan or ±inf; values that do
+    not read as numbers count as non-finite (they decide nothing either)."""
+    try:
+        return not bool(_flat(values).isfinite().all())
+    except (TypeError, ValueError, RuntimeError, OverflowError):
+        return True
+
+
+def differ(a: Any, b: Any) -> bool | None:
+    """Whether two draws really differ: the same number of values, all finite, and at least one
+    pair not equal (-0.0 equals 0.0). None where it cannot be decided (a nan or an inf on
+    either side, values that do not read as numbers, another number of values): `torch.equal`
+    and `!=` read nan as different from everything, itself included, so a nan slipped into
+    identical noise would make it "different". A judge fails on None, it never passes."""
+    try:
+        x, y = _flat(a), _flat(b)
+    except (TypeError, ValueError, RuntimeError, OverflowError):
+        return None
+    if x.shape != y.shape or not bool(x.isfinite().all()) or not bool(y.isfinite().all()):
+        return None
+    return bool((x != y).any())

@@ -211,3 +211,48 @@ def expect_changed_in_place(named, ids, storages, *, call: str, kata: str) -> No
             got=p,
             kata=kata,
         )
+
+
+def undecided(why: tuple[str, str], what: tuple[str, str], *, see: str | None = None,
+              call: str | None = None, got: Any = None, kata: str | None = None) -> NoReturn:
+    """Fail a claim that cannot be decided on this observation.
+
+    A claim passes only when it has verified what it says on what the learner's code did. Where
+    the call raised, or gave back data the claim cannot be checked on (the wrong shape, no
+    values, another claim's mistake in the way), the judge fails here instead of returning
+    early: an early return would award the claim to an answer that does nothing, or raises.
+    `why` says, in words, what was seen (`("squared_loss raised RuntimeError: ...", "...")`),
+    `what` what this claim would have checked (`("whether the loss keeps the graph", "...")`),
+    `see` the test that names the underlying mistake. Returning early stays right only where
+    the *case* makes the claim vacuous for every answer (no grad to keep on a case without one).
+    """
+    why_en, why_zh = why
+    what_en, what_zh = what
+    en = (f"{why_en.rstrip('.')}, so {what_en} cannot be checked on this call (a claim is passed "
+          f"only where it was checked)")
+    zh = f"{why_zh.rstrip('。')},因此无法在这次调用上检查{what_zh}(只有检查过的才算通过)"
+    if see:
+        en += f": see `{see}` for what is wrong."
+        zh += f":出了什么问题见 `{see}`。"
+    else:
+        en += "."
+        zh += "。"
+    fail(en, zh, call=call, got=got, kata=kata)
+
+
+def expect_different(a: Any, b: Any, en: str, zh: str | None = None, **details: Any) -> None:
+    """`fail(en, zh, ...)` unless `a` and `b` really differ (`dojo.diagnose.differ`): the same
+    number of values, all finite, one pair at least not equal. Where either holds nan or inf
+    (or they differ in size) it fails too, saying so: `torch.equal` and `!=` read nan as
+    different from everything, itself included, so nan would fake "different"."""
+    from dojo.diagnose import differ
+
+    verdict = differ(a, b)
+    if verdict is None:
+        fail("the values compared hold nan or inf (or differ in size), and whether two results "
+             "differ is not decided on such values (nan equals nothing, itself included): here "
+             "they must be finite numbers.",
+             "参与比较的值里有 nan 或 inf(或大小不同),而两个结果是否不同不能用这样的值来判断(nan 不等于"
+             "任何数,包括它自己):这里它们必须是有限的数。", **details)
+    if not verdict:
+        fail(en, zh, **details)

@@ -34,7 +34,7 @@ from dojo import diagnose
 from dojo import irregular as irr
 from dojo.datasets import synthetic_data
 from dojo.spec import Seen, claim, observe
-from dojo.testing import expect, fail, show
+from dojo.testing import expect, expect_different, fail, show, undecided
 
 KATA = "batch_division"
 
@@ -377,12 +377,20 @@ def test_squared_loss_is_one_loss_per_example_shaped_like_y_hat(case, seen):
 @settings(max_examples=15)
 @claim(loss_of)
 def test_squared_loss_keeps_the_graph_to_y_hat(case, seen):
-    if case.get("grad") not in ("leaf", "graph") or not isinstance(seen, dict) or "raised" in seen:
-        return  # nothing to differentiate, or the claim above says what was raised
+    if case.get("grad") not in ("leaf", "graph"):
+        return  # y_hat requires no grad in this case: no graph to keep, whatever the answer
     call = loss_call(case) + "; then `loss.sum().backward()`"
+    what = ("whether the loss keeps the graph to y_hat", "损失是否保留了到 y_hat 的计算图")
+    see = "test_squared_loss_is_one_loss_per_example_shaped_like_y_hat"
+    if isinstance(seen, dict) and "raised" in seen:
+        words, zh_words = raised_words(seen)
+        undecided((f"squared_loss raised {words}", f"squared_loss 抛出了 {zh_words}"), what,
+                  see=see, call=call, kata=KATA)
     loss = field(seen, "loss", call)
-    if not isinstance(loss, Seen) or loss.shape != (case.n, 1):
-        return  # the claim above says what came back
+    if not isinstance(loss, Seen) or loss.error is not None or loss.shape != (case.n, 1):
+        undecided((f"squared_loss returned {show(loss)}, not a loss of shape ({case.n}, 1)",
+                   f"squared_loss 返回了 {show(loss)},而不是形状为 ({case.n}, 1) 的损失"), what,
+                  see=see, call=call, kata=KATA)
     expect(loss.requires_grad and loss.grad_fn is not None,
            "the loss does not require grad though y_hat does: it was computed outside the graph "
            "(`.detach()`, `torch.no_grad()`, `.item()` or NumPy on the way, or `torch.tensor(...)` "
@@ -799,7 +807,11 @@ def test_sgd_clears_each_gradient_after_its_step(case, seen):
                                                                        len(calls)))):
         call, n = sgd_call(c, k), len(params)
         if "raised" in record:
-            return  # the claim above says what was raised
+            words, zh_words = raised_words(record)
+            undecided((f"sgd raised {words}", f"sgd 抛出了 {zh_words}"),
+                      ("whether it clears each gradient after its step", "它是否在每一步之后清零梯度"),
+                      see="test_sgd_steps_each_param_in_place_by_lr_times_the_mean_gradient",
+                      call=call, kata=KATA)
         for p, name, left, inference in zip(params, names_of(c), listed(record, "grads", n, call),
                                             listed(record, "inference", n, call)):
             expect(inference is not True,
@@ -840,6 +852,23 @@ def test_sgd_leaves_grad_mode_as_it_was(case, seen):
     for k, (c, record) in enumerate(zip(case["calls"], records(case, seen,
                                                                 len(case["calls"])))):
         call, before, after = sgd_call(c, k), c["grad_mode"], record.get("grad_mode")
+        if "raised" in record:
+            words, zh_words = raised_words(record)
+            undecided((f"sgd raised {words}", f"sgd 抛出了 {zh_words}"),
+                      ("whether a step leaves grad mode as it was", "一步更新是否保持 grad 模式不变"),
+                      see="test_sgd_steps_each_param_in_place_by_lr_times_the_mean_gradient",
+                      call=call, kata=KATA)
+        params = leaves_with_grads(c, call_seed(case, k))
+        got = record.get("params") if isinstance(record.get("params"), list) else []
+        right_moves = any(p.grad is not None and not diagnose.identical(
+            (p.detach() - c["lr"] * p.grad / c["batch_size"]).to(p.dtype), p.detach())
+            for p in params)  # else a right step moves nothing either (empty, lost to rounding)
+        if right_moves and not any(diagnose.differ(values_of(g), p.detach()) for g, p in zip(got, params)):
+            undecided(("sgd changed no parameter (none moved to a finite value of its own)",
+                       "sgd 没有改变任何参数(没有一个移动到新的有限值)"),
+                      ("whether a step leaves grad mode as it was", "一步更新是否保持 grad 模式不变"),
+                      see="test_sgd_steps_each_param_in_place_by_lr_times_the_mean_gradient",
+                      call=call, kata=KATA)
         expect(after is before or not before,
                "sgd left autograd switched off (`torch.is_grad_enabled()` is False after the "
                "call): `torch.set_grad_enabled(False)` is never undone, so the next forward "
@@ -983,7 +1012,13 @@ def test_train_linreg_draws_w_from_n_0_0_01(case, seen):
     w, _ = pair(field(seen, "start", call), call)
     values = values_of(w)
     if values is None or w.shape != (case["d"], 1):
-        return  # the claim above says what came back
+        undecided((f"train_linreg returned a w of shape {w.shape} (values read: "
+                   f"{values is not None}), not ({case['d']}, 1)",
+                   f"train_linreg 返回的 w 形状是 {w.shape}(数值可读:{values is not None}),"
+                   f"而不是 ({case['d']}, 1)"),
+                  ("whether w is drawn from N(0, 0.01)", "w 是否从 N(0, 0.01) 中采样"),
+                  see="test_train_linreg_returns_leaves_of_the_features_dtype", call=call,
+                  kata=KATA)
     std = 0.01
     expect(bool(torch.isfinite(values).all()),
            "`w` holds nan or inf: every weight must be a finite number.",
@@ -1120,7 +1155,7 @@ def test_train_linreg_is_reproducible_with_its_seed_alone(case, seen):
            "不传 `seed` 的调用和传 seed=0 的调用得到了不同的参数:seed 的默认值就是 0,它必须和显式传入 "
            "seed=0 一样。", call=train_call(case, seed=None), kata=KATA)
     other = train_call(case, seed=train_seed(case) + 2)
-    expect(not same(got("given/A", base), got("other/A", other)),
+    expect_different(got("given/A", base), got("other/A", other),
            "two different seeds gave exactly the same parameters: the seed must drive the "
            "initial w (N(0, 0.01)) and the shuffling.",
            "两个不同的 seed 得到了完全相同的参数:seed 应当决定初始 w(N(0, 0.01))和打乱顺序。",
@@ -1466,7 +1501,13 @@ def test_train_linreg_defaults_are_the_articles(case, seen):
     w0, b0 = pair(field(seen, "start", call), call)
     w, b = pair(field(seen, "end", call), call)
     if w0.numel != case["d"] or w.numel != case["d"] or b0.numel != 1 or b.numel != 1:
-        return  # the claims above say what came back
+        undecided((f"train_linreg returned w of {w0.numel} and {w.numel} values and b of "
+                   f"{b0.numel} and {b.numel}, not {case['d']} and 1",
+                   f"train_linreg 返回的 w 有 {w0.numel} 和 {w.numel} 个数,b 有 {b0.numel} 和 "
+                   f"{b.numel} 个数,而不是 {case['d']} 和 1"),
+                  ("whether its defaults are the articles'", "它的默认参数是否与文章一致"),
+                  see="test_train_linreg_returns_leaves_of_the_features_dtype", call=call,
+                  kata=KATA)
     X, y = replay_data(case)
     rtol, atol = TOLERANCE[case["dtype"]]
     start = values_of(w0).flatten(), values_of(b0).flatten()
@@ -1532,12 +1573,24 @@ def test_train_linreg_shuffles_anew_every_epoch(case, seen):
         w0, b0 = pair(field(record, "start", call), call)
         w, b = pair(field(record, "end", call), call)
         if w0.numel != case["d"] or w.numel != case["d"] or b0.numel != 1 or b.numel != 1:
-            return  # the claims above say what came back
+            undecided((f"train_linreg returned w of {w0.numel} and {w.numel} values and b of "
+                       f"{b0.numel} and {b.numel}, not {case['d']} and 1",
+                       f"train_linreg 返回的 w 有 {w0.numel} 和 {w.numel} 个数,b 有 {b0.numel} 和 "
+                       f"{b.numel} 个数,而不是 {case['d']} 和 1"),
+                      ("whether it shuffles anew every epoch", "它是否每轮都重新打乱"),
+                      see="test_train_linreg_returns_leaves_of_the_features_dtype", call=call,
+                      kata=KATA)
         ws, bs = replay(X, y, values_of(w0).flatten(), values_of(b0).flatten(), case["lr"],
                         case["batch_size"], case["epochs"], lambda k: k)
         found = matches(values_of(w).flatten(), values_of(b).flatten(), ws, bs, rtol, atol)
         if len(found) != 1:
-            return  # not one of the orders: the claim above says what was seen
+            undecided((f"the run with seed {seed} ended where {len(found)} orders of "
+                       f"minibatches end, not exactly one",
+                       f"种子为 {seed} 的运行结束时的结果对应 {len(found)} 种小批量顺序,而不是恰好一种"),
+                      ("which order each epoch took, and so whether it shuffles anew every "
+                       "epoch", "每轮用了哪种顺序,也就无法检查是否每轮重新打乱"),
+                      see="test_train_linreg_steps_by_the_mean_gradient_of_each_shuffled_minibatch",
+                      call=call, kata=KATA)
         first, second = divmod(found[0], len(cuts))
         orders.append((cuts[first], cuts[second]))
     stored = cuts.index(tuple(tuple(range(i, min(i + case["batch_size"], case["n"])))

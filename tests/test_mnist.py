@@ -638,8 +638,10 @@ def net_in_train_mode(kata, case):
     if len(fc2) == 1:
         out["fc2_in"] = fc2[0][1]
     out["uses"] = [len(fc1), len(fc2)]
+    # "different" only on finite outputs: nan equals nothing, itself included
     out["differ"] = (isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor)
-                     and first.shape == second.shape and not bool(torch.equal(first, second)))
+                     and first.shape == second.shape and bool(first.isfinite().all())
+                     and bool(second.isfinite().all()) and not bool(torch.equal(first, second)))
     return out
 
 
@@ -768,8 +770,18 @@ def test_net_draws_its_weights_from_the_callers_seed(case, seen):
         if not (isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and a):
             return False
         pairs = [(values_of(u), values_of(v)) for u, v in zip(a, b)]
-        return all(u is not None and v is not None and u.shape == v.shape and torch.equal(u, v)
-                   for u, v in pairs)
+        return all(u is not None and v is not None and u.shape == v.shape
+                   and diagnose.identical(u, v) for u, v in pairs)
+
+    drawn = [values_of(u) for r in seen for u in (r.get("weights") if isinstance(
+        r.get("weights"), list) else []) + [r.get("after")]]
+    expect(all(u is not None for u in drawn) and not diagnose.nonfinite(drawn),
+           "the initial weights (or the numbers drawn after Net()) hold nan or inf, or could "
+           "not be read: whether two seeds give different weights is not decided on such values "
+           "(nan equals nothing, itself included). Initial weights are finite numbers.",
+           "初始权重(或 Net() 之后抽取的数)里有 nan 或 inf,或无法读取:两个种子是否给出不同的权重,"
+           "不能用这样的值来判断(nan 不等于任何数,包括它自己)。初始权重应当是有限的数。",
+           call=call, kata=KATA)
 
     weights_same = same(seen[0].get("weights"), seen[1].get("weights"))
     after_same = same([seen[0].get("after")], [seen[1].get("after")])

@@ -36,7 +36,7 @@ from dojo import diagnose
 from dojo import irregular as irr
 from dojo.explain import KNOWN
 from dojo.spec import Seen, claim, observe
-from dojo.testing import expect, fail, show
+from dojo.testing import expect, fail, show, undecided
 
 KATA = "nonscalar_backward"
 
@@ -320,6 +320,33 @@ def result_of(case, record, calls, call, *, requires_grad=False):
     return got
 
 
+def worked(x, record, calls, call, what) -> None:
+    """A claim about what elementwise_grad leaves alone is decided only on a call that did its
+    work: it returned a tensor shaped like x, and called f (on an x with elements: an empty x
+    needs no call). An elementwise_grad that raises,
+    returns None or never calls f leaves x and grad mode alone trivially; then the claim fails
+    undecided, pointing to the claim that says what went wrong."""
+    see = "test_each_element_is_the_derivative_of_f_at_that_element"
+    if not isinstance(record, dict):
+        undecided(("the observation of this call is malformed", "这次调用的观测数据格式不对"),
+                  what, see=see, call=call, kata=KATA)
+    if "raised" in record:
+        kind = record.get("raised") if isinstance(record.get("raised"), str) else "an error"
+        text = record.get("text") if isinstance(record.get("text"), str) else ""
+        undecided((f"elementwise_grad raised {kind[:60]}: {text[:300]}",
+                   f"elementwise_grad 抛出了 {kind[:60]}:{text[:300]}"), what, see=see,
+                  call=call, kata=KATA)
+    got = record.get("value")
+    if not isinstance(got, Seen) or got.error is not None or got.shape != tuple(x.shape):
+        undecided((f"elementwise_grad returned {show(got)}, not a tensor shaped like x",
+                   f"elementwise_grad 返回了 {show(got)},而不是与 x 同形的张量"), what, see=see,
+                  call=call, kata=KATA)
+    if x.numel() and not (isinstance(calls, list) and any(isinstance(c, dict) for c in calls)):
+        undecided(("elementwise_grad never called f: it computed no derivative",
+                   "elementwise_grad 从未调用 f:它没有求任何导数"), what, see=see, call=call,
+                  kata=KATA)
+
+
 def jacobian_diagonal(want):
     """What `jacobian(f, x).diagonal()` gives for an element-wise f (J is x.shape + x.shape,
     zero off its diagonal): `.diagonal()` pairs J's first two dimensions."""
@@ -588,6 +615,9 @@ def test_each_element_is_the_derivative_of_f_at_that_element(case, seen):
 def test_x_and_the_callers_grad_mode_are_left_as_they_were(case, seen):
     call = called(case)
     x = x_of(case)
+    worked(x, field(seen, "result", call), seen.get("calls"), call,
+           ("whether x and the caller's grad mode are left as they were",
+            "x 和调用方的梯度模式是否保持原样"))
     after = field(seen, "x", call)
     expect(isinstance(after, Seen) and after.error is None,
            "x could not be read back after the call.", "调用之后无法读回 x。", call=call,
@@ -769,6 +799,9 @@ def test_on_a_tensor_that_requires_grad_each_call_gives_the_derivative(case, see
 def test_on_a_tensor_that_requires_grad_x_keeps_its_flag_and_its_grad(case, seen):
     call = grad_call(case)
     a, x = with_history(case)
+    for key in ("first", "second"):
+        worked(x, field(seen, key, call), seen.get("calls"), call,
+               ("whether x keeps its flag and its grad", "x 是否保持它的标志和梯度"))
     after = field(seen, "x", call)
     expect(isinstance(after, Seen) and after.error is None, "x could not be read back.",
            "无法读回 x。", call=call, kata=KATA)

@@ -1401,6 +1401,14 @@ def test_train_concise_is_seeded_by_its_seed_alone(case, seen):
     first = net_of(case, start, call_of(case, num_epochs=0))
     steps_other = steps_of(case, other, call_of(case, seed=train_seed(case, 1)))
     second = start_of(case, other, steps_other, call_of(case, seed=train_seed(case, 1)))
+    expect(diagnose.differ(first, second) is not None,
+           "the initial weights hold nan or inf (or differ in size between the seeds): whether "
+           "two seeds give different initial weights is not decided on such values (nan equals "
+           "nothing, itself included). Initial weights are finite numbers.",
+           "初始权重里有 nan 或 inf(或两个 seed 的大小不同):两个 seed 是否给出不同的初始权重,不能用这样的"
+           "值来判断(nan 不等于任何数,包括它自己)。初始权重应当是有限的数。",
+           call=call_of(case, num_epochs=0) + t(" and with another seed", " 以及另一个 seed"),
+           got=show(second), kata=KATA)
     if torch.equal(first, second):
         zeros = not bool(first.abs().sum())
         fail(f"seeds {train_seed(case)} and {train_seed(case, 1)} gave the same initial weights"

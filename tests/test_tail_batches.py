@@ -26,7 +26,7 @@ from torch import nn
 from dojo import diagnose
 from dojo import irregular as irr
 from dojo.spec import Other, Seen, claim, observe
-from dojo.testing import expect, fail, show
+from dojo.testing import expect, fail, show, undecided
 
 KATA = "tail_batches"
 MAX_BATCHES = 64  # batches of one epoch that are observed
@@ -411,7 +411,11 @@ def test_data_iter_shuffles_with_the_generator_it_is_given(case, seen):
     n = case["n"]
     flat = [i for ids in first for i in ids]
     if sorted(flat) != list(range(n)):
-        return  # the claim above says what is wrong with the epoch
+        undecided(("the epoch did not hold every example exactly once",
+                   "这一轮并没有让每个样本恰好出现一次"),
+                  ("whether the shuffle comes from the generator given",
+                   "打乱是否来自传入的生成器"),
+                  see="test_data_iter_yields_every_example_once_in_batches_of_batch_size", call=call, kata=KATA)
     expect(again == first,
            "two equally seeded generators gave different orders (torch's global generator was "
            "seeded differently before each): the shuffle did not come from the `generator` "
@@ -449,7 +453,11 @@ def test_data_iter_without_a_generator_draws_from_torchs_global_one(case, seen):
     flat = [i for ids in first for i in ids]
     n = case["n"]
     if sorted(flat) != list(range(n)):
-        return  # the claim above says what is wrong with the epoch
+        undecided(("the epoch did not hold every example exactly once",
+                   "这一轮并没有让每个样本恰好出现一次"),
+                  ("whether the shuffle comes from torch's global generator",
+                   "打乱是否来自 torch 的全局生成器"),
+                  see="test_data_iter_yields_every_example_once_in_batches_of_batch_size", call=call, kata=KATA)
     again = order_of(case, field(seen, "global2", call), call)
     expect(again == first,
            "without a generator, two calls after the same `torch.manual_seed(5)` gave different "
@@ -664,7 +672,14 @@ def test_train_epoch_steps_each_batch_by_its_own_mean_gradient(case, seen):
         fail_raised(seen["raised"], call, "train_epoch")
     order = rows_of(case, field(seen, "batches", call), call)
     if order is None:
-        return  # data_iter's own claims say what is wrong with its epoch
+        undecided(("the epoch this module's data_iter gave for the same generator (observed "
+                   "beside train_epoch) is not one epoch of these examples, each row once",
+                   "在 train_epoch 旁边观测到的、本模块 data_iter 对同一个生成器给出的一轮,不是这些样本"
+                   "各出现一次的一轮"),
+                  ("whether train_epoch steps each batch by its own mean gradient (the "
+                   "batches to replay are unknown)",
+                   "train_epoch 是否按每个批量自己的平均梯度更新(不知道该重放哪些批量)"),
+                  see="test_data_iter_yields_every_example_once_in_batches_of_batch_size", call=call, kata=KATA)
     w, b = values_of(field(seen, "w", call)), values_of(field(seen, "b", call))
     expect(w is not None and b is not None and w.numel() == case["d"] and b.numel() == 1,
            "w and b could not be read back, or changed their shape.",
@@ -770,7 +785,13 @@ def test_train_epoch_steps_each_batch_by_its_own_mean_gradient(case, seen):
 def test_train_epoch_changes_the_callers_leaves_in_place_and_clears_their_grads(case, seen):
     call = epoch_call(case)
     if isinstance(seen, dict) and "raised" in seen:
-        return  # the claim above says what was raised
+        record = seen["raised"] if isinstance(seen["raised"], dict) else {}
+        words, zh_words = raised_words(record)
+        undecided((f"train_epoch raised {words}", f"train_epoch 抛出了 {zh_words}"),
+                  ("whether it changes the caller's leaves in place and clears their grads",
+                   "它是否原地修改调用方的叶子张量并清零梯度"),
+                  see="test_train_epoch_steps_each_batch_by_its_own_mean_gradient", call=call,
+                  kata=KATA)
     expect(isinstance(seen, dict), "the observation of this call came back malformed.",
            "这次调用的观测数据格式不对。", call=call, kata=KATA)
     expect(seen.get("returned") is None,
@@ -796,6 +817,22 @@ def test_train_epoch_changes_the_callers_leaves_in_place_and_clears_their_grads(
                f"in place under `torch.no_grad()`.",
                f"`{name}` 不再是需要梯度的 {case['dtype']} 叶子张量:请在 `torch.no_grad()` 下原地更新它。",
                call=call, got=show(t), kata=KATA)
+    w0, b0 = parameters(case)
+    moved = [diagnose.differ(values_of(seen["w"]), w0.detach()),
+             diagnose.differ(values_of(seen["b"]), b0.detach())]
+    expect(None not in moved,
+           "after the epoch w or b holds nan or inf (or values of another shape): an epoch of "
+           "SGD on this data gives finite parameters.",
+           "这一轮结束后 w 或 b 里有 nan 或 inf(或形状变了):在这些数据上训练一轮 SGD,参数应当是有限的数。",
+           call=call, got=f"w = {show(seen['w'])}, b = {show(seen['b'])}", kata=KATA)
+    expect(any(moved),
+           "after the epoch w and b hold exactly the values they had before it: nothing was "
+           "trained, so there is no change in place to speak of. Step each parameter in place "
+           "under `torch.no_grad()`: `param -= lr * param.grad / len(X)`.",
+           "这一轮结束后 w 和 b 与之前完全相同:什么也没有训练,也就谈不上原地修改。请在 `torch.no_grad()` "
+           "下原地更新每个参数:`param -= lr * param.grad / len(X)`。",
+           call=call, got=f"w = {show(seen['w'])}, b = {show(seen['b'])}",
+           expected="w and b changed by the epoch's steps", kata=KATA)
     grads = field(seen, "grads", call)
     for name, g in zip(("w", "b"), grads if isinstance(grads, list) else [None, None]):
         values = values_of(g)

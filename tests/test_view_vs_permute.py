@@ -31,7 +31,7 @@ from torch import nn
 from dojo import irregular as irr
 from dojo.i18n import t
 from dojo.spec import Other, Seen, claim, observe
-from dojo.testing import expect, fail, show
+from dojo.testing import expect, fail, show, undecided
 
 KATA = "view_vs_permute"
 AXES = "NCHW"
@@ -658,6 +658,9 @@ def judge_unchanged(fn, case, seen):
            "(`requires_grad_`);请不要动输入。", **shown)
 
 
+PLACES_CLAIM = {'to_channels_last': 'test_to_channels_last_moves_every_element_and_leaves_the_input_alone', 'flatten_channels_last': 'test_flatten_channels_last_puts_the_channels_innermost_and_leaves_the_input_alone'}
+
+
 def judge_gradient(fn, case, seen):
     """With an input that requires grad, backward through the result reaches every element."""
     if not case.get("grad"):
@@ -665,8 +668,13 @@ def judge_gradient(fn, case, seen):
     call = called(fn, case)
     seen = readable_seen(seen, call)
     out = seen["out"]
+    what = ("whether the gradient comes back to each element's own place",
+            "梯度是否回到每个元素自己的位置")
+    see = PLACES_CLAIM[fn]
     if not isinstance(out, Seen) or out.error is not None:
-        return  # not a tensor: the claim on the places says so
+        undecided((f"{fn} returned {safe_show(out)}, not a tensor",
+                   f"{fn} 返回了 {safe_show(out)},而不是张量"), what, see=see, call=call,
+                  kata=KATA)
     shown = dict(call=call, kata=KATA)
     expect(out.requires_grad,
            "the input requires grad, the result does not: it was cut from the graph, so a loss "
@@ -692,7 +700,9 @@ def judge_gradient(fn, case, seen):
     x = images(case)
     want_out = right(fn, x)
     if not irr.exactly(out, want_out):
-        return  # elements out of place: the claim on the places says so (and where)
+        undecided((f"{fn} put elements out of place (the result is not the rearranged images)",
+                   f"{fn} 把元素放错了位置(结果不是重新排列后的图像)"), what, see=see,
+                  call=call, kata=KATA)
     n, c, h, w = x.shape
     weights = torch.arange(1, want_out.numel() + 1, dtype=torch.float64).reshape(n, h, w, c)
     want = weights.permute(0, 3, 1, 2)

@@ -39,6 +39,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from torch.utils.data import ConcatDataset, DataLoader, Subset, random_split
 
+from dojo import diagnose
 from dojo import irregular as irr
 from dojo.explain import explain
 from dojo.i18n import t
@@ -491,6 +492,7 @@ def readable_items(case, seen, call, *, dtype=True):
     values = tensor_of(stacked)
     if values is None:
         malformed(call, "items")
+    finite_items(values.double(), rows(data, values.shape[0]), call)
     return values.double(), data
 
 
@@ -533,6 +535,20 @@ def wrong_dtype(case, stacked, kind, call):
          **shown)
 
 
+def finite_items(values, want_rows, call, where=""):
+    """Fail where an item holds nan or inf and data[i] does not: the noise is standard normal
+    times noise, finite. Checked before any "same" or "different" is decided: nan equals
+    nothing, itself included, so a nan slipped into identical noise would read as different."""
+    if values.shape == want_rows.shape and not bool(
+            (values.isfinite() | ~want_rows.isfinite()).all()):
+        fail(f"{where}an item holds nan or inf where data[i] is finite: the noise must be finite "
+             f"(standard normal, times noise). Whether two draws differ is not decided on nan "
+             f"(nan equals nothing, itself included).",
+             f"{where}样本在 data[i] 有限的地方出现了 nan 或 inf:噪声必须是有限的(标准正态,乘以 "
+             f"noise)。两次抽样是否不同,不能用 nan 来判断(nan 不等于任何数,包括它自己)。",
+             call=call, kata=KATA)
+
+
 def rows(data, reads):
     """data[i] for every read, in the order they were read, in float64."""
     return data.double().repeat(reads // data.shape[0], *([1] * (data.dim() - 1))) \
@@ -540,7 +556,7 @@ def rows(data, reads):
 
 
 def no_noise(values, want_rows, call):
-    if torch.equal(values, want_rows):
+    if diagnose.identical(values, want_rows):
         fail("every item is data[i] itself: no noise was added. An item is data[i] + noise * e, "
              "with e drawn anew at every access.",
              "每个样本都就是 data[i] 本身:没有加任何噪声。样本应当是 data[i] + noise * e,"
@@ -627,7 +643,8 @@ def test_the_noise_is_drawn_anew_at_every_access_for_every_element(case, seen):
     e, slack = unit_noise(case, values, data)
     reads, k = e.shape
     # the same index, two passes in a row: the same numbers?
-    again = torch.tensor([torch.equal(values[r], values[r + n]) for r in range(reads - n)])
+    again = torch.tensor([diagnose.identical(values[r], values[r + n])
+                          for r in range(reads - n)])
     if float(again.double().mean()) > 0.5:
         one = (e - e[0]).abs() <= slack + slack[0]
         if n > 1 and bool(one.all()):
@@ -827,6 +844,7 @@ def seeded_runs(case, seen, call):
             fail("every item must be a tensor of data[i]'s shape (the first test says more).",
                  "每个样本都应当是与 data[i] 同形的张量(第一个测试会说得更详细)。",
                  call=call, got=show(r.get("items")), kata=KATA)
+        finite_items(values.double(), rows(data, reads), call)
         out.append(values.double())
     return runs, out
 
@@ -884,11 +902,11 @@ def test_the_main_process_draws_from_torchs_seed(case, seen):
                    "不要动 torch 的全局生成器。",
                  call=call, got=after, expected=want, kata=KATA)
     rows_ = rows(data, values[0].shape[0])
-    if all(torch.equal(v, rows_) for v in values):
+    if all(diagnose.identical(v, rows_) for v in values):
         no_noise(values[0], rows_, call)
     a, b, c, d = values
-    if not torch.equal(a, b):
-        if torch.equal(a, d):
+    if not diagnose.identical(a, b):
+        if diagnose.identical(a, d):
             fail("after the same torch.manual_seed the dataset drew other noise when only "
                  "Python's `random` and NumPy's global state had been seeded differently (and "
                  "the same noise when they were seeded the same): the noise follows Python's or "
@@ -907,7 +925,7 @@ def test_the_main_process_draws_from_torchs_seed(case, seen):
         s = torch_seed(case, 0)
         own = torch.Generator().manual_seed(s)
         first = stream(case, own)
-        if torch.equal(a, first) and torch.equal(b, stream(case, own)):
+        if diagnose.identical(a, first) and diagnose.identical(b, stream(case, own)):
             fail("after torch.manual_seed(s) again, the second dataset went on where the first "
                  "one stopped: both draw from one generator that torch.manual_seed does not "
                  "restart (made once, from the first seed, and kept: at module level or in the "
@@ -929,9 +947,9 @@ def test_the_main_process_draws_from_torchs_seed(case, seen):
              "(torch.initial_seed())出发,而不是时钟、操作系统,或者早先抽过数、一直保留的生成器。",
              call=call + t("; all of it twice", ";整个过程做两遍"),
              got=then(show(a[0]), show(b[0])), kata=KATA)
-    if torch.equal(a, c):
+    if diagnose.identical(a, c):
         default = stream(case, torch.Generator())
-        if torch.equal(a, default):
+        if diagnose.identical(a, default):
             fail(f"torch.manual_seed({torch_seed(case, 0)}) and torch.manual_seed("
                  f"{torch_seed(case, 2)}) gave the same noise, the noise of a "
                  f"`torch.Generator()` that was never seeded: its seed is a constant "
@@ -1047,7 +1065,8 @@ def test_seed_worker_and_the_dataset_survive_pickling_for_spawn(case, seen):
              "反序列化后的数据集必须照常工作:copy[i] 应当是与 data[i] 同形的样本。",
              call=call, got=show(seen.get("copy")), kata=KATA)
     want = rows(data, reads)
-    if torch.equal(values.double(), want):
+    finite_items(values.double(), want, call, t("the unpickled copy: ", "反序列化的副本:"))
+    if diagnose.identical(values.double(), want):
         fail("the unpickled dataset gives data[i] itself: no noise. A copy made by pickling "
              "(as spawn makes in each worker) must still jitter.",
              "反序列化得到的数据集给出的就是 data[i] 本身:没有噪声。经 pickle 复制的数据集(spawn 会在每个 "
@@ -1182,7 +1201,10 @@ def batches_of(seen, key, call, *, n=8, batch_size=2, k=3):
     out = [tensor_of(b) for b in value]
     if any(b is None for b in out):
         malformed(call, key)
-    return [b.double() for b in out]
+    out = [b.double() for b in out]
+    for b in out:
+        finite_items(b, torch.zeros_like(b), call)
+    return out
 
 
 def epochs(seen, keys, call):
@@ -1214,13 +1236,14 @@ def epochs(seen, keys, call):
 
 
 def same_epoch(a, b):
-    return len(a) == len(b) and all(torch.equal(x, y) for x, y in zip(a, b))
+    return len(a) == len(b) and all(diagnose.identical(x, y) for x, y in zip(a, b))
 
 
 def twin_workers(batches, workers=2):
     """The first k with worker 0's and worker 1's k-th batches equal, or None."""
     for k in range(0, len(batches) - 1, workers):
-        if batches[k].shape == batches[k + 1].shape and torch.equal(batches[k], batches[k + 1]):
+        if batches[k].shape == batches[k + 1].shape and diagnose.identical(batches[k],
+                                                                           batches[k + 1]):
             return k
     return None
 
@@ -1230,7 +1253,7 @@ def same_items(batches):
     flat = [(b, r, batch[r]) for b, batch in enumerate(batches) for r in range(batch.shape[0])]
     for i in range(len(flat)):
         for j in range(i + 1, len(flat)):
-            if torch.equal(flat[i][2], flat[j][2]):
+            if diagnose.identical(flat[i][2], flat[j][2]):
                 return flat[i][:2], flat[j][:2]
     return None
 
@@ -1477,7 +1500,8 @@ def test_any_number_of_workers_and_any_batch_size(case, seen):
         for i in range(len(group)):
             for j in range(i + 1, len(group)):
                 expect(
-                    group[i].shape != group[j].shape or not torch.equal(group[i], group[j]),
+                    group[i].shape != group[j].shape or not diagnose.identical(group[i],
+                                                                               group[j]),
                     f"workers {i} and {j} drew the same noise for their batch {k // w}: each "
                     f"worker's generator must start from that worker's own seed.",
                     f"worker {i} 和 worker {j} 的第 {k // w} 个批量抽到了相同的噪声:每个 worker 的"

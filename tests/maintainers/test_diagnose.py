@@ -153,3 +153,44 @@ def test_nested_model_nests_and_runs():
     kinds = {type(m) for m in model.modules()}
     assert max(depths) >= 3 and {nn.ModuleList, nn.ModuleDict, nn.Sequential} <= kinds
     assert model.eval()(torch.randn(5, 4)).shape == (5, 3)
+
+
+# --- "different" and "the same" where nan and inf must not decide -------------------------------
+
+
+def test_differ_decides_on_finite_values_only():
+    a = torch.tensor([1.0, 2.0, 3.0])
+    assert diagnose.differ(a, a + 1) is True
+    assert diagnose.differ(a, a.clone()) is False
+    assert diagnose.differ(torch.tensor([0.0]), torch.tensor([-0.0])) is False  # -0.0 == 0.0
+    with_nan = a.clone()
+    with_nan[0] = float("nan")
+    assert diagnose.differ(with_nan, with_nan.clone()) is None  # nan would fake "different"
+    assert diagnose.differ(a, torch.tensor([1.0, float("inf"), 3.0])) is None
+    assert diagnose.differ(a, torch.ones(2)) is None  # another number of values
+    assert diagnose.differ(None, a) is None  # not numbers at all
+    assert diagnose.nonfinite([a, with_nan]) and not diagnose.nonfinite([a, a])
+
+
+def test_expect_different_fails_on_same_and_on_nonfinite_values():
+    from dojo.testing import expect_different
+
+    a = torch.tensor([1.0, 2.0])
+    expect_different(a, a + 1, "same")  # passes
+    with pytest.raises(pytest.fail.Exception, match="same"):
+        expect_different(a, a.clone(), "same")
+    with pytest.raises(pytest.fail.Exception, match="nan or inf"):
+        expect_different(a, torch.tensor([1.0, float("nan")]), "same")
+
+
+def test_undecided_fails_saying_why_what_and_where_to_look():
+    from dojo.testing import undecided
+
+    with pytest.raises(pytest.fail.Exception) as failed:
+        undecided(("sgd raised RuntimeError: boom", "sgd 抛出了 RuntimeError:boom"),
+                  ("whether it clears the gradient", "它是否清零梯度"), see="test_sgd_steps",
+                  call="sgd([w], lr=0.1)", kata="batch_division")
+    text = str(failed.value)
+    assert "sgd raised RuntimeError: boom, so whether it clears the gradient cannot be checked" \
+        in text or "无法在这次调用上检查" in text
+    assert "test_sgd_steps" in text
