@@ -82,15 +82,28 @@ def gradescope_results(rec: dict, steps: list, execution_time: float) -> dict:
             })
             continue
         share = step.points / len(items)
+        working = [x for x in items if not x.get("guard")]
+        passed_working = sum(1 for x in working if x["state"] == "passed")
+        # a guard (a claim an answer computing nothing also passes) counts in proportion to
+        # the working claims passed: the scores add up to the step's points (Grader.score)
+        scale = passed_working / len(working) if working else 1.0
         for k, test in enumerate(items, 1):
             passed = test["state"] == "passed"
+            score = share * (scale if test.get("guard") else 1.0) if passed else 0.0
+            output = "" if passed else _cap(_clean(test["message"]) or test["state"])
+            if passed and test.get("guard") and scale < 1.0:
+                output = t(f"A guard: what an answer computing nothing also has. It counts in "
+                           f"proportion to the kata's other checks passed "
+                           f"({passed_working} of {len(working)}).",
+                           f"这是一项守卫检查:什么都不算的答案也能通过。它按本题其他检查的通过比例计分"
+                           f"({len(working)} 项中通过 {passed_working} 项)。")
             tests.append({
                 "name": f"{step.id}: {test['name']}",
                 "number": f"{number}.{k}",
-                "score": round(share if passed else 0.0, 4),
+                "score": round(score, 4),
                 "max_score": round(share, 4),
                 "status": "passed" if passed else "failed",
-                "output": "" if passed else _cap(_clean(test["message"]) or test["state"]),
+                "output": output,
                 "visibility": "visible",
                 "tags": [step.id],
             })
