@@ -136,9 +136,22 @@ def check_step(name, got, start, grad, lr, call, *, other_lrs=()):
 
 
 def why_unchanged(name, call, got, want, *, untouched, bumped, earlier_moved=False,
-                  copied=False, first_call_kept=False, generator_used_up=False):
-    """A parameter left as it was: the cause that the measurements show, or what was seen."""
+                  copied=False, first_call_kept=False, generator_used_up=False, subclass=None):
+    """A parameter left as it was: the cause that the measurements show, or what was seen.
+    `subclass`: the param is of a subclass of torch.Tensor (a WRAPS key), and every plain
+    tensor of the call moved right."""
     shown = dict(call=call, got=got, expected=want, kata=KATA)
+    if subclass in WRAPS and untouched:
+        en, zh = WRAPS[subclass]
+        fail(f"`{name}`, {en}, was left untouched (value and gradient), while the plain tensors "
+             f"beside it got their step: it was not taken for a tensor. `type(p) is "
+             f"torch.Tensor` is False for a subclass (nn.Parameter, what `model.parameters()` "
+             f"gives, is one). Step every param you are given, or test with "
+             f"`isinstance(p, torch.Tensor)`.",
+             f"`{name}` 是{zh},它原封未动(数值和梯度都没变),而旁边的普通张量都走了这一步:它没有被当作"
+             f"张量。对子类(nn.Parameter 就是一个,`model.parameters()` 给的就是它)`type(p) is "
+             f"torch.Tensor` 为 False。请对传入的每个参数都走这一步,或用 `isinstance(p, "
+             f"torch.Tensor)` 判断。", **shown)
     if first_call_kept:
         fail("the first call updated model 1's `w, b`, but this call, given model 2's `w2, b2`, "
              "left them untouched (values and gradients): sgd_step still works on the tensors "
@@ -409,6 +422,11 @@ STEP_EXAMPLES = [
     # called inside the caller's own `torch.no_grad()` block
     {"seed": 12, "lr": 0.3, "container": "list", "grad_mode": False,
      "params": [param([2, 2], "float32", "contiguous", 13)]},
+    # subclasses of torch.Tensor: nn.Parameters (what `model.parameters()` gives) and a user's
+    # own subclass, beside a plain tensor
+    {"seed": 14, "lr": 0.2, "container": "generator", "wraps": ["plain", "parameter", "subclass"],
+     "params": [param([3], "float32", "contiguous", 15), param([2, 3], "float64", "transposed", 16),
+                param([2], "float32", "contiguous", 17)]},
 ]
 
 STEP_CASES = st.fixed_dictionaries({
@@ -419,14 +437,32 @@ STEP_CASES = st.fixed_dictionaries({
                        max_size=3),
     "nonfinite": st.booleans(),
     "grad_mode": st.booleans(),
+    "wraps": st.lists(st.sampled_from(["plain", "parameter", "subclass"]), min_size=3,
+                      max_size=3),
 })
+WRAPS = {"parameter": ("nn.Parameter", "nn.Parameter"),
+         "subclass": ("a tensor of a subclass of torch.Tensor", "torch.Tensor 子类的张量")}
+
+
+def wrap(t, how):
+    """A leaf that requires grad: plain, an nn.Parameter, or of a user's subclass (Tagged)."""
+    if how == "parameter":
+        return torch.nn.Parameter(t.detach())
+    if how == "subclass":
+        return t.detach().as_subclass(Tagged).requires_grad_()
+    return t.detach().requires_grad_()
+
+
+def wraps(case) -> list:
+    got = case.get("wraps") or []
+    return [got[i] if i < len(got) else "plain" for i in range(len(case.params))]
 
 
 def leaves_with_grads(case):
     """The case's parameters: leaf tensors that require grad, with `.grad` filled by a real
     backward pass (the same tensors in the learner's run, in the grader's job and its judge);
     with "nonfinite", the first gradient elements are inf, nan and -inf."""
-    params = [irr.tensor(d).detach().requires_grad_() for d in case.params]
+    params = [wrap(irr.tensor(d), how) for d, how in zip(case.params, wraps(case))]
     gen = torch.Generator().manual_seed(case.seed)
     loss = sum((p.double() * torch.randn(p.shape, generator=gen, dtype=torch.float64)).pow(2).sum()
                for p in params)
@@ -454,7 +490,9 @@ def called(case) -> str:
     if case.get("names"):
         text = f"sgd_step([{', '.join(case.names)}], lr={case.lr:.4g})"
     else:
-        shown = ", ".join(irr.describe(d)[0].replace("tensor", "param", 1) for d in case.params)
+        shown = ", ".join(irr.describe(d)[0].replace("tensor", {
+            "parameter": "nn.Parameter", "subclass": "Tagged (a torch.Tensor subclass)"}.get(
+                how, "param"), 1) for d, how in zip(case.params, wraps(case)))
         how = {"list": "a list", "tuple": "a tuple", "generator": "a generator"}[case.container]
         text = f"sgd_step({how} of [{shown}], lr={case.lr:.4g})"
     if case.get("nonfinite"):
@@ -508,9 +546,13 @@ def test_sgd_step_changes_the_callers_tensors_in_place(case, seen):
             check_step(name, g, p.detach(), p.grad, case.lr, call)
         if verdict == "unchanged":
             untouched = same(left[i], p.grad)
+            kinds = wraps(case)
+            plain = [j for j in range(n) if kinds[j] == "plain"]
             why_unchanged(name, call, g, (p - case.lr * p.grad).detach(), untouched=untouched,
                           bumped=bumped[i] is True, earlier_moved=any(moved[:i]),
-                          copied=not untouched and any(moved) and not p.is_contiguous())
+                          copied=not untouched and any(moved) and not p.is_contiguous(),
+                          subclass=kinds[i] if plain and all(moved[j] for j in plain)
+                          else None)
     expect(
         all(x is True for x in listed(seen, "same_objects", n, call)),
         "sgd_step replaced the tensors in the list with new ones: the caller's other references "
@@ -652,24 +694,76 @@ DECREMENT_EXAMPLES = [
         tensor_item(param([3], "int64", "contiguous", 17)),
         tensor_item(param([2], "float32", "contiguous", 18), requires_grad=True),
         {"kind": "row", "index": 0}, {"kind": "row", "index": 1}]},
+    # a float amount that float32 cannot hold (0.1): float64, float16 and bfloat16 tensors
+    # subtract it at their own precision, not at float32's
+    {"seed": 5, "amount": 0.1, "items": [
+        tensor_item(param([2], "float16", "contiguous", 21)),
+        tensor_item(param([3], "float64", "contiguous", 19)),
+        tensor_item(param([2], "float32", "contiguous", 20)),
+        tensor_item(param([], "bfloat16", "contiguous", 22)),
+        {"kind": "float", "value": 0.7}, {"kind": "int", "value": 3}]},
+    # subclasses of torch.Tensor beside a plain tensor: an nn.Parameter (a model's weight), a
+    # user's own subclass; an int amount on int32 and float16 tensors
+    {"seed": 6, "amount": 2, "items": [
+        tensor_item(param([3], "float32", "contiguous", 23)),
+        {"kind": "parameter", "desc": param([2, 2], "float64", "transposed", 24)},
+        {"kind": "subclass", "desc": param([3], "float32", "contiguous", 25),
+         "requires_grad": False},
+        tensor_item(param([4], "int32", "contiguous", 26)),
+        tensor_item(param([2], "float16", "contiguous", 27))]},
+    {"seed": 7, "amount": 0.3, "items": [
+        {"kind": "subclass", "desc": param([2], "float64", "contiguous", 28),
+         "requires_grad": True},
+        {"kind": "parameter", "desc": param([], "float32", "contiguous", 29)},
+        {"kind": "float", "value": -1.5},
+        tensor_item(param([2], "float64", "sliced", 30))]},
 ]
 
-ITEMS = st.lists(
-    st.one_of(
-        st.fixed_dictionaries({"kind": st.just("int"), "value": st.integers(-100, 100)}),
-        st.fixed_dictionaries({"kind": st.just("float"), "value": st.floats(-100, 100)}),
-        st.fixed_dictionaries({"kind": st.just("Fraction"),
-                               "text": st.fractions(-10, 10, max_denominator=9).map(str)}),
-        st.fixed_dictionaries({"kind": st.just("Decimal"),
-                               "text": st.decimals(-100, 100, places=2).map(str)}),
-        st.fixed_dictionaries({"kind": st.just("tensor"),
-                               "desc": irr.tensors(shape=irr.shapes(min_dims=0, max_dims=2),
-                                                   dtype=st.sampled_from(["float32", "float64",
-                                                                          "int64"])),
-                               "requires_grad": st.booleans()}),
-    ),
-    max_size=6,
+TENSOR_KINDS = ("tensor", "row", "parameter", "subclass")
+SUBCLASSES = ("parameter", "subclass")
+
+
+class Tagged(torch.Tensor):
+    """A user's own subclass of torch.Tensor (as libraries tag tensors): still a tensor."""
+
+
+def items(amount_is_int: bool):
+    """A list's elements: numbers of every kind, tensors of the dtypes `amount` allows (an
+    integer dtype only for an int amount), nn.Parameters and tensors of a user's subclass."""
+    kinds = ["float32", "float64", "float16", "bfloat16"]
+    tensor_dtypes = st.sampled_from(kinds + (["int64", "int32"] if amount_is_int else []))
+    floats = st.sampled_from(kinds)
+    shape = irr.shapes(min_dims=0, max_dims=2)
+    decimals = st.fixed_dictionaries({"kind": st.just("Decimal"),  # Decimal - float raises
+                                      "text": st.decimals(-100, 100, places=2).map(str)})
+    return st.lists(
+        st.one_of(
+            st.fixed_dictionaries({"kind": st.just("int"), "value": st.integers(-100, 100)}),
+            st.fixed_dictionaries({"kind": st.just("float"), "value": st.floats(-100, 100)}),
+            st.fixed_dictionaries({"kind": st.just("Fraction"),
+                                   "text": st.fractions(-10, 10, max_denominator=9).map(str)}),
+            *([decimals] if amount_is_int else []),
+            st.fixed_dictionaries({"kind": st.just("tensor"),
+                                   "desc": irr.tensors(shape=shape, dtype=tensor_dtypes),
+                                   "requires_grad": st.booleans()}),
+            st.fixed_dictionaries({"kind": st.just("parameter"),
+                                   "desc": irr.tensors(shape=shape, dtype=floats)}),
+            st.fixed_dictionaries({"kind": st.just("subclass"),
+                                   "desc": irr.tensors(shape=shape, dtype=tensor_dtypes),
+                                   "requires_grad": st.booleans()}),
+        ),
+        max_size=6,
+    )
+
+
+DECREMENT_CASES = st.one_of(
+    st.fixed_dictionaries({"seed": irr.seeds(), "amount": st.integers(-5, 5),
+                           "items": items(True)}),
+    st.fixed_dictionaries({"seed": irr.seeds(),
+                           "amount": st.floats(-10, 10, allow_nan=False, allow_infinity=False),
+                           "items": items(False)}),
 )
+
 
 
 def elements(case):
@@ -681,6 +775,12 @@ def elements(case):
             t = irr.tensor(item["desc"])
             grad = item.get("requires_grad") and t.dtype.is_floating_point
             out.append(t.detach().requires_grad_() if grad else t)
+        elif item["kind"] == "parameter":
+            out.append(torch.nn.Parameter(irr.tensor(item["desc"])))
+        elif item["kind"] == "subclass":
+            t = irr.tensor(item["desc"]).as_subclass(Tagged)
+            grad = item.get("requires_grad") and t.dtype.is_floating_point
+            out.append(t.requires_grad_() if grad else t)
         elif item["kind"] == "row":
             out.append(base[item["index"]])
         elif item["kind"] in NUMBERS:
@@ -697,9 +797,7 @@ def as_seen(v):
     return {"type": f"{type(v).__module__}.{type(v).__qualname__}", "repr": repr(v)}
 
 
-@observe(examples=DECREMENT_EXAMPLES,
-         draw=st.fixed_dictionaries({"seed": irr.seeds(), "amount": st.integers(-5, 5),
-                                     "items": ITEMS}))
+@observe(examples=DECREMENT_EXAMPLES, draw=DECREMENT_CASES)
 def decremented(kata, case):
     base, values = elements(case)
     originals = list(values)  # other references to the same objects, as a model would hold
@@ -717,14 +815,16 @@ def decremented(kata, case):
 
 
 def decrement_call(case) -> str:
-    shown = [f"M[{item['index']}]" if item["kind"] == "row" else show(v)
-             for item, v in zip(case["items"], elements(case)[1])]
+    shown = [f"M[{item['index']}]" if item["kind"] == "row"
+             else f"nn.Parameter({show(v)})" if item["kind"] == "parameter"
+             else f"Tagged({show(v)}) (a subclass of torch.Tensor)" if item["kind"] == "subclass"
+             else show(v) for item, v in zip(case["items"], elements(case)[1])]
     where = f", M = {show(irr.tensor(case.base))}" if case.get("base") else ""
     return f"decrement_all([{', '.join(shown)}], {case.amount}){where}"
 
 
 def is_number(item):
-    return item["kind"] not in ("tensor", "row")
+    return item["kind"] not in TENSOR_KINDS
 
 
 @claim(decremented)
@@ -845,6 +945,23 @@ def test_decrement_all_changes_tensors_in_place_for_every_reference(case, seen):
                f"丢了):请原地修改,`v -= amount`。",
                call=call, got=now[i].get("repr") if isinstance(now[i], dict) else show(now[i]),
                expected=show(want), kata=KATA)
+        kind = case["items"][i]["kind"]
+        plain = [j for j in tensors if case["items"][j]["kind"] in ("tensor", "row")]
+        if same_objects[i] is not True and kind in SUBCLASSES and plain and all(
+                same_objects[j] is True and right[j] for j in plain):
+            what = ("an nn.Parameter", "nn.Parameter") if kind == "parameter" else \
+                ("a tensor of a subclass of torch.Tensor", "torch.Tensor 子类的张量")
+            fail(f"element {i}, {what[0]}, was replaced in the list by a new object, while the "
+                 f"plain tensors were changed in place: it was not taken for a tensor. "
+                 f"`type(v) is torch.Tensor` is False for a subclass (nn.Parameter is one); the "
+                 f"model still holds the old {'parameter' if kind == 'parameter' else 'tensor'}, "
+                 f"unchanged. Test with `isinstance(v, torch.Tensor)`.",
+                 f"第 {i} 个元素是{what[1]},它在列表里被换成了新对象,而普通张量都被原地修改了:它没有被"
+                 f"当作张量。对子类(nn.Parameter 就是一个)`type(v) is torch.Tensor` 为 False;模型持有的"
+                 f"还是原来那个没有变的{'参数' if kind == 'parameter' else '张量'}。请用 "
+                 f"`isinstance(v, torch.Tensor)` 判断。",
+                 call=call, got=now[i].get("repr") if isinstance(now[i], dict) else show(now[i]),
+                 expected=show(want), kata=KATA)
         expect(
             same_objects[i] is True,
             "the list now holds new tensors: any other reference to the old ones (a model, an "
@@ -867,6 +984,25 @@ def test_decrement_all_changes_tensors_in_place_for_every_reference(case, seen):
                f"第 {i} 个元素是非连续张量,它没有变,而其他张量变了:更新写进了它的副本(对内存不按顺序"
                f"排列的张量,`reshape`、`flatten` 和 `.contiguous()` 会复制)。请修改元素本身:"
                f"`v -= amount`。", call=call, got=got, expected=want, kata=KATA)
+        if not right[i] and before.dtype.is_floating_point and isinstance(case.amount, float) \
+                and got.dtype == before.dtype and got.shape == tuple(before.shape):
+            exact = before.detach().double()
+            scale = exact.abs() + abs(case.amount)
+            for coarse in ("float32", "float16", "bfloat16"):
+                rounded = float(torch.tensor(case.amount, dtype=irr.dtype(coarse)))
+                if rounded != case.amount and diagnose.within_rounding(
+                        got.tensor, exact - rounded, scale, got.dtype_name):
+                    fail(f"element {i}, a {got.dtype_name} tensor, was lowered by {rounded!r}, "
+                         f"the amount {case.amount!r} rounded to {coarse}, not by "
+                         f"{case.amount!r}: the amount was made a {coarse} tensor "
+                         f"(`torch.tensor(amount)` has the default dtype, float32) before the "
+                         f"subtraction. Subtract the number as it is given (`v -= amount`): "
+                         f"PyTorch applies it at the tensor's own precision.",
+                         f"第 {i} 个元素是 {got.dtype_name} 张量,它被减去的是 {rounded!r},即 amount "
+                         f"{case.amount!r} 舍入到 {coarse} 的值,而不是 {case.amount!r}:amount 在相减之前"
+                         f"被做成了 {coarse} 张量(`torch.tensor(amount)` 用默认 dtype,即 float32)。"
+                         f"请按原样减去这个数(`v -= amount`):PyTorch 会按张量自己的精度使用它。",
+                         call=call, got=got, expected=want, kata=KATA)
         expect(right[i],
                f"element {i}, a tensor, did not change in place by the amount: other references "
                f"to it must see the new values.",
