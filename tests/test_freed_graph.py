@@ -188,6 +188,9 @@ class Setup:
                 model[-1].bias.mul_(1e-3)
         if d["net"] == "frozen":
             model[0].bias.requires_grad_(False)
+        if d["net"] == "unused":  # a parameter of the model that the forward pass never reads
+            model[0].register_parameter(
+                "spare", nn.Parameter(torch.randn(2, generator=gen, dtype=torch.float64).to(dtype)))
         if d["stale"]:
             for p in model.parameters():
                 if p.requires_grad:
@@ -391,6 +394,10 @@ TRAIN_EXAMPLES = [
     {"seed": 5, "stale": True, "sizes": [4, 4, 4]},
     # a frozen parameter (its .grad stays None), batches in a tuple
     {"seed": 6, "net": "frozen", "sizes": [5, 3, 4], "as": "tuple"},
+    # a parameter the forward pass never reads: a .grad of None stays None; one it held goes
+    {"seed": 12, "net": "unused", "sizes": [3, 4], "as": "generator"},
+    {"seed": 13, "net": "unused", "sizes": [4, 2, 3], "stale": True},
+    {"seed": 14, "net": "frozen", "sizes": [], "as": "list"},
     # an inf target: the loss of batch 2 is inf, the parameters nan from then on
     {"seed": 7, "nonfinite": "inf", "at": 2, "sizes": [4, 4, 4, 4]},
     # losses around 1e-6, float64
@@ -406,7 +413,7 @@ TRAIN_EXAMPLES = [
 
 @st.composite
 def train_cases(draw):
-    net = draw(st.sampled_from(["mlp", "dropout", "batchnorm", "frozen"]))
+    net = draw(st.sampled_from(["mlp", "dropout", "batchnorm", "frozen", "unused"]))
     low = 2 if net == "batchnorm" else 1  # BatchNorm refuses a training batch of one
     sizes = draw(st.lists(st.integers(low, 6), min_size=0, max_size=5))
     case = {"seed": draw(irr.seeds()), "net": net, "sizes": sizes,
@@ -436,6 +443,8 @@ def trained(kata, case):
             records[1]["same_list"] = results[1] is results[0]
         return {
             "calls": records,
+            "grads": [None if p.grad is None else p.grad.detach()
+                      for p in setup.model.parameters()],
             "params": [p.detach() for p in setup.model.parameters()],
             "buffers": [b.detach() for b in setup.model.buffers()],
         }
@@ -519,6 +528,8 @@ NET_WORDS = {
     "batchnorm": ("an MLP with BatchNorm1d in train mode", "一个带 BatchNorm1d、处于训练模式的 MLP"),
     "frozen": ("an MLP whose first bias is frozen (requires_grad=False, its .grad None)",
                "一个第一层偏置被冻结(requires_grad=False,.grad 为 None)的 MLP"),
+    "unused": ("an MLP with a parameter its forward pass never reads (`model[0].spare`)",
+               "一个带有前向传播从不读取的参数(`model[0].spare`)的 MLP"),
 }
 AS_WORDS = {"list": ("a list", "列表"), "tuple": ("a tuple", "元组"),
             "generator": ("a generator (no len(), no indexing)", "生成器(没有 len(),不能索引)"),
@@ -992,6 +1003,90 @@ def test_the_model_is_trained_one_step_per_batch_like_a_plain_loop(case, seen):
                  "比训练用的批次多(或少)。", call=call, got=b, expected=q, kata=KATA)
 
 
+def unreached(case) -> list:
+    """The parameters the loss never reaches (frozen, or unread by the forward pass), by index
+    in `model.parameters()`, with the .grad each held when the call started (None, or values)."""
+    s = Setup(case)
+    out = []
+    for j, (name, p) in enumerate(s.model.named_parameters()):
+        if not p.requires_grad or name.endswith("spare"):
+            out.append((j, name, None if p.grad is None else p.grad.detach().clone()))
+    return out
+
+
+@claim(trained)
+def test_a_parameter_the_loss_never_reaches_keeps_a_grad_of_none(case, seen):
+    records = train_calls(case, seen)
+    truth = Replay(case)
+    d = tcase(case)
+    call = train_call(case, len(records) - 1)
+    found = unreached(case)
+    if not found:
+        return  # every parameter is reached: this case has nothing to say (the frozen and unused
+        #         examples decide it)
+    if any(rec.get("raised") is not None for rec in records):
+        undecided(("the call raised", "调用抛出了异常"),
+                  ("what the .grad of a parameter the loss never reaches is after the call",
+                   "损失到达不了的参数在调用之后的 .grad 是什么"),
+                  see="test_each_batch_logs_the_loss_it_backpropagated_as_a_python_float",
+                  call=call, kata=KATA)
+    params, grads = seen.get("params"), seen.get("grads")
+    if not isinstance(grads, list) or len(grads) != len(truth.params):
+        malformed("grads", call)
+    start = Setup(case).model.parameters()
+    if any(not diagnose.identical(q, p.detach()) for q, p in zip(truth.params, start)) and (
+            not isinstance(params, list) or len(params) != len(truth.params) or not all(
+                isinstance(p, Seen) and tensors_agree(p, q, 64 * LOSS_RTOL.get(d["dtype"], 1e-6))
+                for p, q in zip(params, truth.params))):
+        undecided(("the model was not trained as a plain loop trains it",
+                   "模型没有像普通循环那样被训练"),
+                  ("what the .grad of a parameter the loss never reaches is after the call",
+                   "损失到达不了的参数在调用之后的 .grad 是什么"),
+                  see="test_the_model_is_trained_one_step_per_batch_like_a_plain_loop",
+                  call=call, kata=KATA)
+    for j, name, was in found:
+        now = grads[j]
+        kind_en = ("frozen (requires_grad=False)" if name.endswith("bias") else
+                   "never read by the forward pass")
+        kind_zh = "被冻结的(requires_grad=False)" if name.endswith("bias") else "前向传播从不读取的"
+        if now is None:
+            continue
+        value = as_values(now)
+        zeros = value is not None and value.shape == tuple(Setup(case).model.get_parameter(
+            name).shape) and not bool(value.abs().sum())
+        if was is not None and zeros:
+            continue  # a stale gradient cleared to zeros: cleared
+        shown_ = dict(call=call, got=now, expected="None" if was is None else "None or zeros",
+                      kata=KATA)
+        if was is None and zeros:
+            fail(f"`{name}`, a parameter {kind_en}, had a .grad of None when the call started and "
+                 f"holds a tensor of zeros after it: the gradients were cleared by giving "
+                 f"parameters `torch.zeros_like(p)`, which makes a .grad where no backward ever "
+                 f"writes one (and an optimizer then steps a parameter it should skip). A .grad "
+                 f"of None stays None: `optimizer.zero_grad()` sets every gradient to None "
+                 f"(`set_to_none=False` zeros only those that exist).",
+                 f"`{name}` 是{kind_zh}参数,调用开始时它的 .grad 是 None,调用之后却是一个全零张量:"
+                 f"梯度是通过给参数赋 `torch.zeros_like(p)` 来清零的,这会在任何 backward 都不会写入"
+                 f"的地方造出一个 .grad(优化器随后还会更新一个本该跳过的参数)。None 的 .grad 应保持为"
+                 f" None:`optimizer.zero_grad()` 把每个梯度设为 None(`set_to_none=False` 只把已有的"
+                 f"梯度清零)。", **shown_)
+        fail(f"`{name}`, a parameter {kind_en}, holds a .grad that is neither None nor zeros "
+             f"after the call (it {'was None' if was is None else 'held a stale gradient'} when "
+             f"the call started): no backward of this loss writes one there.",
+             f"`{name}` 是{kind_zh}参数,调用之后它的 .grad 既不是 None 也不是零(调用开始时它"
+             f"{'是 None' if was is None else '里有旧梯度'}):这个损失的 backward 不会往那里写。",
+             **shown_)
+
+
+def as_values(x):
+    """An observed tensor's values in float64, or None."""
+    try:
+        return x.tensor.double() if isinstance(x, Seen) and x.complete and x.error is None \
+            else None
+    except (ValueError, TypeError, RuntimeError, OverflowError):
+        return None
+
+
 def tensors_agree(seen, want, rtol) -> bool:
     try:
         got = seen.tensor.double()
@@ -1146,7 +1241,7 @@ def test_no_graph_outlives_its_step(case, seen):
 GRADS = {"n": 6, "d": 3, "k": 4, "m": 0, "one": False, "dtype": "float64",
          "x_layout": "contiguous", "w_layout": "contiguous", "ab_layout": "contiguous",
          "stale": "none", "zero_rows": [], "scale_x": 1.0, "scale_a": 1.0, "scale_b": 1.0,
-         "x_grad": "none", "ab_grad": False, "b_zero": False, "calls": 1}
+         "x_grad": "none", "ab_grad": False, "b_zero": False, "calls": 1, "held": "values"}
 TERMS = 64  # units of rounding a right computation stays within, per term of a sum
 
 
@@ -1185,13 +1280,13 @@ class Inputs:
             self.x = irr.laid_out(xv, d["x_layout"])
             if d["x_grad"] == "leaf":
                 self.x = self.x.detach().requires_grad_()
-                self.x.grad = torch.full_like(self.x, 0.5)
+                self.x.grad = torch.full_like(self.x, 0.0 if d["held"] == "zeros" else 0.5)
         self.a = irr.laid_out(av, d["ab_layout"])
         self.b = irr.laid_out(bv, d["ab_layout"])
         if d["ab_grad"]:
             self.a = self.a.detach().requires_grad_()
             self.b = self.b.detach().requires_grad_()
-            self.a.grad = torch.full_like(self.a, 0.25)
+            self.a.grad = torch.full_like(self.a, 0.0 if d["held"] == "zeros" else 0.25)
         self.w = irr.laid_out(wv, d["w_layout"]).detach().requires_grad_()
 
     def stale(self, case):
@@ -1251,6 +1346,9 @@ GRAD_EXAMPLES = [
     {"seed": 12, "n": 1, "k": 2, "scale_x": 0.001, "dtype": "float32"},
     # a head b of zeros (h @ b is 0 everywhere, abs' derivative 0), matrices
     {"seed": 13, "b_zero": True, "m": 2},
+    # x.grad and a.grad holding zeros, b.grad None, the leaf behind x None: each stays as it was
+    {"seed": 14, "x_grad": "leaf", "ab_grad": True, "held": "zeros", "dtype": "float32"},
+    {"seed": 15, "x_grad": "nonleaf", "ab_grad": True, "held": "zeros", "stale": "zeros"},
 ]
 
 
@@ -1265,7 +1363,8 @@ def grad_cases(draw):
             "ab_layout": draw(st.sampled_from(["contiguous", "sliced", "expanded"])),
             "stale": draw(st.sampled_from(["none", "zeros", "random"])),
             "x_grad": draw(st.sampled_from(["none", "none", "leaf", "nonleaf"])),
-            "ab_grad": draw(st.booleans()), "calls": draw(st.sampled_from([1, 1, 2]))}
+            "ab_grad": draw(st.booleans()), "calls": draw(st.sampled_from([1, 1, 2])),
+            "held": draw(st.sampled_from(["values", "zeros"]))}
     if draw(st.booleans()):
         case["zero_rows"] = [draw(st.integers(0, 5))]
     if draw(st.integers(0, 3)) == 0:
@@ -1401,9 +1500,11 @@ def grad_words(case, call: int = 0) -> tuple[str, str]:
     if float(d["scale_x"]) != 1.0:
         en += f", x scaled by {float(d['scale_x']):g}"
         zh += f",x 缩放到 {float(d['scale_x']):g} 倍"
+    zeros = d.get("held") == "zeros"
     if d["x_grad"] == "leaf":
-        en += ", x a leaf that requires grad (with a .grad of its own)"
-        zh += ",x 是需要梯度的叶子张量(有自己的 .grad)"
+        en += (", x a leaf that requires grad (with a .grad of its own"
+               f"{', all zeros' if zeros else ''})")
+        zh += f",x 是需要梯度的叶子张量(有自己的 .grad{',全为 0' if zeros else ''})"
     elif d["x_grad"] == "nonleaf":
         en += ", x computed from a leaf that requires grad (the output of an earlier layer)"
         zh += ",x 由一个需要梯度的叶子张量算出(前面某层的输出)"
@@ -1411,8 +1512,9 @@ def grad_words(case, call: int = 0) -> tuple[str, str]:
         en += ", b all zeros (h @ b is exactly 0 everywhere)"
         zh += ",b 全为 0(h @ b 处处恰好为 0)"
     if d["ab_grad"]:
-        en += ", a and b leaves that require grad (a.grad holding values)"
-        zh += ",a 和 b 是需要梯度的叶子张量(a.grad 里有值)"
+        en += (f", a and b leaves that require grad (a.grad holding {'zeros' if zeros else 'values'}"
+               ", b.grad None)")
+        zh += f",a 和 b 是需要梯度的叶子张量(a.grad 里{'全为 0' if zeros else '有值'},b.grad 为 None)"
     if call == 0 and d["stale"] != "none":
         en += f", w.grad holding {'zeros' if d['stale'] == 'zeros' else 'values'} before the call"
         zh += f",调用前 w.grad 里是{'全 0' if d['stale'] == 'zeros' else '一些值'}"
@@ -1800,6 +1902,28 @@ def inputs_left_alone(case, rec, i, truth, call):
             was is not None and isinstance(now, Seen) and as_tensor(now) is not None
             and as_tensor(now).shape == was.shape and torch.equal(as_tensor(now),
                                                                   was.double()))
+        now_t = as_tensor(now) if isinstance(now, Seen) else None
+        if not same and was is None and now_t is not None and not bool(now_t.abs().sum()):
+            fail(f"the .grad of {name} was None before the call and is a tensor of zeros after "
+                 f"it: a .grad was made where there was none (a `torch.zeros_like` put back, or "
+                 f"a backward's gradient zeroed afterwards). A .grad of None stays None: take "
+                 f"gradients with respect to w alone (`torch.autograd.grad(loss, w)`, or "
+                 f"`loss.backward(inputs=[w])`), and nothing else is touched.",
+                 f"调用之前 {zname} 的 .grad 是 None,调用之后却是一个全零张量:在原本没有 .grad 的地方造出了"
+                 f"一个(放回了一个 `torch.zeros_like`,或把某次 backward 的梯度事后清零)。None 的 .grad "
+                 f"应保持为 None:只对 w 求梯度(`torch.autograd.grad(loss, w)` 或 "
+                 f"`loss.backward(inputs=[w])`),别的都不会被碰。",
+                 call=call, got=now, expected="None", kata=KATA)
+        if not same and was is not None and now is None:
+            held = "zeros" if not bool(was.abs().sum()) else "values"
+            fail(f"the .grad of {name} held {held} before the call and is None after it: it was "
+                 f"cleared (`.grad = None`, a `zero_grad()`), where it is not this function's to "
+                 f"touch. Take gradients with respect to w alone (`torch.autograd.grad(loss, w)`"
+                 f"), and every other .grad stays as it was.",
+                 f"调用之前 {zname} 的 .grad 里是{'零' if held == 'zeros' else '有值的张量'},调用之后"
+                 f"却是 None:它被清掉了(`.grad = None`、`zero_grad()`),而这不是这个函数该碰的。请只对 w "
+                 f"求梯度(`torch.autograd.grad(loss, w)`),其他的 .grad 都保持原样。",
+                 call=call, got="None", expected=was, kata=KATA)
         if not same:
             what = "was None" if was is None else "held values"
             zwhat = "是 None" if was is None else "里有值"
