@@ -29,7 +29,9 @@ def train_logging_losses(model, optimizer, loss_fn, batches):
     (whatever `.grad` held when you were called must not reach the first step), compute
     `loss_fn(model(X), y)` (one forward pass per batch: a dropout mask is drawn, BatchNorm's
     statistics move, once per batch), backpropagate it, step. The model may be float32 or
-    float64, with dropout, BatchNorm or frozen parameters (their `.grad` stays None).
+    float64, with dropout, BatchNorm, frozen parameters or parameters the forward never uses:
+    a parameter the loss never reaches keeps a `.grad` of None (a leftover gradient it held
+    may become None or zeros, never a value).
 
     Return a new list, one entry per batch in order (`[]` for no batches): the loss that was
     backpropagated (from before its step), as a Python `float` (`loss.item()`; not a tensor,
@@ -69,7 +71,7 @@ def grads_of_two_losses(x, w, a, b):
     Whatever `w.grad` held before the call must not leak into either result; what it holds
     afterwards is up to you. Leave everything else as it was: the values of `x`, `w`, `a` and
     `b`, and the `.grad` of every tensor but `w` (of `x`, `a`, `b`, and of the leaves behind
-    `x`): take gradients with respect to `w` alone.
+    `x`: None stays None, zeros stay zeros): take gradients with respect to `w` alone.
     """
     # TODO: one forward pass; two gradients that neither free the shared graph too early nor
     # TODO: add up in w.grad.

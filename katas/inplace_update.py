@@ -20,8 +20,9 @@ def sgd_step(params, lr):
 
     `params` is any iterable: a list, a tuple, or a generator such as `model.parameters()`
     (which can be walked only once). Each `param` (at most once) is a leaf tensor that requires
-    grad, of any float dtype (float64, float16 and bfloat16 too) and any layout (transposed,
-    sliced, channels-last), with `param.grad` filled by a backward (inf and nan included):
+    grad (a plain tensor, an `nn.Parameter` or another subclass of `torch.Tensor`), of any
+    float dtype (float64, float16 and bfloat16 too) and any layout (transposed, sliced,
+    channels-last), with `param.grad` filled by a backward (inf and nan included):
     - subtract `lr * param.grad` from it *in place* (the caller's tensor must change: same
       object, same storage, same dtype), without recording the update in the autograd graph.
       Rounding may differ from `param - lr * param.grad` by two units of the param's dtype
@@ -40,10 +41,13 @@ def decrement_all(values, amount):
     """Subtract `amount` (an int or a float) from every element of the list `values`, so the
     caller's list sees it.
 
-    Tensor elements (each at most once; any float dtype, or an integer dtype when `amount` is an
-    int; 0-dim, non-contiguous, a view such as a row of a matrix, a leaf that requires grad) are
-    changed in place: the same objects and the same storage, so any other reference to them, and
-    the tensor they view, sees the change too; a leaf stays a leaf. Every other element is a
+    Tensor elements (each at most once; plain tensors, `nn.Parameter`s and other subclasses of
+    `torch.Tensor`; any float dtype, or an integer dtype when `amount` is an int; 0-dim,
+    non-contiguous, a view such as a row of a matrix, a leaf that requires grad) are changed in
+    place, each lowered by `amount` as its own dtype holds it (0.1 from a float64 tensor is
+    float64's 0.1, not float32's): the same objects and the same storage, so any other
+    reference to them, and the tensor they view, sees the change too; a leaf stays a leaf.
+    Every other element is a
     Python number (int, float, Fraction, Decimal, complex ...), immutable, so it is replaced in
     the list by `v - amount`, of the type that subtraction gives. Returns None.
     """

@@ -26,7 +26,8 @@ def train_logging_losses(model, optimizer, loss_fn, batches):
     也不能用下标访问)。按顺序遍历它一次。对每个 `(X, y)`:清空梯度(你被调用时 `.grad`
     里的东西不能影响第一步),计算 `loss_fn(model(X), y)`(每个批量只做一次前向传播:
     每个批量只抽取一次 dropout 掩码,BatchNorm 的统计量也只更新一次),反向传播,step。模型可能是
-    float32 或 float64,可能带有 dropout、BatchNorm 或冻结的参数(它们的 `.grad` 保持为 None)。
+    float32 或 float64,可能带有 dropout、BatchNorm、冻结的参数或前向从不使用的参数:损失到达不了的
+    参数的 `.grad` 保持为 None(它原来留着的梯度可以变成 None 或零,但不能是别的值)。
 
     返回一个新的列表,按顺序每个批量一项(没有批量时为 `[]`):被反向传播的那个损失
     (它那一步之前的值),以 Python `float` 的形式(`loss.item()`;不是张量,也不是 NumPy 的数),
@@ -63,7 +64,7 @@ def grads_of_two_losses(x, w, a, b):
 
     调用前 `w.grad` 里的东西不能混进任何一个结果;调用之后它里面是什么由你决定。
     其他一切保持原样:`x`、`w`、`a` 和 `b` 的数值,以及除 `w` 之外每个张量的 `.grad`(`x`、`a`、
-    `b` 的,以及 `x` 背后那些叶子张量的):只对 `w` 求梯度。
+    `b` 的,以及 `x` 背后那些叶子张量的:None 仍是 None,零仍是零):只对 `w` 求梯度。
     """
     # TODO: 一次前向传播;两个梯度,既不过早释放共享的计算图,也不在 w.grad 中
     # TODO: 累加到一起。

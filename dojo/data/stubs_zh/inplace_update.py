@@ -18,7 +18,8 @@ def sgd_step(params, lr):
     """对 `params` 中的每个张量做一步梯度下降。
 
     `params` 是任意可迭代对象:列表、元组,或者像 `model.parameters()` 这样的生成器
-    (只能遍历一次)。每个 `param`(最多出现一次)都是需要梯度的叶子张量,dtype 可以是任意浮点类型
+    (只能遍历一次)。每个 `param`(最多出现一次)都是需要梯度的叶子张量(普通张量、`nn.Parameter`
+    或 `torch.Tensor` 的其他子类),dtype 可以是任意浮点类型
     (float64、float16 和 bfloat16 也在内),布局任意(转置的、切片的、channels-last 的),
     `param.grad` 已由一次 backward 填好(可能含有 inf 和 nan):
     - *原地* 从它减去 `lr * param.grad`(调用方的张量必须改变:同一个对象、同一块存储、同样的
@@ -38,9 +39,10 @@ def sgd_step(params, lr):
 def decrement_all(values, amount):
     """从列表 `values` 的每个元素中减去 `amount`(一个 int 或 float),让调用方的列表看到变化。
 
-    张量元素(每个最多出现一次;dtype 是任意浮点类型,`amount` 为 int 时也可以是整数类型;
-    可以是 0 维的、不连续的、一个视图(比如矩阵的一行)、需要梯度的叶子张量)要原地修改:
-    还是原来的对象、原来的存储,所以任何指向它们的其他引用,以及它们所查看的那个张量,
+    张量元素(每个最多出现一次;普通张量、`nn.Parameter` 或 `torch.Tensor` 的其他子类;dtype
+    是任意浮点类型,`amount` 为 int 时也可以是整数类型;可以是 0 维的、不连续的、一个视图(比如
+    矩阵的一行)、需要梯度的叶子张量)要原地修改,每个都按它自己的 dtype 所能表示的 `amount`
+    减少(从 float64 张量减去的 0.1 是 float64 的 0.1,不是 float32 的):还是原来的对象、原来的存储,所以任何指向它们的其他引用,以及它们所查看的那个张量,
     都会看到变化;叶子张量仍然是叶子张量。其他每个元素都是 Python 的数(int、float、Fraction、
     Decimal、complex ……),不可变,所以要在列表里把它替换为 `v - amount`,
     类型就是这个减法给出的类型。返回 None。
