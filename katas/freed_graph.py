@@ -31,7 +31,7 @@ def train_logging_losses(model, optimizer, loss_fn, batches):
     statistics move, once per batch), backpropagate it, step. The model may be float32 or
     float64, with dropout, BatchNorm, frozen parameters or parameters the forward never uses:
     a parameter the loss never reaches keeps a `.grad` of None (a leftover gradient it held
-    may become None or zeros, never a value).
+    may become None or zeros, or stay as it was; no new value).
 
     Return a new list, one entry per batch in order (`[]` for no batches): the loss that was
     backpropagated (from before its step), as a Python `float` (`loss.item()`; not a tensor,

@@ -27,7 +27,7 @@ def train_logging_losses(model, optimizer, loss_fn, batches):
     里的东西不能影响第一步),计算 `loss_fn(model(X), y)`(每个批量只做一次前向传播:
     每个批量只抽取一次 dropout 掩码,BatchNorm 的统计量也只更新一次),反向传播,step。模型可能是
     float32 或 float64,可能带有 dropout、BatchNorm、冻结的参数或前向从不使用的参数:损失到达不了的
-    参数的 `.grad` 保持为 None(它原来留着的梯度可以变成 None 或零,但不能是别的值)。
+    参数的 `.grad` 保持为 None(它原来留着的梯度可以变成 None 或零,或者保持原样;不能出现新的值)。
 
     返回一个新的列表,按顺序每个批量一项(没有批量时为 `[]`):被反向传播的那个损失
     (它那一步之前的值),以 Python `float` 的形式(`loss.item()`;不是张量,也不是 NumPy 的数),

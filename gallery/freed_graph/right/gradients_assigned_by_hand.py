@@ -12,7 +12,8 @@ def train_logging_losses(model, optimizer, loss_fn, batches):
     history = []
     for X, y in batches:
         loss = loss_fn(model(X), y)
-        grads = torch.autograd.grad(loss, trainable)  # frees the graph as backward() does
+        # frees the graph as backward() does; a parameter the forward never uses gets None
+        grads = torch.autograd.grad(loss, trainable, allow_unused=True)
         for p, g in zip(trainable, grads):
             p.grad = g  # replaces whatever was there: nothing old reaches the step
         optimizer.step()
