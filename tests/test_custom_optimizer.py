@@ -370,12 +370,15 @@ def run(kata, case):
     """Run the case with the learner's SGD: every step's parameters and gradients around each
     call, as data. What the learner's code raises (but NotImplementedError: not started) ends
     the run and is returned with the call, the step and the line."""
+    if case.get("default_dtype") == "float64":  # the caller's default (dojo.spec puts it back)
+        torch.set_default_dtype(torch.float64)
     params = build(case)
     out = {"steps": [], "raised": None, "same_objects": None}
     kept: list = []
     opts: list = []
     held: list = []  # the caller's own containers of the optimizers in use
     decoys = decoys_like(params)
+    start_dtype = torch.get_default_dtype()
     decoys_start = [t.detach().clone() for t in decoys]
 
     def attempt(what, k, fn) -> bool:
@@ -408,6 +411,8 @@ def run(kata, case):
             ok = attempt("zero_grad", k, lambda: [o.zero_grad() for o in opts])
             rec["zero_mode"] = torch.is_grad_enabled()
         torch.set_grad_enabled(True)
+        rec["zero_dtype"] = str(torch.get_default_dtype()).replace("torch.", "")
+        torch.set_default_dtype(start_dtype)
         rec["zero_decoys"] = untouched(decoys, decoys_start)
         if ok:
             rec["zero_out"] = snaps([p.grad for p in params])
@@ -453,6 +458,8 @@ def run(kata, case):
                 ok = attempt("step", k, lambda: [o.step() for o in opts])
                 rec["grad_mode"] = torch.is_grad_enabled()
             torch.set_grad_enabled(True)
+            rec["step_dtype"] = str(torch.get_default_dtype()).replace("torch.", "")
+            torch.set_default_dtype(start_dtype)
             rec["step_decoys"] = untouched(decoys, decoys_start)
             if not ok:
                 return out
@@ -749,6 +756,10 @@ CALLERS = [
     {"seed": 64, "params": [P([3], seed=106)], "given": "generator", "lr": 0.1,
      "momentum": 0.0, "order": "zero_last",
      "steps": [{"no_grad": ["zero_grad"]}, {"no_grad": ["step", "zero_grad"]}]},
+    # the caller's default dtype is float64: SGD leaves it so
+    {"seed": 65, "params": [P([3], seed=107), P([2], "float64", seed=108)], "given": "list",
+     "lr": 0.1, "momentum": 0.9, "order": "zero_first", "default_dtype": "float64",
+     "steps": [{}, {"no_grad": ["step"]}, {}]},
 ]
 
 
@@ -760,7 +771,9 @@ def callers_ways(count):
 
 
 def with_meddle(pair):
-    case, how, at = pair
+    case, how, at, wide = pair
+    if wide:
+        case = {**case, "default_dtype": "float64"}
     if how is None or case["given"] not in CONTAINERS:
         return case
     return {**case, "meddle": {"at": min(at, len(case["steps"])), "how": how}}
@@ -769,7 +782,8 @@ def with_meddle(pair):
 @observe(examples=CALLERS, draw=st.tuples(
     runs(params=param_lists(count=(1, 3)), given=st.sampled_from(list(GIVEN)),
          momentum=st.sampled_from([0.0, 0.9]), steps=st.integers(2, 3).flatmap(callers_ways)),
-    st.one_of(st.none(), st.sampled_from(HOWS)), st.integers(1, 3)).map(with_meddle))
+    st.one_of(st.none(), st.sampled_from(HOWS)), st.integers(1, 3), st.booleans()
+).map(with_meddle))
 def callers_iterables_containers_and_modes(kata, case):
     return run(kata, case)
 
@@ -883,6 +897,9 @@ def context(case, k, i=None) -> tuple[str, str]:
                 en.append(f"{at_en} the caller called {what}() inside its own `torch.no_grad()` "
                           f"block (grad mode off)")
                 zh.append(f"{at_zh}调用方在自己的 `torch.no_grad()` 块里调用了 {what}()(梯度模式关闭)")
+        if s == 1 and case.get("default_dtype") == "float64":
+            en.append("the caller's default dtype is float64 (`torch.set_default_dtype`)")
+            zh.append("调用方的默认 dtype 是 float64(`torch.set_default_dtype`)")
         if step.get("overflow"):
             en.append(f"{at_en} the loss overflowed to inf and step() was skipped (as GradScaler "
                       f"does)")
@@ -1159,9 +1176,32 @@ def first_late(obs, case, k, start) -> list[int]:
             and all(g[i] is None for g in seen_before)]
 
 
+def check_default_dtype(obs, case, k, what):
+    """The default dtype after the call must be the caller's, as it was before the call."""
+    key = "zero_dtype" if what == "zero_grad" else "step_dtype"
+    was = "float64" if case.get("default_dtype") == "float64" else "float32"
+    now = obs.record(k).get(key)
+    if not isinstance(now, str):
+        malformed(f"{key} at step {k}", obs.call)
+    if now == was:
+        return
+    fail(*with_context((
+        f"`{what}()` changed the default dtype: it was {was} when the call started (the "
+        f"caller's `torch.set_default_dtype`) and is {now[:20]} after it, so every tensor the "
+        f"caller makes next (`torch.zeros(...)`, `torch.tensor(...)`) comes in another dtype. An "
+        f"optimizer leaves the default dtype alone (or puts back what it was, not a constant): "
+        f"make buffers like their parameter (`p.grad.clone()`, `torch.zeros_like(p)`).",
+        f"`{what}()` 改变了默认 dtype:调用开始时它是 {was}(调用方的 `torch.set_default_dtype`),"
+        f"调用之后变成了 {now[:20]},于是调用方接下来创建的每个张量(`torch.zeros(...)`、"
+        f"`torch.tensor(...)`)都是另一种 dtype。优化器不应改动默认 dtype(或者恢复成原来的值,而不是"
+        f"一个固定值):请照着参数创建缓冲区(`p.grad.clone()`、`torch.zeros_like(p)`)。"), case, k),
+        call=call_of(case, k), kata=KATA)
+
+
 def check_mode(obs, case, k, key, what):
     """Grad mode after the call must be what it was before it: on in the plain loop, off when
     the caller makes the call inside its own `torch.no_grad()`."""
+    check_default_dtype(obs, case, k, what)
     was = not inside_no_grad(case, k, what)
     now = obs.flag(k, key)
     if now == was:
