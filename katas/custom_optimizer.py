@@ -79,7 +79,8 @@ class SGD:
         applied as it is. In place, on the tensor itself and visibly to autograd: the same
         tensor object and storage, its `_version` goes up (`.data` does not do that), still a
         leaf with its `requires_grad`; grad mode left as it was (on, or off when called inside
-        the caller's `torch.no_grad()`: restored, not set to a constant). step() reads `p.grad` and
+        the caller's `torch.no_grad()`: restored, not set to a constant), and so is the default
+        dtype (the caller's may be float64). step() reads `p.grad` and
         never writes it. (An optional argument such as torch's `closure=None` is fine; the
         tests call `step()`.)"""
         # TODO: under torch.no_grad(): momentum buffer, then the in-place update.

@@ -15,7 +15,11 @@ each step is judged on its own, and a wrong one is named by what was measured.
 Irregular inputs (docs/CONTRIBUTING.md): float64, float16 and bfloat16 parameters; transposed,
 sliced and channels-last ones; 0-dim ones; values far from zero; gradients that are None, all
 zeros, nan or inf; gradients present before the optimizer is built; frozen and unfrozen
-parameters; a generator, a tuple, nested modules' `parameters()`; two optimizers side by side
+parameters; a generator, a tuple, nested modules' `parameters()`, other one-shot iterators
+(itertools.chain, filter, map, iter(list), an iterator class), a dict's values(), a re-iterable
+object; the caller clearing, refilling or extending its own list (dict, object) after SGD is
+built; step() and zero_grad() called inside the caller's torch.no_grad(); the caller's default
+dtype float64; two optimizers side by side
 and one after another; accumulation without zero_grad; the articles' order (backward, step,
 zero_grad). Left out on purpose: integer parameters (they hold no gradient), param groups, an
 empty `params`, one tensor as `params`, a tensor listed twice (outside the contract, the stub

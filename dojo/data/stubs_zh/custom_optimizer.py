@@ -74,8 +74,8 @@ class SGD:
         缓冲区,梯度中的 nan 或 inf 照原样应用。在张量本身上原地更新,并且让 autograd 看得到:
         还是同一个张量对象、同一块存储,它的 `_version` 会增加(`.data` 做不到这一点),
         仍然是叶子张量,`requires_grad` 不变;梯度模式保持原样(打开的,或者在调用方的
-        `torch.no_grad()` 里调用时是关闭的:要恢复原样,而不是设成一个固定值)。step() 读取
-        `p.grad`,但从不写它。
+        `torch.no_grad()` 里调用时是关闭的:要恢复原样,而不是设成一个固定值),默认 dtype 也保持
+        原样(调用方的默认 dtype 可能是 float64)。step() 读取 `p.grad`,但从不写它。
         (像 torch 的 `closure=None` 这样的可选参数也可以有;测试调用的是 `step()`。)"""
         # TODO: 在 torch.no_grad() 下:先是动量缓冲区,然后原地更新。
         raise NotImplementedError("SGD.step")
