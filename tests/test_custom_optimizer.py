@@ -849,7 +849,8 @@ def call_of(case, k) -> str:
         calls = [zero] + calls if zero_first(case) else calls + [zero]
     how = meddle(case, k)
     if how:
-        calls = [f"the caller {MEDDLED.get(how, MEDDLED['clear'])[0]}"] + calls
+        calls = [f"the caller changed its own container after SGD was built: "
+                 f"{meddled_words(case, how)[0]}"] + calls
     if k > 1 and steps_of(case)[k - 1].get("restart"):
         calls = [f"{var} = SGD(...) anew"] + calls
     return f"{construction(case)}\n  step {k} of {count}: {'; '.join(calls)}"
@@ -892,7 +893,7 @@ def context(case, k, i=None) -> tuple[str, str]:
             zh.append(f"第 {s} 步之前在同样的张量上新建了一个 SGD")
         how = meddle(case, s)
         if how:
-            en_how, zh_how = MEDDLED.get(how, MEDDLED["clear"])
+            en_how, zh_how = meddled_words(case, how)
             en.append(f"{at_en} the caller changed its own container of the parameters, after SGD "
                       f"was built: it {en_how}")
             zh.append(f"{at_zh}调用方在 SGD 创建之后改动了自己存放参数的容器:{zh_how}")
@@ -1310,9 +1311,25 @@ MEDDLED = {"clear": ("emptied it (`params.clear()`)", "清空了它(`params.clea
                           "删掉了它的第一个张量(`del params[0]`)")}
 
 
+CODE = {"dict_values": {"clear": "`params.clear()`",
+                        "refill": "`for key in params: params[key] = other`",
+                        "append": "`params['extra'] = t`", "drop_first": "`del params[first_key]`"},
+        "reiterable": {"clear": "`bag.items.clear()`", "refill": "`bag.items[:] = other`",
+                       "append": "`bag.items.append(t)`", "drop_first": "`del bag.items[0]`"}}
+
+
+def meddled_words(case, how) -> tuple[str, str]:
+    """The caller's change, in words, with the code for the case's container."""
+    en, zh = MEDDLED.get(how, MEDDLED["clear"])
+    code = CODE.get(case.get("given", "list"), {}).get(how)
+    if code:
+        en, zh = (t.replace(t[t.index("`"):t.rindex("`") + 1], code) for t in (en, zh))
+    return en, zh
+
+
 def container_words(case, k, what) -> tuple[str, str]:
     how, s = meddled(case, k) or ("clear", k)
-    en, zh = MEDDLED.get(how, MEDDLED["clear"])
+    en, zh = meddled_words(case, how)
     given = case.get("given", "list")
     kind_en, kind_zh = {"dict_values": ("the dict whose `.values()` it had passed", "它传入的 "
                                         "`.values()` 所属的字典"),
