@@ -30,8 +30,12 @@ class SGD:
     """Stochastic gradient descent with optional momentum, step for step like torch.optim.SGD.
 
     `SGD(params, lr, momentum=0.0)`: `params` is any iterable of tensors, walked once here (a
-    list, a tuple, or the generator `model.parameters()`): at least one tensor, each at most
-    once, never a single tensor and no param-group dicts. They are leaves of any float dtype
+    list, a tuple, the generator `model.parameters()`, any other one-shot iterator such as
+    `itertools.chain(...)`, `filter(...)`, `map(...)` or `iter(list)`, a dict's `.values()`):
+    at least one tensor, each at most once, never a single tensor and no param-group dicts.
+    SGD keeps a list of its own, as torch.optim copies them into its param groups: what the
+    caller does with its own list (or dict) afterwards (`params.clear()`, refilling it) does
+    not reach the optimizer. They are leaves of any float dtype
     (float32, float64, float16, bfloat16), any shape (0-dim too) and any memory layout
     (transposed, sliced, channels-last). SGD keeps every tensor it is given, whatever its
     `requires_grad` (a frozen one may be unfrozen later). `lr > 0`, `0 <= momentum < 1`.
@@ -60,7 +64,8 @@ class SGD:
     def zero_grad(self):
         """Clear every parameter's gradient: set it to None, or zero it in place, whatever it
         held (inf and nan too), frozen parameters too. Must work before the first backward,
-        when the gradients are still None. Moves no parameter; leaves grad mode as it was.
+        when the gradients are still None. Moves no parameter; leaves grad mode as it was (on,
+        or off when called inside the caller's `torch.no_grad()`).
 
         With momentum the two ways differ, as in torch (`zero_grad(set_to_none=...)`): a
         gradient of zeros is still a gradient (its parameter glides on by lr * momentum * buf),
@@ -73,7 +78,9 @@ class SGD:
         is None: a gradient of zeros still updates the buffer, and nan or inf in a gradient is
         applied as it is. In place, on the tensor itself and visibly to autograd: the same
         tensor object and storage, its `_version` goes up (`.data` does not do that), still a
-        leaf with its `requires_grad`; grad mode left as it was. step() reads `p.grad` and
+        leaf with its `requires_grad`; grad mode left as it was (on, or off when called inside
+        the caller's `torch.no_grad()`: restored, not set to a constant), and so is the default
+        dtype (the caller's may be float64). step() reads `p.grad` and
         never writes it. (An optional argument such as torch's `closure=None` is fine; the
         tests call `step()`.)"""
         # TODO: under torch.no_grad(): momentum buffer, then the in-place update.

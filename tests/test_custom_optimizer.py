@@ -15,7 +15,11 @@ each step is judged on its own, and a wrong one is named by what was measured.
 Irregular inputs (docs/CONTRIBUTING.md): float64, float16 and bfloat16 parameters; transposed,
 sliced and channels-last ones; 0-dim ones; values far from zero; gradients that are None, all
 zeros, nan or inf; gradients present before the optimizer is built; frozen and unfrozen
-parameters; a generator, a tuple, nested modules' `parameters()`; two optimizers side by side
+parameters; a generator, a tuple, nested modules' `parameters()`, other one-shot iterators
+(itertools.chain, filter, map, iter(list), an iterator class), a dict's values(), a re-iterable
+object; the caller clearing, refilling or extending its own list (dict, object) after SGD is
+built; step() and zero_grad() called inside the caller's torch.no_grad(); the caller's default
+dtype float64; two optimizers side by side
 and one after another; accumulation without zero_grad; the articles' order (backward, step,
 zero_grad). Left out on purpose: integer parameters (they hold no gradient), param groups, an
 empty `params`, one tensor as `params`, a tensor listed twice (outside the contract, the stub
@@ -25,6 +29,7 @@ learner's code raises is reported with its line, on the run that made it).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import traceback
 from pathlib import Path
@@ -203,19 +208,149 @@ def build(case):
     return out
 
 
-def handed(case, params, keep):
+ONE_SHOT = ("generator", "module", "chain", "filter", "map", "iter", "iterator")
+CONTAINERS = ("list", "dict_values", "reiterable")  # the caller's own, which it may change
+GIVEN = ("list", "tuple", *ONE_SHOT[:1], "module", *ONE_SHOT[2:], "dict_values", "reiterable")
+
+
+class OneShot:
+    """An iterator of the caller's own class (not a generator): `__iter__` returns itself."""
+
+    def __init__(self, items):
+        self._items = list(items)
+        self._at = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._at >= len(self._items):
+            raise StopIteration
+        self._at += 1
+        return self._items[self._at - 1]
+
+
+class Bag:
+    """An iterable of the caller's own class: every `iter()` walks its list afresh."""
+
+    def __init__(self, items):
+        self.items = list(items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def handed(case, params, keep, held=None):
     """`params` as the case hands them to SGD: a list (kept, to see it unchanged after), a
-    tuple, a generator, or a module's parameters() (a generator too)."""
+    tuple, a generator, a module's parameters() (a generator too), other one-shot iterators
+    (itertools.chain, filter, map, iter(list), an iterator class), a dict's values() view, or a
+    re-iterable class. The caller's own container (list, dict, Bag) goes into `held`, to be
+    changed after SGD is built where the case says so."""
+    import itertools
+
     given = case.get("given", "list")
+    ps = list(params)
     if given == "tuple":
-        return tuple(params)
+        return tuple(ps)
     if given == "generator":
-        return (p for p in params)
+        return (p for p in ps)
     if given == "module":
-        return Nest(params).parameters()
-    held = list(params)
-    keep.append((held, list(params)))
-    return held
+        return Nest(ps).parameters()
+    if given == "chain":
+        cut = len(ps) // 2
+        return itertools.chain(iter(ps[:cut]), (p for p in ps[cut:]))
+    if given == "filter":
+        return filter(lambda p: p is not None, list(ps))
+    if given == "map":
+        return map(lambda p: p, list(ps))
+    if given == "iter":
+        return iter(list(ps))
+    if given == "iterator":
+        return OneShot(ps)
+    if given == "dict_values":
+        d = {f"p{i}": p for i, p in enumerate(ps)}
+        if held is not None:
+            held.append(d)
+        return d.values()
+    if given == "reiterable":
+        bag = Bag(ps)
+        if held is not None:
+            held.append(bag)
+        return bag
+    out = list(ps)
+    keep.append((out, list(ps)))
+    if held is not None:
+        held.append(out)
+    return out
+
+
+def meddle(case, k) -> str | None:
+    """How the caller changes its own container at the start of step k (after any SGD built
+    then): "clear", "refill" (other tensors in its places), "append" (one more tensor),
+    "drop_first"; None where it does not."""
+    m = case.get("meddle")
+    if isinstance(m, dict) and m.get("at") == k and case.get("given", "list") in CONTAINERS:
+        return m.get("how")
+    return None
+
+
+def meddled_run(case) -> bool:
+    """Whether the caller changes its own container somewhere in the run (then the list it
+    holds is its own business, not the optimizer's)."""
+    return any(meddle(case, k) for k in range(1, len(steps_of(case)) + 1))
+
+
+HOWS = ["clear", "refill", "append", "drop_first"]
+
+
+def decoys_like(params):
+    """Tensors the caller puts into its container after SGD is built: SGD must never reach them
+    (each with a gradient, so a step or a zero_grad() over them shows)."""
+    out = []
+    for j, p in enumerate(params):
+        t = (p.detach().double() + 3.0 + j).to(p.dtype).requires_grad_(True)
+        t.grad = torch.ones_like(t)
+        out.append(t)
+    return out
+
+
+def change(container, how, decoys):
+    """The caller's change to its own container (a list, a dict, a Bag)."""
+    if isinstance(container, Bag):
+        container = container.items
+    if isinstance(container, dict):
+        keys = list(container)
+        if how == "clear":
+            container.clear()
+        elif how == "refill":
+            for key, t in zip(keys, decoys):
+                container[key] = t
+        elif how == "append":
+            container["extra"] = decoys[0]
+        elif how == "drop_first" and keys:
+            del container[keys[0]]
+        return
+    if how == "clear":
+        container.clear()
+    elif how == "refill":
+        container[:] = decoys[:len(container)]
+    elif how == "append":
+        container.append(decoys[0])
+    elif how == "drop_first" and container:
+        del container[0]
+
+
+def untouched(decoys, start) -> bool:
+    """Whether every decoy still holds its values and its gradient (SGD never reached it)."""
+    return all(bool(torch.equal(t.detach(), a)) and t.grad is not None
+               and bool(torch.equal(t.grad, torch.ones_like(t))) for t, a in zip(decoys, start))
+
+
+def inside_no_grad(case, k, what) -> bool:
+    """Whether the caller makes step k's call `what` ("zero_grad", "step") inside its own
+    `torch.no_grad()` block (grad mode off when the call starts)."""
+    found = steps_of(case)[k - 1].get("no_grad") or []
+    return isinstance(found, list) and what in found
 
 
 def snaps(tensors):
@@ -239,10 +374,16 @@ def run(kata, case):
     """Run the case with the learner's SGD: every step's parameters and gradients around each
     call, as data. What the learner's code raises (but NotImplementedError: not started) ends
     the run and is returned with the call, the step and the line."""
+    if case.get("default_dtype") == "float64":  # the caller's default (dojo.spec puts it back)
+        torch.set_default_dtype(torch.float64)
     params = build(case)
     out = {"steps": [], "raised": None, "same_objects": None}
     kept: list = []
     opts: list = []
+    held: list = []  # the caller's own containers of the optimizers in use
+    decoys = decoys_like(params)
+    start_dtype = torch.get_default_dtype()
+    decoys_start = [t.detach().clone() for t in decoys]
 
     def attempt(what, k, fn) -> bool:
         try:
@@ -259,16 +400,24 @@ def run(kata, case):
 
     def make():
         opts.clear()
+        held.clear()
         for spec in optimizers_of(case):
             ps = [params[i] for i in spec["params"]]
             extra = {} if spec.get("momentum") is None else {"momentum": spec["momentum"]}
-            opts.append(kata.SGD(handed(case, ps, kept), spec["lr"], **extra))
+            opts.append(kata.SGD(handed(case, ps, kept, held), spec["lr"], **extra))
+
+    def mode_for(k, what):
+        return torch.no_grad() if inside_no_grad(case, k, what) else contextlib.nullcontext()
 
     def zero(rec, k) -> bool:
         rec["zero_in"] = snaps([p.grad for p in params])
-        ok = attempt("zero_grad", k, lambda: [o.zero_grad() for o in opts])
-        rec["zero_mode"] = torch.is_grad_enabled()
+        with mode_for(k, "zero_grad"):
+            ok = attempt("zero_grad", k, lambda: [o.zero_grad() for o in opts])
+            rec["zero_mode"] = torch.is_grad_enabled()
         torch.set_grad_enabled(True)
+        rec["zero_dtype"] = str(torch.get_default_dtype()).replace("torch.", "")
+        torch.set_default_dtype(start_dtype)
+        rec["zero_decoys"] = untouched(decoys, decoys_start)
         if ok:
             rec["zero_out"] = snaps([p.grad for p in params])
             rec["zero_inference"] = [p.grad is not None and p.grad.is_inference()
@@ -293,6 +442,10 @@ def run(kata, case):
             if not attempt("SGD", k, make):
                 return out
             torch.set_grad_enabled(True)
+        how = meddle(case, k)
+        if how:
+            for container in held:
+                change(container, how, decoys)
         if zero_first(case) and cleared_at(case, k) and not zero(rec, k):
             return out
         if not backward(k):
@@ -305,9 +458,13 @@ def run(kata, case):
         rec["grads"] = snaps([p.grad for p in params])
         if stepped_at(case, k):
             alive = [p.detach() for p in params]  # the old storage stays: no address reused
-            ok = attempt("step", k, lambda: [o.step() for o in opts])
-            rec["grad_mode"] = torch.is_grad_enabled()
+            with mode_for(k, "step"):
+                ok = attempt("step", k, lambda: [o.step() for o in opts])
+                rec["grad_mode"] = torch.is_grad_enabled()
             torch.set_grad_enabled(True)
+            rec["step_dtype"] = str(torch.get_default_dtype()).replace("torch.", "")
+            torch.set_default_dtype(start_dtype)
+            rec["step_decoys"] = untouched(decoys, decoys_start)
             if not ok:
                 return out
             rec["after"] = snaps(params)
@@ -319,7 +476,7 @@ def run(kata, case):
         if not zero_first(case) and cleared_at(case, k) and not zero(rec, k):
             return out
     out["same_objects"] = [all(a is b for a, b in zip(held, mine)) and len(held) == len(mine)
-                           for held, mine in kept] if kept else None
+                           for held, mine in kept] if kept and not meddled_run(case) else None
     return out
 
 
@@ -335,8 +492,7 @@ def runs(*, params, given=None, lr=None, momentum=None, order=None, steps=None):
     return st.fixed_dictionaries({
         "seed": irr.seeds(),
         "params": params,
-        "given": given if given is not None else st.sampled_from(
-            ["list", "tuple", "generator", "module"]),
+        "given": given if given is not None else st.sampled_from(list(GIVEN)),
         "lr": lr if lr is not None else st.floats(1e-3, 0.5),
         "momentum": momentum if momentum is not None else st.one_of(
             st.none(), st.sampled_from([0.0, 0.5, 0.9]), st.floats(0.0, 0.99)),
@@ -564,6 +720,78 @@ def gradients_kept_and_cleared(kata, case):
     return run(kata, case)
 
 
+CALLERS = [
+    # one-shot iterators that are not generators: walked once, whatever comes
+    {"seed": 51, "params": [P([3], seed=81), P([2], seed=82)], "given": "chain", "lr": 0.1,
+     "momentum": 0.9, "order": "zero_first", "steps": plain_steps(3)},
+    {"seed": 52, "params": [P([3], seed=83), P([2, 2], seed=84)], "given": "filter", "lr": 0.1,
+     "momentum": 0.0, "order": "zero_last", "steps": plain_steps(3)},
+    {"seed": 53, "params": [P([3], seed=85)], "given": "map", "lr": 0.1, "momentum": 0.5,
+     "order": "zero_first", "steps": plain_steps(3)},
+    {"seed": 54, "params": [P([2], seed=86), P([3], seed=87)], "given": "iter", "lr": 0.1,
+     "momentum": 0.9, "order": "zero_last", "steps": plain_steps(3)},
+    {"seed": 55, "params": [P([3], seed=88), P([2], seed=89)], "given": "iterator", "lr": 0.1,
+     "momentum": 0.9, "order": "zero_first", "steps": plain_steps(3)},
+    {"seed": 56, "params": [P([3], seed=90), P([2], seed=91)], "given": "dict_values",
+     "lr": 0.1, "momentum": 0.9, "order": "zero_first", "steps": plain_steps(3)},
+    # the caller changes its own list (dict, iterable) after SGD is built: SGD does not follow
+    {"seed": 57, "params": [P([3], seed=92), P([2], seed=93)], "given": "list", "lr": 0.1,
+     "momentum": 0.9, "order": "zero_first", "meddle": {"at": 2, "how": "clear"},
+     "steps": plain_steps(3)},
+    {"seed": 58, "params": [P([3], seed=94), P([2], seed=95)], "given": "list", "lr": 0.1,
+     "momentum": 0.0, "order": "zero_last", "meddle": {"at": 1, "how": "refill"},
+     "steps": plain_steps(2)},
+    {"seed": 59, "params": [P([3], seed=96), P([2], seed=97)], "given": "list", "lr": 0.1,
+     "momentum": 0.9, "order": "zero_first", "meddle": {"at": 2, "how": "append"},
+     "steps": plain_steps(3)},
+    {"seed": 60, "params": [P([3], seed=98), P([2], seed=99)], "given": "list", "lr": 0.1,
+     "momentum": 0.9, "order": "zero_first", "meddle": {"at": 2, "how": "drop_first"},
+     "steps": plain_steps(3)},
+    {"seed": 61, "params": [P([3], seed=100), P([2], seed=101)], "given": "dict_values",
+     "lr": 0.1, "momentum": 0.9, "order": "zero_first", "meddle": {"at": 2, "how": "clear"},
+     "steps": plain_steps(3)},
+    {"seed": 62, "params": [P([3], seed=102), P([2], seed=103)], "given": "reiterable",
+     "lr": 0.1, "momentum": 0.0, "order": "zero_last", "meddle": {"at": 1, "how": "refill"},
+     "steps": plain_steps(2)},
+    # step() and zero_grad() called inside the caller's torch.no_grad(): grad mode stays off
+    {"seed": 63, "params": [P([3], seed=104), P([2], seed=105)], "given": "list", "lr": 0.1,
+     "momentum": 0.9, "order": "zero_first",
+     "steps": [{"no_grad": ["step"]}, {"no_grad": ["step", "zero_grad"]}, {}]},
+    {"seed": 64, "params": [P([3], seed=106)], "given": "generator", "lr": 0.1,
+     "momentum": 0.0, "order": "zero_last",
+     "steps": [{"no_grad": ["zero_grad"]}, {"no_grad": ["step", "zero_grad"]}]},
+    # the caller's default dtype is float64: SGD leaves it so
+    {"seed": 65, "params": [P([3], seed=107), P([2], "float64", seed=108)], "given": "list",
+     "lr": 0.1, "momentum": 0.9, "order": "zero_first", "default_dtype": "float64",
+     "steps": [{}, {"no_grad": ["step"]}, {}]},
+]
+
+
+def callers_ways(count):
+    """Steps where the caller makes some calls inside its own torch.no_grad()."""
+    one = st.fixed_dictionaries({}, optional={"no_grad": st.sampled_from(
+        [["step"], ["zero_grad"], ["step", "zero_grad"]])})
+    return st.lists(one, min_size=count, max_size=count)
+
+
+def with_meddle(pair):
+    case, how, at, wide = pair
+    if wide:
+        case = {**case, "default_dtype": "float64"}
+    if how is None or case["given"] not in CONTAINERS:
+        return case
+    return {**case, "meddle": {"at": min(at, len(case["steps"])), "how": how}}
+
+
+@observe(examples=CALLERS, draw=st.tuples(
+    runs(params=param_lists(count=(1, 3)), given=st.sampled_from(list(GIVEN)),
+         momentum=st.sampled_from([0.0, 0.9]), steps=st.integers(2, 3).flatmap(callers_ways)),
+    st.one_of(st.none(), st.sampled_from(HOWS)), st.integers(1, 3), st.booleans()
+).map(with_meddle))
+def callers_iterables_containers_and_modes(kata, case):
+    return run(kata, case)
+
+
 # --- the run in words ---------------------------------------------------------------------------
 
 
@@ -581,13 +809,27 @@ def construction(case) -> str:
         src = {"list": f"[{names(idx)}]",
                "tuple": f"({names(idx)}{',' if len(idx) == 1 else ''})",
                "generator": f"(p for p in [{names(idx)}])",
-               "module": "model.parameters()"}.get(given, f"[{names(idx)}]")
+               "module": "model.parameters()",
+               "chain": f"itertools.chain(iter([{names(idx[:len(idx) // 2])}]), "
+                        f"(p for p in [{names(idx[len(idx) // 2:])}]))",
+               "filter": f"filter(lambda p: p is not None, [{names(idx)}])",
+               "map": f"map(lambda p: p, [{names(idx)}])",
+               "iter": f"iter([{names(idx)}])",
+               "iterator": f"OneShot([{names(idx)}])",
+               "dict_values": "params.values()",
+               "reiterable": f"Bag([{names(idx)}])",
+               }.get(given, f"[{names(idx)}]")
         m = spec.get("momentum")
         more = "" if m is None else f", momentum={float(m):g}"
         var = "opt" if len(specs) == 1 else f"opt{j + 1}"
         out.append(f"{var} = SGD({src}, lr={float(spec['lr']):g}{more})")
-    if given == "module":
-        out[0] += f"  # model holds {names(range(len(case['params'])))} in nested modules"
+    everyone = names(range(len(case["params"])))
+    note = {"module": f"model holds {everyone} in nested modules",
+            "iterator": "OneShot: an iterator class, `__iter__` returns self",
+            "dict_values": f"params: the caller's dict of {everyone}",
+            "reiterable": "Bag: an iterable class, `__iter__` walks its list afresh"}.get(given)
+    if note:
+        out[-1] += f"  # {note}"
     return "; ".join(out)
 
 
@@ -599,10 +841,16 @@ def call_of(case, k) -> str:
     var = "opt" if len(optimizers_of(case)) == 1 else "opt1/opt2"
     calls = ["loss.backward()"]
     if stepped_at(case, k):
-        calls.append(f"{var}.step()")
+        calls.append(f"with torch.no_grad(): {var}.step()" if inside_no_grad(case, k, "step")
+                     else f"{var}.step()")
     if cleared_at(case, k):
-        zero = f"{var}.zero_grad()"
+        zero = (f"with torch.no_grad(): {var}.zero_grad()"
+                if inside_no_grad(case, k, "zero_grad") else f"{var}.zero_grad()")
         calls = [zero] + calls if zero_first(case) else calls + [zero]
+    how = meddle(case, k)
+    if how:
+        calls = [f"the caller changed its own container after SGD was built: "
+                 f"{meddled_words(case, how)[0]}"] + calls
     if k > 1 and steps_of(case)[k - 1].get("restart"):
         calls = [f"{var} = SGD(...) anew"] + calls
     return f"{construction(case)}\n  step {k} of {count}: {'; '.join(calls)}"
@@ -643,6 +891,20 @@ def context(case, k, i=None) -> tuple[str, str]:
         if s > 1 and step.get("restart"):
             en.append(f"a new SGD over the same tensors was built before step {s}")
             zh.append(f"第 {s} 步之前在同样的张量上新建了一个 SGD")
+        how = meddle(case, s)
+        if how:
+            en_how, zh_how = meddled_words(case, how)
+            en.append(f"{at_en} the caller changed its own container of the parameters, after SGD "
+                      f"was built: it {en_how}")
+            zh.append(f"{at_zh}调用方在 SGD 创建之后改动了自己存放参数的容器:{zh_how}")
+        for what in ("zero_grad", "step"):
+            if inside_no_grad(case, s, what) and s == k:
+                en.append(f"{at_en} the caller called {what}() inside its own `torch.no_grad()` "
+                          f"block (grad mode off)")
+                zh.append(f"{at_zh}调用方在自己的 `torch.no_grad()` 块里调用了 {what}()(梯度模式关闭)")
+        if s == 1 and case.get("default_dtype") == "float64":
+            en.append("the caller's default dtype is float64 (`torch.set_default_dtype`)")
+            zh.append("调用方的默认 dtype 是 float64(`torch.set_default_dtype`)")
         if step.get("overflow"):
             en.append(f"{at_en} the loss overflowed to inf and step() was skipped (as GradScaler "
                       f"does)")
@@ -919,8 +1181,37 @@ def first_late(obs, case, k, start) -> list[int]:
             and all(g[i] is None for g in seen_before)]
 
 
+def check_default_dtype(obs, case, k, what):
+    """The default dtype after the call must be the caller's, as it was before the call."""
+    key = "zero_dtype" if what == "zero_grad" else "step_dtype"
+    was = "float64" if case.get("default_dtype") == "float64" else "float32"
+    now = obs.record(k).get(key)
+    if not isinstance(now, str):
+        malformed(f"{key} at step {k}", obs.call)
+    if now == was:
+        return
+    fail(*with_context((
+        f"`{what}()` changed the default dtype: it was {was} when the call started (the "
+        f"caller's `torch.set_default_dtype`) and is {now[:20]} after it, so every tensor the "
+        f"caller makes next (`torch.zeros(...)`, `torch.tensor(...)`) comes in another dtype. An "
+        f"optimizer leaves the default dtype alone (or puts back what it was, not a constant): "
+        f"make buffers like their parameter (`p.grad.clone()`, `torch.zeros_like(p)`).",
+        f"`{what}()` 改变了默认 dtype:调用开始时它是 {was}(调用方的 `torch.set_default_dtype`),"
+        f"调用之后变成了 {now[:20]},于是调用方接下来创建的每个张量(`torch.zeros(...)`、"
+        f"`torch.tensor(...)`)都是另一种 dtype。优化器不应改动默认 dtype(或者恢复成原来的值,而不是"
+        f"一个固定值):请照着参数创建缓冲区(`p.grad.clone()`、`torch.zeros_like(p)`)。"), case, k),
+        call=call_of(case, k), kata=KATA)
+
+
 def check_mode(obs, case, k, key, what):
-    if not obs.flag(k, key):
+    """Grad mode after the call must be what it was before it: on in the plain loop, off when
+    the caller makes the call inside its own `torch.no_grad()`."""
+    check_default_dtype(obs, case, k, what)
+    was = not inside_no_grad(case, k, what)
+    now = obs.flag(k, key)
+    if now == was:
+        return
+    if was:
         fail(*with_context((
             f"`{what}()` left autograd switched off: after it, `torch.is_grad_enabled()` is "
             f"False, so the caller's next forward records no graph and its `backward()` fails. "
@@ -931,25 +1222,137 @@ def check_mode(obs, case, k, key, what):
             f"`@torch.no_grad()`)包住更新:它会把模式恢复原样;单独的 "
             f"`torch.set_grad_enabled(False)` 不会。"), case, k),
             call=call_of(case, k), kata=KATA)
+    fail(*with_context((
+        f"`{what}()` was called inside the caller's `torch.no_grad()` block (grad mode off) and "
+        f"left autograd switched on: after it, `torch.is_grad_enabled()` is True, so the rest "
+        f"of the caller's block records graphs it asked not to record. Grad mode must be put "
+        f"back to what it was, not to a constant: `with torch.no_grad():` (or "
+        f"`@torch.no_grad()`) restores the caller's mode; `torch.set_grad_enabled(True)` at the "
+        f"end does not.",
+        f"`{what}()` 是在调用方的 `torch.no_grad()` 块里调用的(梯度模式关闭),它却让 autograd 打开了:"
+        f"调用之后 `torch.is_grad_enabled()` 为 True,调用方块里剩下的代码会记录它本不想记录的计算图。"
+        f"梯度模式要恢复成调用前的样子,而不是一个固定值:`with torch.no_grad():`(或 "
+        f"`@torch.no_grad()`)会恢复调用方的模式;最后写一句 `torch.set_grad_enabled(True)` 不会。"),
+        case, k), call=call_of(case, k), kata=KATA)
 
 
-GENERATOR = (
-    "`params` was kept as the generator that `model.parameters()` returns. A generator can be "
-    "walked once; the first loop over it (in step() or zero_grad()) used it up, and every "
-    "later loop sees no parameters at all. Keep a list: `self.params = list(params)`.",
-    "`params` 被原样保存成了 `model.parameters()` 返回的生成器。生成器只能遍历一次;第一次循环"
-    "(在 step() 或 zero_grad() 里)就把它用完了,之后的每次循环都看不到任何参数。请保存一个列表:"
-    "`self.params = list(params)`。",
-)
+SOURCES = {
+    "generator": ("a generator", "生成器"),
+    "module": ("the generator that `model.parameters()` returns", "`model.parameters()` 返回的生成器"),
+    "chain": ("an `itertools.chain(...)` iterator", "`itertools.chain(...)` 迭代器"),
+    "filter": ("a `filter(...)` iterator", "`filter(...)` 迭代器"),
+    "map": ("a `map(...)` iterator", "`map(...)` 迭代器"),
+    "iter": ("an `iter(list)` iterator", "`iter(list)` 迭代器"),
+    "iterator": ("an iterator object (`__iter__` returns itself)", "迭代器对象(`__iter__` 返回它自己)"),
+}
+
+
+def generator_words(case) -> tuple[str, str]:
+    """Why a one-shot `params` kept as it came loops over nothing, for the case's kind."""
+    given = case.get("given", "list")
+    if given in ("generator", "module"):
+        return (
+            "`params` was kept as the generator that `model.parameters()` returns. A generator "
+            "can be walked once; the first loop over it (in step() or zero_grad()) used it up, "
+            "and every later loop sees no parameters at all. Keep a list: "
+            "`self.params = list(params)`.",
+            "`params` 被原样保存成了 `model.parameters()` 返回的生成器。生成器只能遍历一次;第一次循环"
+            "(在 step() 或 zero_grad() 里)就把它用完了,之后的每次循环都看不到任何参数。请保存一个列表:"
+            "`self.params = list(params)`。")
+    en, zh = SOURCES.get(given, ("a one-shot iterator", "一次性迭代器"))
+    return (
+        f"`params` was kept as the one-shot iterator it came as ({en}; not a generator, yet "
+        f"walked only once just the same). The first loop over it (in step() or zero_grad()) "
+        f"used it up, and every later loop sees no parameters at all. Whatever iterable comes, "
+        f"walk it once in `__init__` into a list of your own: `self.params = list(params)` "
+        f"(checking for a generator type only misses chain, filter, map and iter).",
+        f"`params` 被原样保存成了传入的一次性迭代器({zh};不是生成器,但同样只能遍历一次)。第一次循环"
+        f"(在 step() 或 zero_grad() 里)就把它用完了,之后的每次循环都看不到任何参数。不论传入什么可迭代"
+        f"对象,都在 `__init__` 里遍历一次,存成自己的列表:`self.params = list(params)`(只检查生成器"
+        f"类型会漏掉 chain、filter、map 和 iter)。")
+
+
+GENERATOR = generator_words({"given": "module"})
 
 
 def generator_note(case, untouched: bool) -> tuple[str, str]:
-    """A fact worth knowing when no parameter was reached and they came as a generator."""
-    if not untouched or case.get("given") not in ("generator", "module"):
+    """A fact worth knowing when no parameter was reached and they came as a one-shot
+    iterator."""
+    given = case.get("given")
+    if not untouched or given not in ONE_SHOT:
         return "", ""
-    return (" None of the parameters was reached, and they came as a generator "
-            "(`model.parameters()`), which can be walked only once.",
-            "没有一个参数被处理到,而它们是以生成器(`model.parameters()`)传入的,生成器只能遍历一次。")
+    if given in ("generator", "module"):
+        return (" None of the parameters was reached, and they came as a generator "
+                "(`model.parameters()`), which can be walked only once.",
+                "没有一个参数被处理到,而它们是以生成器(`model.parameters()`)传入的,生成器只能遍历一次。")
+    en, zh = SOURCES[given]
+    return (f" None of the parameters was reached, and they came as {en}, which can be walked "
+            f"only once.",
+            f"没有一个参数被处理到,而它们是以{zh}传入的,它只能遍历一次。")
+
+
+def meddled(case, k):
+    """(how, step) of the caller's change to its own container that the optimizer in use at
+    step k has lived through, or None."""
+    start = start_of(case, k)
+    for s in range(start, k + 1):
+        how = meddle(case, s)
+        if how:
+            return how, s
+    return None
+
+
+MEDDLED = {"clear": ("emptied it (`params.clear()`)", "清空了它(`params.clear()`)"),
+           "refill": ("put other tensors in its places (`params[:] = other`)",
+                      "在原位置放入了别的张量(`params[:] = other`)"),
+           "append": ("added one more tensor to it (`params.append(t)`)",
+                      "往里面又加了一个张量(`params.append(t)`)"),
+           "drop_first": ("removed its first tensor (`del params[0]`)",
+                          "删掉了它的第一个张量(`del params[0]`)")}
+
+
+CODE = {"dict_values": {"clear": "`params.clear()`",
+                        "refill": "`for key in params: params[key] = other`",
+                        "append": "`params['extra'] = t`", "drop_first": "`del params[first_key]`"},
+        "reiterable": {"clear": "`bag.items.clear()`", "refill": "`bag.items[:] = other`",
+                       "append": "`bag.items.append(t)`", "drop_first": "`del bag.items[0]`"}}
+
+
+def meddled_words(case, how) -> tuple[str, str]:
+    """The caller's change, in words, with the code for the case's container."""
+    en, zh = MEDDLED.get(how, MEDDLED["clear"])
+    code = CODE.get(case.get("given", "list"), {}).get(how)
+    if code:
+        en, zh = (t.replace(t[t.index("`"):t.rindex("`") + 1], code) for t in (en, zh))
+    return en, zh
+
+
+def container_words(case, k, what) -> tuple[str, str]:
+    how, s = meddled(case, k) or ("clear", k)
+    en, zh = meddled_words(case, how)
+    given = case.get("given", "list")
+    kind_en, kind_zh = {"dict_values": ("the dict whose `.values()` it had passed", "它传入的 "
+                                        "`.values()` 所属的字典"),
+                        "reiterable": ("the iterable object it had passed", "它传入的可迭代对象")}.get(
+        given, ("the list it had passed", "它传入的列表"))
+    return (
+        f"after SGD was built, the caller changed {kind_en} (at the start of step {s} it {en}), "
+        f"and your `{what}()` followed that change: the optimizer kept the caller's own "
+        f"container (`self.params = params`), not the parameters it was given. torch.optim "
+        f"copies them into its own param groups; walk `params` once in `__init__` into a list of "
+        f"your own (`self.params = list(params)`), whatever iterable comes.",
+        f"SGD 创建之后,调用方改动了{kind_zh}(第 {s} 步开始时{zh}),而你的 `{what}()` 跟着这次改动走了:"
+        f"优化器保存的是调用方自己的容器(`self.params = params`),而不是交给它的那些参数。torch.optim "
+        f"会把它们复制进自己的 param groups;请在 `__init__` 里把 `params` 遍历一次,存成自己的列表"
+        f"(`self.params = list(params)`),不论传入的是什么可迭代对象。")
+
+
+def check_decoys(obs, case, k, key, what):
+    """Tensors the caller put into its own container after SGD was built: never reached."""
+    if obs.flag(k, key):
+        return
+    fail(*with_context(container_words(case, k, what), case, k),
+         call=call_of(case, k), kata=KATA)
 
 
 def judge_steps(case, seen):
@@ -974,6 +1377,7 @@ def judge_steps(case, seen):
                 report_raised(case, obs.raised_at(k, "zero_grad"), k,
                               grads=obs.tensors(k, "zero_in", grads=True))
             check_mode(obs, case, k, "zero_mode", "zero_grad")
+            check_decoys(obs, case, k, "zero_decoys", "zero_grad")
             grads = obs.tensors(k, "zero_out", grads=True)  # what zero_grad left (its own claim)
             opt.met = opt.met or cleared_some(obs, k)
         if obs.raised_at(k, "backward"):
@@ -992,6 +1396,7 @@ def judge_steps(case, seen):
                               grads=obs.tensors(k, "grads", grads=True),
                               first_late=first_late(obs, case, k, start))
             check_mode(obs, case, k, "grad_mode", "step")
+            check_decoys(obs, case, k, "step_decoys", "step")
             after = obs.tensors(k, "after")
             check_grads_kept(case, k, grads, obs.tensors(k, "grads_after", grads=True),
                              before, after, lrs, ms)
@@ -1040,6 +1445,7 @@ def judge_steps(case, seen):
                 report_raised(case, obs.raised_at(k, "zero_grad"), k,
                               grads=obs.tensors(k, "zero_in", grads=True))
             check_mode(obs, case, k, "zero_mode", "zero_grad")
+            check_decoys(obs, case, k, "zero_decoys", "zero_grad")
             grads = obs.tensors(k, "zero_out", grads=True)
             opt.met = opt.met or cleared_some(obs, k)
     if obs.raised is not None:  # raised where no call of that name was made: not ours
@@ -1324,12 +1730,20 @@ def diagnose_step(case, k, obs, before, after, expected, scale, grads, right, op
              for g, e, b in zip(grads, expected, before)]
     still = [diagnose.identical(a, b) for a, b in zip(after, before)]
     now = [(f64(b) - f64(a)) / lr for a, b, lr in zip(after, before, lrs)]
-    if case.get("given") in ("generator", "module") and any(moves) and all(still) and opt.met:
+    if case.get("given") in ONE_SHOT and any(moves) and all(still) and opt.met:
         i = moves.index(True)
+        words = generator_words(case)
         fail(*with_context((f"step {k} changed nothing, where an earlier call of this "
-                            f"optimizer did reach the parameters: " + GENERATOR[0],
+                            f"optimizer did reach the parameters: " + words[0],
                             f"第 {k} 步什么都没改变,而这个优化器更早的调用曾处理到这些参数:"
-                            + GENERATOR[1]), case, k),
+                            + words[1]), case, k),
+             call=call, got=after[i], expected=expected[i], kata=KATA)
+    lost = [j for j in range(n) if moves[j] and still[j] and not right[j]]
+    if meddled(case, k) and lost:
+        i = lost[0]
+        en, zh = container_words(case, k, "step")
+        fail(*with_context((f"p{i} has a gradient and step {k} did not move it: " + en,
+                            f"p{i} 有梯度,第 {k} 步却没有移动它:" + zh), case, k, i),
              call=call, got=after[i], expected=expected[i], kata=KATA)
     i = right.index(False)
     lr, m, g = lrs[i], ms[i], grads[i]
@@ -1641,6 +2055,7 @@ def check_zero(obs, case, k, reached):
         report_raised(case, obs.raised_at(k, "zero_grad"), k,
                       grads=obs.tensors(k, "zero_in", grads=True))
     check_mode(obs, case, k, "zero_mode", "zero_grad")
+    check_decoys(obs, case, k, "zero_decoys", "zero_grad")
     ins = obs.tensors(k, "zero_in", grads=True)
     outs = obs.tensors(k, "zero_out", grads=True)
     inference = obs.flags(k, "zero_inference")
@@ -1693,14 +2108,19 @@ def check_zero(obs, case, k, reached):
                   f"某次 backward 的梯度,step() 会一次又一次地沿这个过期的梯度移动它。zero_grad() 要清零"
                   f"优化器持有的每个参数,不论是否冻结(torch.optim.SGD 的也是如此):请判断 "
                   f"`p.grad is not None`,而不是 `p.requires_grad`。")
-        if case.get("given") in ("generator", "module") and any(reached) and all(
+        if case.get("given") in ONE_SHOT and any(reached) and all(
                 (a is None and b is None) or (a is not None and b is not None
                                               and diagnose.identical(a, b))
                 for a, b in zip(ins, outs)):
+            words = generator_words(case)
             named(f"zero_grad() at step {k} cleared nothing, where an earlier call of this "
-                  f"optimizer did reach the parameters: " + GENERATOR[0],
+                  f"optimizer did reach the parameters: " + words[0],
                   f"第 {k} 步的 zero_grad() 什么也没清,而这个优化器更早的调用曾处理到这些参数:"
-                  + GENERATOR[1])
+                  + words[1])
+        if meddled(case, k):
+            en, zh = container_words(case, k, "zero_grad")
+            named(f"zero_grad() left the gradient of p{i} as it was: " + en,
+                  f"zero_grad() 让 p{i} 的梯度保持原样:" + zh)
         en, zh = diagnose.uncleared(f"p{i}'s gradient", k + (0 if zero_first(case) else 1),
                                     "zero_grad()")
         note = generator_note(case, all((a is None and b is None) or (
@@ -1747,6 +2167,22 @@ def start_of(case, k) -> int:
 
 
 # --- the claims --------------------------------------------------------------------------------
+
+
+@settings(max_examples=12)
+@claim(callers_iterables_containers_and_modes)
+def test_params_walked_once_whatever_the_iterable_and_grad_mode_left_as_it_was(case, seen):
+    """params from any iterable (chain, filter, map, iter, an iterator class, a dict's values,
+    a re-iterable object), walked once: the caller's later changes to its own list do not
+    reach the optimizer; step() and zero_grad() called inside the caller's torch.no_grad()
+    leave grad mode off."""
+    judge_steps(case, seen)
+
+
+@settings(max_examples=8)
+@claim(callers_iterables_containers_and_modes)
+def test_zero_grad_clears_what_it_was_given_whatever_the_iterable(case, seen):
+    judge_zero_grad(case, seen)
 
 
 @settings(max_examples=10)

@@ -29,8 +29,11 @@ class SGD:
     """带可选动量的随机梯度下降,每一步都与 torch.optim.SGD 相同。
 
     `SGD(params, lr, momentum=0.0)`:`params` 是任意张量的可迭代对象,在这里只遍历一次(列表、
-    元组,或者生成器 `model.parameters()`):至少有一个张量,每个张量最多出现一次,绝不会是单个张量,
-    也没有参数组的字典。它们都是叶子张量,dtype 可以是任意浮点类型(float32、float64、float16、
+    元组、生成器 `model.parameters()`、其他一次性迭代器如 `itertools.chain(...)`、`filter(...)`、
+    `map(...)` 或 `iter(list)`、字典的 `.values()`):至少有一个张量,每个张量最多出现一次,绝不会是
+    单个张量,也没有参数组的字典。SGD 保存一个自己的列表,就像 torch.optim 把它们复制进自己的
+    param groups 一样:调用方之后对自己的列表(或字典)做什么(`params.clear()`、重新填充),都影响
+    不到优化器。它们都是叶子张量,dtype 可以是任意浮点类型(float32、float64、float16、
     bfloat16),形状任意(0 维的也可以),内存布局任意(转置的、切片的、channels-last 的)。SGD
     保留传给它的每一个张量,不管它的 `requires_grad` 是什么(冻结的参数之后可能会被解冻)。
     `lr > 0`,`0 <= momentum < 1`。
@@ -58,7 +61,7 @@ class SGD:
     def zero_grad(self):
         """清空每个参数的梯度:设为 None,或者原地置零,不管它里面原来是什么(inf 和 nan 也一样),
         冻结的参数也要清空。在第一次 backward 之前、梯度还是 None 时也必须能用。不移动任何参数;
-        梯度模式保持原样。
+        梯度模式保持原样(打开的,或者在调用方的 `torch.no_grad()` 里调用时是关闭的)。
 
         有动量时,这两种做法是有区别的,和 torch 中一样(`zero_grad(set_to_none=...)`):
         全零的梯度仍然是梯度(它的参数会按 lr * momentum * buf 继续往前滑),
@@ -70,7 +73,9 @@ class SGD:
         """移动每个 `.grad` 不为 None 的参数,只跳过 `.grad` 为 None 的参数:全零的梯度仍然会更新
         缓冲区,梯度中的 nan 或 inf 照原样应用。在张量本身上原地更新,并且让 autograd 看得到:
         还是同一个张量对象、同一块存储,它的 `_version` 会增加(`.data` 做不到这一点),
-        仍然是叶子张量,`requires_grad` 不变;梯度模式保持原样。step() 读取 `p.grad`,但从不写它。
+        仍然是叶子张量,`requires_grad` 不变;梯度模式保持原样(打开的,或者在调用方的
+        `torch.no_grad()` 里调用时是关闭的:要恢复原样,而不是设成一个固定值),默认 dtype 也保持
+        原样(调用方的默认 dtype 可能是 float64)。step() 读取 `p.grad`,但从不写它。
         (像 torch 的 `closure=None` 这样的可选参数也可以有;测试调用的是 `step()`。)"""
         # TODO: 在 torch.no_grad() 下:先是动量缓冲区,然后原地更新。
         raise NotImplementedError("SGD.step")
