@@ -231,15 +231,15 @@ CE_EXAMPLES = [
     ce_case(16, 4, 3, offset=5000.0),
     # a batch of one
     ce_case(17, 1, 2),
-    # float16: the losses add up past 65504, the largest float16, but their mean (40000, 30000)
-    # is a float16 number; logits and log-probabilities
-    ce_case(18, 2, 2, dtype="float16", scale=0.0, add=[[0, 40000], [0, 40000]], targets=[0, 0]),
-    ce_case(19, 3, 2, dtype="float16", scale=0.0, add=[[0, -30000]] * 3, targets=[1, 1, 1],
+    # large batches in half precision: 2000 examples (float16 losses of about 50 that add up
+    # past 65504, the largest float16; a bfloat16 total of small losses stops growing)
+    ce_case(18, 2000, 2, dtype="float16", scale=100.0, log_probs=True),
+    ce_case(19, 2000, 2, dtype="bfloat16", scale=0.3),
+    # float16: the losses add up past 65504, but their mean (30000, 40000) is a float16 number;
+    # log-probabilities and logits
+    ce_case(20, 3, 2, dtype="float16", scale=0.0, add=[[0, -30000]] * 3, targets=[1, 1, 1],
             log_probs=True),
-    # large batches in half precision: 2000 examples (a bfloat16 total of small losses stops
-    # growing; float16 losses of about 50 that add up past 65504)
-    ce_case(20, 2000, 2, dtype="bfloat16", scale=0.3),
-    ce_case(21, 2000, 2, dtype="float16", scale=100.0, log_probs=True),
+    ce_case(21, 2, 2, dtype="float16", scale=0.0, add=[[0, 40000], [0, 40000]], targets=[0, 0]),
 ]
 
 
@@ -985,11 +985,12 @@ BINARY_EXAMPLES = [
     bin_case(11, [6], scale=3.0, targets="hard", requires_grad=False),
     # extreme logits
     bin_case(12, [3], add=[1e30, -1e30, 3], targets=[0.3, 1, 0]),
-    # float16 losses that add up past 65504 (their mean, 40000, is a float16 number)
-    bin_case(13, [2], dtype="float16", scale=0.0, add=[40000, -40000], targets=[0, 1]),
-    # large batches in half precision (a bfloat16 total of small losses stops growing)
+    # large batches in half precision (float16 losses that add up past 65504, the largest
+    # float16; a bfloat16 total of small losses stops growing)
+    bin_case(13, [2000], dtype="float16", scale=100.0, targets="hard"),
     bin_case(14, [40, 50], dtype="bfloat16", scale=0.3, targets="soft"),
-    bin_case(15, [2000], dtype="float16", scale=100.0, targets="hard"),
+    # float16 losses that add up past 65504 (their mean, 40000, is a float16 number)
+    bin_case(15, [2], dtype="float16", scale=0.0, add=[40000, -40000], targets=[0, 1]),
 ]
 
 

@@ -11,7 +11,7 @@ from solutions.logits_not_probabilities import binary_loss  # noqa: F401
 
 
 def classification_loss(scores, targets, *, log_probs=False):
-    z = scores.float()
+    z = scores.float() if scores.dtype in (torch.float16, torch.bfloat16) else scores
     per = F.nll_loss(z, targets, reduction="none") if log_probs \
         else F.cross_entropy(z, targets, reduction="none")
     per = per.to(scores.dtype)
