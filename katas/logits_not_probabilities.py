@@ -59,7 +59,11 @@ def classification_loss(scores, targets, *, log_probs=False):
     with the exact loss to what a correct computation in that dtype gives (about 1e-5 relative
     in float32, 1e-9 in float64, 2e-3 in float16, plus a few units in the last place of the
     largest score), and leaves `scores` and `targets` as they were. Nothing is kept from one
-    call to the next.
+    call to the next. That holds for a batch of any size, in float16 and bfloat16 too: where
+    the mean is a float16 number (40000) but the examples' losses add up past 65504, the largest
+    float16, the loss is still that mean, and a batch of thousands is as exact as a batch of
+    one. (The 'mean' of `F.cross_entropy` and `F.nll_loss` adds the losses in the scores'
+    dtype: compute half types in float32.)
     """
     # TODO: the loss of raw scores, or of log-probabilities when `log_probs` is True.
     raise NotImplementedError("classification_loss")
@@ -80,7 +84,8 @@ def binary_loss(logits, targets):
     once), of dtype float32, float64, float16 or bfloat16, of any layout (transposed, sliced,
     expanded), requiring grad or not, finite and of any size (1e30 in float32); targets of the
     logits' dtype and shape, soft ones (0.3) too, of any layout. The result has the logits'
-    dtype, agrees with the exact loss as `classification_loss`'s does, and leaves `logits` and
+    dtype, agrees with the exact loss as `classification_loss`'s does (for any number of
+    elements, in float16 and bfloat16 too: add them in a wider dtype), and leaves `logits` and
     `targets` as they were.
     """
     # TODO: the mean binary cross-entropy, computed from the logits themselves.

@@ -131,7 +131,64 @@ def off_by(got: float, want: float) -> tuple[str, str]:
     return "", ""
 
 
-# --- classification_loss: the cases -----------------------------------------------------------
+# --- reductions in half precision ------------------------------------------------------------
+# A mean taken in float16 or bfloat16 itself goes wrong on large batches: in float16 the losses'
+# sum overflows past 65504 although the mean (40000) does not (the 'mean' of F.cross_entropy and
+# F.nll_loss adds in the scores' dtype, as `.sum() / N` does), and a total kept in bfloat16 stops
+# growing once it is a few hundred times a loss. The judge computes both ways on the case.
+
+FLOAT16_MAX = 65504.0
+
+
+def reduced_in_half(dtype: str, per, got: float, want: float, tol: float, what: str,
+                    what_zh: str, fn: str) -> list:
+    """The words of the ways of adding the losses `per` in the dtype itself that explain `got`
+    (where the right mean is `want`)."""
+    if dtype not in ("float16", "bfloat16") or not math.isfinite(want):
+        return []
+    values = per.detach().double().reshape(-1)
+    n = values.numel()
+    if n < 2 or n > 50_000:
+        return []
+    total = float(values.sum())
+    if (got == INF and dtype == "float16" and abs(total) > FLOAT16_MAX
+            and abs(want) <= FLOAT16_MAX):
+        return [(
+            f"the loss is inf, where the mean {what} is {want:.6g}, a float16 number: the {n} "
+            f"losses add up to {total:.6g}, past 65504, the largest float16, so a sum in float16 "
+            f"overflows before it is divided. The 'mean' reduction of `{fn}` adds the losses in "
+            f"the inputs' dtype (and so does `.sum() / N`): compute float16 inputs in float32 "
+            f"(`.float()`) and cast the loss back with `.to(dtype)`.",
+            f"损失是 inf,而平均{what_zh}是 {want:.6g},是一个 float16 数:这 {n} 个损失加起来是 "
+            f"{total:.6g},超过了 float16 的最大值 65504,所以在 float16 中求和会在除法之前溢出。`{fn}` "
+            f"的 'mean' 归约是在输入的 dtype 中把损失相加的(`.sum() / N` 也一样):请把 float16 输入放到 "
+            f"float32 中计算(`.float()`),再用 `.to(dtype)` 把损失转回来。",
+        )]
+    if not math.isfinite(got) or diagnose.agree(got, want, tol):
+        return []
+    kind = irr.dtype(dtype)
+    acc = torch.zeros((), dtype=kind)
+    for v in values.to(kind):
+        acc = acc + v
+    one_by_one = float((acc / n).double())
+    if not math.isfinite(one_by_one) or diagnose.agree(one_by_one, want, tol):
+        return []
+    if abs(got - one_by_one) > min(tol, abs(got - want) / 4):
+        return []
+    return [(
+        f"the loss is {got:.6g}, where the mean {what} is {want:.6g}: it is what adding the {n} "
+        f"losses one by one in {dtype} gives ({one_by_one:.6g}). Once a {dtype} total is a few "
+        f"hundred times a loss, adding one more rounds away: the total stops growing. Add them "
+        f"in float32 (`losses.float().sum()`, or `Tensor.mean()`, which accumulates in float32) "
+        f"and cast the mean back.",
+        f"损失是 {got:.6g},而平均{what_zh}是 {want:.6g}:这正是在 {dtype} 中把 {n} 个损失逐个相加得到的"
+        f"值({one_by_one:.6g})。一旦 {dtype} 的累计和达到单个损失的几百倍,再加一个就被舍入掉了:累计和"
+        f"不再增长。请在 float32 中相加(`losses.float().sum()`,或者在 float32 中累加的 "
+        f"`Tensor.mean()`),再把平均值转回来。",
+    )]
+
+
+# --- classification_loss: the cases ---------------------------------------------------------
 
 
 def ce_case(seed, n, c, **more):
@@ -174,6 +231,15 @@ CE_EXAMPLES = [
     ce_case(16, 4, 3, offset=5000.0),
     # a batch of one
     ce_case(17, 1, 2),
+    # large batches in half precision: 2000 examples (float16 losses of about 50 that add up
+    # past 65504, the largest float16; a bfloat16 total of small losses stops growing)
+    ce_case(18, 2000, 2, dtype="float16", scale=100.0, log_probs=True),
+    ce_case(19, 2000, 2, dtype="bfloat16", scale=0.3),
+    # float16: the losses add up past 65504, but their mean (30000, 40000) is a float16 number;
+    # log-probabilities and logits
+    ce_case(20, 3, 2, dtype="float16", scale=0.0, add=[[0, -30000]] * 3, targets=[1, 1, 1],
+            log_probs=True),
+    ce_case(21, 2, 2, dtype="float16", scale=0.0, add=[[0, 40000], [0, 40000]], targets=[0, 0]),
 ]
 
 
@@ -433,6 +499,17 @@ def ce_names(case, got: float, *, twin: bool) -> list:
         want, tol, tol_of=candidate_tol(dtype, tol, tol32, diagnose.CE_TEXTS["float32"]))
 
 
+def right_grad_seen(seen, case, scale: float) -> bool:
+    """The gradient that reached the scores (or the logits before their log_softmax) is the
+    right one, within the gradient test's tolerance."""
+    grad = part(seen, "grad")
+    want = right_ce_grad(case)
+    if not readable(grad) or want is None or grad.shape != tuple(want.shape):
+        return False
+    rtol, atol = grad_tol(case.get("dtype", "float32"), scale, max(int(case["n"]), 1))
+    return diagnose.agree_grads(grad.tensor.double(), want, rtol=max(rtol, 1e-3), atol=atol)
+
+
 # --- classification_loss: the claims -----------------------------------------------------------
 
 
@@ -451,6 +528,14 @@ def test_classification_loss_is_the_mean_cross_entropy(case, seen):
         check_ce_inputs(seen, scores, t, call)
         return
     names = ce_names(case, got, twin=False)
+    halved = reduced_in_half(dtype, per, got, want, tol, "cross-entropy", "交叉熵",
+                             "F.nll_loss" if case.get("log_probs") else "F.cross_entropy")
+    if halved and right_grad_seen(seen, case, scale):
+        # the gradient that came back is the right one: every example's loss was computed
+        # right, and only the reduction's value went wrong (the ways that compute an example's
+        # loss otherwise give another gradient)
+        names = halved
+    names = names + [words for words in halved if words not in names]
     if masked(case, t) and not math.isfinite(got):
         # inf or nan where the scores hold -inf: every way that touches a masked entry gives
         # it, so a way is named only where it also gives what the finite twin call gave
@@ -916,6 +1001,12 @@ BINARY_EXAMPLES = [
     bin_case(11, [6], scale=3.0, targets="hard", requires_grad=False),
     # extreme logits
     bin_case(12, [3], add=[1e30, -1e30, 3], targets=[0.3, 1, 0]),
+    # large batches in half precision (float16 losses that add up past 65504, the largest
+    # float16; a bfloat16 total of small losses stops growing)
+    bin_case(13, [2000], dtype="float16", scale=100.0, targets="hard"),
+    bin_case(14, [40, 50], dtype="bfloat16", scale=0.3, targets="soft"),
+    # float16 losses that add up past 65504 (their mean, 40000, is a float16 number)
+    bin_case(15, [2], dtype="float16", scale=0.0, add=[40000, -40000], targets=[0, 1]),
 ]
 
 
@@ -1062,6 +1153,9 @@ def test_binary_loss_is_the_mean_binary_cross_entropy(case, seen):
         got, g, diagnose.binary_mistakes(logits, targets, want=want), want, tol,
         rtol=max(rtol, 1e-3), atol=atol,
         tol_of=candidate_tol(dtype, tol, tol32, diagnose.BINARY_TEXTS["float32"]))
+    names = names + [words for words in reduced_in_half(
+        dtype, per, got, want, tol, "binary cross-entropy", "二元交叉熵",
+        "F.binary_cross_entropy_with_logits") if words not in names]
     if len(names) == 1:
         fail(*names[0], **shown)
     gone = vanished(g, want_grad, logits, targets) if g is not None else None

@@ -1169,8 +1169,85 @@ def left_state(net, names, state) -> dict:
     return {"converted": converted, "changed": changed}
 
 
+# Models of every shape `evaluate` may be given (the contract: any nn.Module): besides
+# irregular.py's kinds, a model without parameters (activation and dropout only), a pooling
+# model, one whose weights are buffers only (a fixed projection, a batch norm without affine
+# parameters), and one whose parameters are all frozen. An answer that reads the model's
+# device or dtype from `next(model.parameters())` raises StopIteration on the first two; one
+# that decides from `requires_grad` of the parameters whether a graph can be recorded fails on
+# the frozen one with an X that requires grad. (A plain function is not in scope: the contract
+# says an nn.Module, and `model.eval()` is its point. Every model is on the CPU: the tests'
+# machine has one device, so a first parameter elsewhere than the rest cannot be built.)
+SHAPE_WORDS = {
+    "paramless": ("a model without parameters (`nn.Sequential(nn.ReLU(), nn.Dropout(0.5))`)",
+                  "没有参数的模型(`nn.Sequential(nn.ReLU(), nn.Dropout(0.5))`)"),
+    "pooling": ("a pooling model without parameters (MaxPool1d, Dropout, Flatten)",
+                "没有参数的池化模型(MaxPool1d、Dropout、Flatten)"),
+    "buffers_only": ("a model whose weights are buffers only (a fixed projection, a BatchNorm1d "
+                     "without affine parameters, dropout)",
+                     "权重全是缓冲区的模型(固定的投影、没有仿射参数的 BatchNorm1d、dropout)"),
+    "all_frozen": ("a Sequential with dropout and two batch norms, every parameter frozen "
+                   "(requires_grad=False)",
+                   "带 dropout 和两个 batch norm 的 Sequential,所有参数都被冻结(requires_grad=False)"),
+}
+SHAPES = tuple(SHAPE_WORDS)
+
+
+class FixedProjection(torch.nn.Module):
+    """x @ weight, the weight a buffer (saved in the state dict, never trained)."""
+
+    def __init__(self, n_in: int, n_out: int):
+        super().__init__()
+        self.register_buffer("weight", torch.randn(n_in, n_out))
+
+    def forward(self, x):
+        return x @ self.weight
+
+
+def build_model(desc: dict):
+    """The model a description names: irregular.py's kinds, or one of SHAPES."""
+    kind = desc.get("kind", "mixed")
+    if kind not in SHAPES:
+        return irr.model(desc)
+    if kind == "all_frozen":
+        net = irr.model({**desc, "kind": "mixed"})
+        net.requires_grad_(False)
+        return net
+    nn = torch.nn
+    n_in, n_out = int(desc.get("n_in", 4)), int(desc.get("n_out", 3))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(desc.get("seed", 0)))
+        if kind == "paramless":
+            net = nn.Sequential(nn.ReLU(), nn.Dropout(0.5))
+        elif kind == "pooling":
+            net = nn.Sequential(nn.Unflatten(1, (1, n_in)), nn.MaxPool1d(2), nn.Dropout(0.5),
+                                nn.Flatten())
+        else:
+            net = nn.Sequential(FixedProjection(n_in, n_out), nn.BatchNorm1d(n_out, affine=False),
+                                nn.Dropout(0.5))
+        if desc.get("dtype", "float32") == "float64":
+            net = net.double()
+        gen = torch.Generator().manual_seed(int(desc.get("seed", 0)) + 1)
+        net.train()
+        with torch.no_grad():
+            for _ in range(3):  # move the running statistics off their defaults
+                net(irr.model_input(desc, {"n": 32, "seed": 0, "scale": 2.0, "offset": 1.0},
+                                    generator=gen))
+    irr.set_modes(net, desc.get("modes", "train"))
+    return net
+
+
+def describe_model(desc: dict) -> tuple[str, str]:
+    kind = desc.get("kind", "mixed")
+    if kind not in SHAPES:
+        return irr.describe_model(desc)
+    en, zh = irr.describe_model({**desc, "kind": "mixed", "frozen": False})
+    base_en, base_zh = irr.MODEL_WORDS["mixed"]
+    return (SHAPE_WORDS[kind][0] + en[len(base_en):], SHAPE_WORDS[kind][1] + zh[len(base_zh):])
+
+
 def eval_model(case):
-    net = irr.model(case["model"])
+    net = build_model(case["model"])
     hold_grads(net, case)
     return net
 
@@ -1200,12 +1277,23 @@ EVAL_EXAMPLES = [
      "x": {"n": 5, "seed": 12, "layout": "transposed", "requires_grad": True}, "outer": False},
     {"seed": 6, "model": {"kind": "mixed", "seed": 8, "modes": "frozen_norm"},
      "x": {"n": 1, "seed": 13}, "outer": True},
+    # models of other shapes: no parameters at all (activation and dropout, pooling), weights
+    # in buffers only, every parameter frozen (with an X that requires grad)
+    {"seed": 7, "model": {"kind": "paramless", "seed": 9, "modes": "train"},
+     "x": {"n": 6, "seed": 14, "requires_grad": True}, "outer": True, "then": "eval"},
+    {"seed": 8, "model": {"kind": "pooling", "seed": 10, "modes": "train"},
+     "x": {"n": 5, "seed": 15}, "outer": True},
+    {"seed": 9, "model": {"kind": "buffers_only", "seed": 11, "modes": "train",
+                          "dtype": "float64"},
+     "x": {"n": 6, "seed": 16, "requires_grad": True}, "outer": True, "then": "frozen_norm"},
+    {"seed": 10, "model": {"kind": "all_frozen", "seed": 12, "modes": "frozen_norm"},
+     "x": {"n": 6, "seed": 17, "requires_grad": True}, "outer": True},
 ]
 
 
 @observe(examples=EVAL_EXAMPLES, draw=st.fixed_dictionaries({
     "seed": irr.seeds(),
-    "model": irr.model_cases(kinds=("mixed", "nested", "custom", "conv")),
+    "model": irr.model_cases(kinds=("mixed", "nested", "custom", "conv") + SHAPES),
     "x": st.fixed_dictionaries({"n": st.integers(2, 8), "seed": irr.seeds(),
                                 "layout": st.sampled_from(["contiguous", "transposed",
                                                            "channels_last"]),
@@ -1231,7 +1319,7 @@ def setups(case) -> list[str]:
 
 
 def eval_call(case, k: int) -> str:
-    en, _ = irr.describe_model({**case["model"], "modes": setups(case)[k]})
+    en, _ = describe_model({**case["model"], "modes": setups(case)[k]})
     x = case["x"]
     extra = [x.get("layout", "contiguous")] if x.get("layout", "contiguous") != "contiguous" else []
     if x.get("requires_grad"):
@@ -1254,7 +1342,7 @@ def the_calls(case, seen) -> list[dict]:
 
 def judge_model(case, k: int):
     with one_thread():
-        return irr.model({**case["model"], "modes": setups(case)[k]})
+        return build_model({**case["model"], "modes": setups(case)[k]})
 
 
 def eval_outputs(case, k: int) -> torch.Tensor:

@@ -54,7 +54,10 @@ def classification_loss(scores, targets, *, log_probs=False):
     结果的 dtype 与分数相同(你也可以换一种 dtype 计算,再转换回来),与精确损失的差距不超过在该
     dtype 下正确计算所能达到的程度(float32 中相对误差约 1e-5,float64 中约 1e-9,float16 中约
     2e-3,再加上最大分数最后一位上的几个单位),并且 `scores` 和 `targets` 保持原样。
-    两次调用之间不保留任何东西。
+    两次调用之间不保留任何东西。批量多大都是如此,float16 和 bfloat16 也一样:平均值是一个 float16
+    数(40000),而各样本的损失加起来超过 float16 的最大值 65504 时,损失仍然是那个平均值;几千个样本
+    的批量和一个样本的批量一样精确。(`F.cross_entropy` 和 `F.nll_loss` 的 'mean' 是在分数的 dtype
+    中把损失相加的:半精度类型请在 float32 中计算。)
     """
     # TODO: 原始分数的损失;`log_probs` 为 True 时则是对数概率的损失。
     raise NotImplementedError("classification_loss")
@@ -74,7 +77,8 @@ def binary_loss(logits, targets):
     float32、float64、float16 或 bfloat16,布局任意(转置的、切片的、expand 出来的),可能需要梯度,
     也可能不需要,有限且大小任意(float32 中可达 1e30);targets 的 dtype 和形状与 logits 相同,
     也可以是软标签(0.3),布局任意。结果的 dtype 与 logits 相同,与精确损失的吻合程度和
-    `classification_loss` 的一样,并且 `logits` 和 `targets` 保持原样。
+    `classification_loss` 的一样(元素多少都是如此,float16 和 bfloat16 也一样:请在更宽的 dtype
+    中相加),并且 `logits` 和 `targets` 保持原样。
     """
     # TODO: 平均二元交叉熵,直接从 logits 计算。
     raise NotImplementedError("binary_loss")
