@@ -1238,12 +1238,32 @@ def batchings(n, batch_size):
     return list(cuts(tuple(range(n))))
 
 
-def sampled(n, batch_size):
-    """Every epoch's minibatches drawn with replacement: for each minibatch (batch_size
-    examples, the last what is left of n), any multiset of indices, in batchings' format."""
-    sizes = [min(batch_size, n - i) for i in range(0, n, batch_size)]
-    return list(itertools.product(*[list(itertools.combinations_with_replacement(range(n), k))
-                                    for k in sizes]))
+def replay_sampled(X, y, w0, b0, lr, batch_size, epochs, divisor):
+    """(w, b) after every sequence of minibatches drawn with replacement (each minibatch of
+    batch_size examples, the last what is left of n, any multiset of indices), one row per
+    sequence, as `replay` gives them for permutations. A step of linear regression is an affine
+    map of z = (w, b): z - lr / divisor(k) * (G z - h), G and h the batch's sums; an epoch is
+    their composition, one per way to draw its minibatches, and the epochs compose the same."""
+    n, d = X.shape
+    D = d + 1
+    L, c = torch.eye(D, dtype=X.dtype).unsqueeze(0), torch.zeros(1, D, dtype=X.dtype)
+    for i in range(0, n, batch_size):
+        k = min(batch_size, n - i)
+        p = torch.tensor(list(itertools.combinations_with_replacement(range(n), k)),
+                         dtype=torch.long)
+        Z = torch.cat([X[p], torch.ones(len(p), k, 1, dtype=X.dtype)], -1)  # [M, k, D]
+        G = Z.transpose(1, 2) @ Z  # [M, D, D]
+        h = (Z * y[p].unsqueeze(-1)).sum(1)  # [M, D]
+        step = torch.eye(D, dtype=X.dtype) - lr / divisor(k) * G
+        # every earlier way (rows of L, c) followed by every choice of this minibatch
+        L = (step.unsqueeze(0) @ L.unsqueeze(1)).reshape(-1, D, D)
+        c = ((step.unsqueeze(0) @ c.unsqueeze(1).unsqueeze(-1)).squeeze(-1)
+             + lr / divisor(k) * h.unsqueeze(0)).reshape(-1, D)
+    z = torch.cat([w0.reshape(d), b0.reshape(1)]).to(X.dtype).unsqueeze(0)
+    for _ in range(epochs):
+        z = ((L.unsqueeze(1) @ z.unsqueeze(0).unsqueeze(-1)).squeeze(-1)
+             + c.unsqueeze(1)).reshape(-1, D)
+    return z[:, :d], z[:, d]
 
 
 def sampled_count(n, batch_size):
@@ -1261,13 +1281,13 @@ def count_of(n, batch_size):
 
 
 def replay(X, y, w0, b0, lr, batch_size, epochs, divisor, *, broadcast=False,
-           skip_tail=False, first_epoch_only=False, cuts=None):
+           skip_tail=False, first_epoch_only=False):
     """(w, b) after every sequence of batchings, one row per sequence: [C, d] and [C].
     `divisor(k)` divides the summed gradient of a batch of k; `broadcast`: the loss of (k, 1)
     predictions against (k,) labels is the (k, k) broadcast; `skip_tail`: the short last batch
     is never trained on; `first_epoch_only`: the later epochs make no step."""
     n, d = X.shape
-    cuts = batchings(n, batch_size) if cuts is None else cuts
+    cuts = batchings(n, batch_size)
     E = min(epochs, 1) if first_epoch_only else epochs
     combos = list(itertools.product(range(len(cuts)), repeat=E))
     C = len(combos)
@@ -1529,9 +1549,8 @@ def test_train_linreg_steps_by_the_mean_gradient_of_each_shuffled_minibatch(case
         if matches(w, b, ws, bs, rtol, atol):
             fail(*words, **shown)
     if sampled_count(n, B) ** E <= 2_000_000:
-        drawn = sampled(n, B)
-        for divisor in ((lambda k: k), (lambda k: B)):
-            ws, bs = replay(X, y, w0, b0, lr, B, E, divisor, cuts=drawn)
+        for divisor in ((lambda k: k), (lambda k: B)) if n % B else ((lambda k: k),):
+            ws, bs = replay_sampled(X, y, w0, b0, lr, B, E, divisor)
             if matches(w, b, ws, bs, rtol, atol):
                 fail(f"after {E} epoch(s) w and b are none of the results that shuffled "
                      f"minibatches of {B} give, but what minibatches drawn with replacement give "
