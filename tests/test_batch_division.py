@@ -1722,12 +1722,15 @@ def test_train_linreg_shuffles_anew_every_epoch(case, seen):
              f"`{seeded}` draws (`torch.randperm(n, generator=torch.Generator().manual_seed("
              f"{seeded}))`, replayed, matches every run): the shuffling generator was made anew "
              f"(or re-seeded) with the same seed every epoch, so every epoch starts it from the "
-             f"same state and draws the same order. Make it once, before the epochs, and draw a "
+             f"same state and draws the same order (a generator of its own, seeded so and drawn "
+             f"from once before the epochs, would give the same). Make it once, before the "
+             f"epochs, and draw a "
              f"fresh `torch.randperm(n, generator=g)` from it each epoch.",
              f"在 {len(orders)} 次运行中,两轮的小批量及其顺序都相同,而且正是一个刚用 `{seeded}` 设定种子的"
              f"生成器抽出的第一个排列(重放 `torch.randperm(n, generator=torch.Generator().manual_seed("
              f"{seeded}))`,每次运行都一致):打乱用的生成器每一轮都用同一个种子重新创建(或重新设定种子),"
-             f"每一轮都从同一个状态开始,于是抽出同一个顺序。请在所有轮次之前只创建一次生成器,每一轮从它"
+             f"每一轮都从同一个状态开始,于是抽出同一个顺序(一个这样设定种子、只在所有轮次之前抽一次的独立生成器也会"
+             f"给出同样的结果)。请在所有轮次之前只创建一次生成器,每一轮从它"
              f"抽一个新的 `torch.randperm(n, generator=g)`。",
              call=call, got=got, kata=KATA)
     if all(a == cut_of(permutation_after_w(s, case), case["batch_size"])
