@@ -193,6 +193,22 @@ def exact_loss(case):
     return d * d / 2, d.abs() * (a.abs() + b.abs()), d
 
 
+def expanded_loss(case):
+    """(the expanded square `(y_hat**2 - 2*y_hat*y + y**2) / 2` computed in the case's dtype, in
+    float64; the size of its terms y_hat^2 + y^2): what the binomial expansion gives."""
+    y_hat, y, _ = loss_inputs(case)
+    a, b = y_hat.detach(), y.reshape(case.n, 1)
+    out = (a ** 2 - 2 * a * b + b ** 2) / 2
+    return out.double(), a.double() ** 2 + b.double() ** 2
+
+
+def detoured_loss(case, coarser):
+    """The loss computed in `coarser` from the inputs converted to it, converted back."""
+    y_hat, y, _ = loss_inputs(case)
+    a, b = y_hat.detach().to(irr.dtype(coarser)), y.reshape(case.n, 1).to(irr.dtype(coarser))
+    return ((a - b) ** 2 / 2).to(irr.dtype(case.dtype)).double()
+
+
 def check_raised(case, record, call):
     words, zh_words = raised_words(record)
     text = record.get("text") if isinstance(record.get("text"), str) else ""
@@ -321,6 +337,21 @@ def test_squared_loss_is_one_loss_per_example_shaped_like_y_hat(case, seen):
     if loss.shape != (n, 1):
         right = got is not None and got.numel() == n and within(got.reshape(n, 1), want, scale,
                                                                 case.dtype)
+        if right and n == 1 and loss.shape in ((1,), ()):
+            fail(f"on a batch of one example (y_hat of shape (1, 1), y of shape "
+                 f"{'(1,)' if case.get('y') == 'flat' else '(1, 1)'}) the loss has shape "
+                 f"{loss.shape}, not (1, 1): the value is right, but a dimension of size 1 was "
+                 f"lost. On one example every dimension has size 1: `squeeze()` removes them all "
+                 f"(a 0-dim tensor; an `unsqueeze` after it gives (1,)), and `flatten()` or "
+                 f"`reshape(-1)` or y's shape leave (1,). Keep y_hat's shape and bring y to it: "
+                 f"`(y_hat - y.reshape(y_hat.shape)) ** 2 / 2`.",
+                 f"在只有一个样本的批量上(y_hat 形状为 (1, 1),y 形状为 "
+                 f"{'(1,)' if case.get('y') == 'flat' else '(1, 1)'}),损失的形状是 {loss.shape},而不是 "
+                 f"(1, 1):数值是对的,但丢了一个大小为 1 的维度。只有一个样本时每个维度的大小都是 1:"
+                 f"`squeeze()` 会把它们全部去掉(得到 0 维张量,之后再 `unsqueeze` 得到 (1,)),"
+                 f"`flatten()`、`reshape(-1)` 或 y 的形状会得到 (1,)。保持 y_hat 的形状,把 y 变成它的形状:"
+                 f"`(y_hat - y.reshape(y_hat.shape)) ** 2 / 2`。",
+                 call=call, got=f"shape {loss.shape}", expected=f"shape ({n}, 1)", kata=KATA)
         if right and case.get("y") == "flat" and loss.shape == (n,):
             fail(f"the loss has y's shape ({n},), not y_hat's ({n}, 1): y_hat was brought to y's "
                  f"shape rather than y to y_hat's. The values are right, but the loss must be "
@@ -348,13 +379,33 @@ def test_squared_loss_is_one_loss_per_example_shaped_like_y_hat(case, seen):
     if got is None:
         fail("the values of the loss could not be read back.", "无法读回损失的数值。",
              call=call, got=show(loss), kata=KATA)
+    expanded, squares = expanded_loss(case)
     coarser = diagnose.coarser_precision(got, want, scale, case.dtype)
-    if coarser is not None:
-        fail(f"the loss has the right dtype, {case.dtype}, but only {coarser}'s precision: it was "
-             f"computed in {coarser} and converted back. Compute in the inputs' own dtype.",
-             f"损失的 dtype 是对的({case.dtype}),但只有 {coarser} 的精度:它是用 {coarser} 算的,"
-             f"再转换回来。请用输入自己的 dtype 计算。", call=call, got=loss, expected=shown,
-             kata=KATA)
+    detour = detoured_loss(case, coarser) if coarser is not None else None
+    detoured = detour is not None and within(got, detour, scale, coarser)
+    off_expanded = float((got - expanded).abs().max())
+    if detoured and float((got - detour).abs().max()) < off_expanded:
+        expanded = None  # the detour through a coarser dtype is the closer replay
+    if expanded is not None and within(got, expanded, squares, case.dtype, ulps=8):
+        err = float(((got - want).abs()).max())
+        fail(f"the loss is what the expanded square `(y_hat**2 - 2*y_hat*y + y**2) / 2` gives in "
+             f"{case.dtype} on these inputs (replayed, it matches), not (y_hat - y)^2 / 2 (off "
+             f"by up to {err:.3g}): the same in exact arithmetic, but far from zero the squares "
+             f"(here up to {float(squares.max()):.3g}) cancel and their rounding is all that is "
+             f"left of the residual. Subtract first, then square: "
+             f"`(y_hat - y.reshape(y_hat.shape)) ** 2 / 2`.",
+             f"损失是展开的平方 `(y_hat**2 - 2*y_hat*y + y**2) / 2` 在 {case.dtype} 下对这些输入给出的值"
+             f"(重放后一致),而不是 (y_hat - y)^2 / 2(最多相差 {err:.3g}):两者在精确算术中相同,但数值"
+             f"远离 0 时,各个平方项(这里最大 {float(squares.max()):.3g})相互抵消,残差只剩下它们的舍入误差。"
+             f"先相减再平方:`(y_hat - y.reshape(y_hat.shape)) ** 2 / 2`。",
+             call=call, got=loss, expected=shown, kata=KATA)
+    if detoured:
+        fail(f"the loss has the right dtype, {case.dtype}, but only {coarser}'s precision: it is "
+             f"what the loss computed in {coarser} and converted back gives (replayed, it "
+             f"matches). Compute in the inputs' own dtype.",
+             f"损失的 dtype 是对的({case.dtype}),但只有 {coarser} 的精度:它与先用 {coarser} 计算、"
+             f"再转换回来的结果一致(已重放)。请用输入自己的 dtype 计算。", call=call, got=loss,
+             expected=shown, kata=KATA)
     s = diagnose.ratio(got, want)
     cause = diagnose.matching(s, [
         (2.0, ("the half is missing: the loss is (y_hat - y)^2, twice (y_hat - y)^2 / 2. The "
@@ -1187,6 +1238,42 @@ def batchings(n, batch_size):
     return list(cuts(tuple(range(n))))
 
 
+def replay_sampled(X, y, w0, b0, lr, batch_size, epochs, divisor):
+    """(w, b) after every sequence of minibatches drawn with replacement (each minibatch of
+    batch_size examples, the last what is left of n, any multiset of indices), one row per
+    sequence, as `replay` gives them for permutations. A step of linear regression is an affine
+    map of z = (w, b): z - lr / divisor(k) * (G z - h), G and h the batch's sums; an epoch is
+    their composition, one per way to draw its minibatches, and the epochs compose the same."""
+    n, d = X.shape
+    D = d + 1
+    L, c = torch.eye(D, dtype=X.dtype).unsqueeze(0), torch.zeros(1, D, dtype=X.dtype)
+    for i in range(0, n, batch_size):
+        k = min(batch_size, n - i)
+        p = torch.tensor(list(itertools.combinations_with_replacement(range(n), k)),
+                         dtype=torch.long)
+        Z = torch.cat([X[p], torch.ones(len(p), k, 1, dtype=X.dtype)], -1)  # [M, k, D]
+        G = Z.transpose(1, 2) @ Z  # [M, D, D]
+        h = (Z * y[p].unsqueeze(-1)).sum(1)  # [M, D]
+        step = torch.eye(D, dtype=X.dtype) - lr / divisor(k) * G
+        # every earlier way (rows of L, c) followed by every choice of this minibatch
+        L = (step.unsqueeze(0) @ L.unsqueeze(1)).reshape(-1, D, D)
+        c = ((step.unsqueeze(0) @ c.unsqueeze(1).unsqueeze(-1)).squeeze(-1)
+             + lr / divisor(k) * h.unsqueeze(0)).reshape(-1, D)
+    z = torch.cat([w0.reshape(d), b0.reshape(1)]).to(X.dtype).unsqueeze(0)
+    for _ in range(epochs):
+        z = ((L.unsqueeze(1) @ z.unsqueeze(0).unsqueeze(-1)).squeeze(-1)
+             + c.unsqueeze(1)).reshape(-1, D)
+    return z[:, :d], z[:, d]
+
+
+def sampled_count(n, batch_size):
+    out = 1
+    for i in range(0, n, batch_size):
+        k = min(batch_size, n - i)
+        out *= math.comb(n + k - 1, k)
+    return out
+
+
 def count_of(n, batch_size):
     k, rest = divmod(n, batch_size)
     out = math.factorial(n) // (math.factorial(batch_size) ** k * math.factorial(rest))
@@ -1461,6 +1548,22 @@ def test_train_linreg_steps_by_the_mean_gradient_of_each_shuffled_minibatch(case
                         options.pop("epochs"), **options)
         if matches(w, b, ws, bs, rtol, atol):
             fail(*words, **shown)
+    if sampled_count(n, B) ** E <= 2_000_000:
+        for divisor in ((lambda k: k), (lambda k: B)) if n % B else ((lambda k: k),):
+            ws, bs = replay_sampled(X, y, w0, b0, lr, B, E, divisor)
+            if matches(w, b, ws, bs, rtol, atol):
+                fail(f"after {E} epoch(s) w and b are none of the results that shuffled "
+                     f"minibatches of {B} give, but what minibatches drawn with replacement give "
+                     f"(replayed over every such draw, it matches): within an epoch some "
+                     f"examples were used twice and others never (`torch.randint`, or "
+                     f"`torch.multinomial(..., replacement=True)`, picks indices independently). "
+                     f"Every epoch visits each example once: cut a fresh "
+                     f"`torch.randperm(n, generator=g)` into consecutive minibatches.",
+                     f"{E} 轮之后的 w 和 b 不是以 {B} 个为一批打乱的小批量能给出的结果,而是有放回抽取的小批量"
+                     f"给出的结果(对每一种这样的抽取重放,一致):一轮之内有的样本用了两次,有的一次也没用"
+                     f"(`torch.randint` 或 `torch.multinomial(..., replacement=True)` 各自独立地抽下标)。"
+                     f"每一轮每个样本恰好用一次:把一个新的 `torch.randperm(n, generator=g)` 切成连续的"
+                     f"小批量。", **shown)
     ws, bs = rights[0]
     gap = ((ws - w.reshape(1, -1)).abs().amax(1) + (bs - b).abs())
     near = int(gap.argmin())
@@ -1604,17 +1707,73 @@ def test_train_linreg_shuffles_anew_every_epoch(case, seen):
            "样本从来没有被打乱:每次运行、每一轮的小批量都是按存储顺序取的样本。每一轮都要生成新的排列"
            "(用以 `seed` 设定种子的生成器,`torch.randperm(n, generator=g)`)。",
            call=call, got=f"{[list(map(list, a)) for a, _ in orders[:3]]} ...", kata=KATA)
-    expect(not all(a == b for a, b in orders),
-           f"in each of the {len(orders)} runs the second epoch had the same minibatches, in the "
-           f"same order, as the first: the permutation was drawn once, before the epochs, and "
-           f"reused. Shuffle anew every epoch (a fresh `torch.randperm(n, generator=g)` inside "
-           f"the loop over epochs), so that each epoch's minibatches are new random samples.",
-           f"在 {len(orders)} 次运行中,第二轮的小批量及其顺序都和第一轮完全相同:排列只在所有轮次之前生成了"
-           f"一次并被重复使用。请每一轮都重新打乱(在轮次循环里调用新的 "
-           f"`torch.randperm(n, generator=g)`),让每一轮的小批量都是新的随机样本。",
-           call=call,
-           got=f"epoch 1 = epoch 2 in every run, e.g. {[list(x) for x in orders[0][0]]}",
-           kata=KATA)
+    if not all(a == b for a, b in orders):
+        return
+    got = f"epoch 1 = epoch 2 in every run, e.g. {[list(x) for x in orders[0][0]]}"
+    seeds = [train_seed(case) * SHUFFLE_RUNS + r for r in range(len(orders))]
+    fresh = [k for k in (0, 1, -1, 2)
+             if all(a == cut_of(fresh_permutation(s + k, case["n"]), case["batch_size"])
+                    for (a, _), s in zip(orders, seeds))]
+    if fresh:
+        k = fresh[0]
+        seeded = "seed" if k == 0 else f"seed {'+' if k > 0 else '-'} {abs(k)}"
+        fail(f"in each of the {len(orders)} runs both epochs had the same minibatches, in the same "
+             f"order, and it is the first permutation a generator freshly seeded with "
+             f"`{seeded}` draws (`torch.randperm(n, generator=torch.Generator().manual_seed("
+             f"{seeded}))`, replayed, matches every run): the shuffling generator was made anew "
+             f"(or re-seeded) with the same seed every epoch, so every epoch starts it from the "
+             f"same state and draws the same order (a generator of its own, seeded so and drawn "
+             f"from once before the epochs, would give the same). Make it once, before the "
+             f"epochs, and draw a "
+             f"fresh `torch.randperm(n, generator=g)` from it each epoch.",
+             f"在 {len(orders)} 次运行中,两轮的小批量及其顺序都相同,而且正是一个刚用 `{seeded}` 设定种子的"
+             f"生成器抽出的第一个排列(重放 `torch.randperm(n, generator=torch.Generator().manual_seed("
+             f"{seeded}))`,每次运行都一致):打乱用的生成器每一轮都用同一个种子重新创建(或重新设定种子),"
+             f"每一轮都从同一个状态开始,于是抽出同一个顺序(一个这样设定种子、只在所有轮次之前抽一次的独立生成器也会"
+             f"给出同样的结果)。请在所有轮次之前只创建一次生成器,每一轮从它"
+             f"抽一个新的 `torch.randperm(n, generator=g)`。",
+             call=call, got=got, kata=KATA)
+    if all(a == cut_of(permutation_after_w(s, case), case["batch_size"])
+           for (a, _), s in zip(orders, seeds)):
+        fail(f"in each of the {len(orders)} runs both epochs had the same minibatches, in the same "
+             f"order: the permutation was drawn once, before the epochs, and reused (it is the one "
+             f"the seeded generator draws right after w: replayed, it matches every run's first "
+             f"epoch). Shuffle anew every epoch (a fresh `torch.randperm(n, generator=g)` inside "
+             f"the loop over epochs), so that each epoch's minibatches are new random samples.",
+             f"在 {len(orders)} 次运行中,两轮的小批量及其顺序都相同:设定了种子的生成器紧接着 w 抽出的排列"
+             f"(重放后与每次运行的第一轮一致)只在所有轮次之前生成了一次并被重复使用。请每一轮都重新打乱"
+             f"(在轮次循环里调用新的 `torch.randperm(n, generator=g)`),让每一轮的小批量都是新的随机样本。",
+             call=call, got=got, kata=KATA)
+    fail(f"in each of the {len(orders)} runs the second epoch had the same minibatches, in the "
+         f"same order, as the first (neither a permutation drawn right after w nor the first "
+         f"draw of a generator freshly seeded with the seed, replayed, gives them). The same "
+         f"order every epoch comes from a permutation drawn once and reused, or from a "
+         f"generator made anew (or re-seeded) with the same seed every epoch. Shuffle anew every "
+         f"epoch, from one generator made before the epochs (a fresh "
+         f"`torch.randperm(n, generator=g)` inside the loop over epochs).",
+         f"在 {len(orders)} 次运行中,第二轮的小批量及其顺序都和第一轮完全相同(重放紧接着 w 抽出的排列,或"
+         f"刚用该种子设定的生成器的第一次抽取,都对不上)。每一轮顺序相同,可能是排列只生成一次并被重复使用,"
+         f"也可能是生成器每一轮都用同一个种子重新创建(或重新设定种子)。请用在所有轮次之前创建的一个生成器,"
+         f"每一轮都重新打乱(在轮次循环里调用新的 `torch.randperm(n, generator=g)`)。",
+         call=call, got=got, kata=KATA)
+
+
+def cut_of(permutation, batch_size):
+    """An epoch's minibatches, as `batchings` lists them, when it follows `permutation`."""
+    p = [int(i) for i in permutation]
+    return tuple(tuple(sorted(p[i:i + batch_size])) for i in range(0, len(p), batch_size))
+
+
+def fresh_permutation(seed, n):
+    return torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+
+
+def permutation_after_w(seed, case):
+    """The permutation the reference's order of draws gives: w first, then the shuffle, both
+    from one generator seeded with `seed`."""
+    g = torch.Generator().manual_seed(seed)
+    torch.normal(0.0, 0.01, size=(case["d"], 1), generator=g, dtype=irr.dtype(case["dtype"]))
+    return torch.randperm(case["n"], generator=g)
 
 
 # --- train_linreg: the articles' run ------------------------------------------------------------------

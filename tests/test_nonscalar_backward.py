@@ -186,6 +186,27 @@ def meaning(text: str):
     return None
 
 
+def writes(at) -> bool:
+    """The learner's line shown in a traceback writes into a tensor (an indexed assignment, an
+    in-place method, an augmented assignment, `out=`); False where no line is known."""
+    line = at.split(":", 1)[1] if at and ":" in at else ""
+    return bool(re.search(r"\]\s*=[^=]|[-+*/]=|\.\w+_\(|\bout\s*=", line))
+
+
+def jvp_raises(case, text) -> bool:
+    """`torch.func.jvp` of the case's f on its x, with a tangent of ones, raises `text`."""
+    if case.get("f") not in FUNCTIONS:
+        return False
+    x = x_of(case).detach()
+    try:
+        torch.func.jvp(FUNCTIONS[case["f"]][0], (x,), (torch.ones_like(x),))
+    except RuntimeError as err:
+        return str(err)[:200] == text[:200]
+    except Exception:  # noqa: BLE001 - another failure is not the one seen
+        return False
+    return False
+
+
 def raised(case, record, call, *, requires_grad=False) -> None:
     """Fail with what was raised, on which input, and why, where the case tells why."""
     kind = record.get("raised") if isinstance(record.get("raised"), str) else "RuntimeError"
@@ -235,7 +256,43 @@ def raised(case, record, call, *, requires_grad=False) -> None:
                       "`x.detach()`, which keeps the dtype and needs no NumPy.")
         why_zh.append("NumPy 没有 bfloat16:经过 NumPy 转一圈(`x.numpy()`、再 `torch.tensor(...)`)"
                       "装不下这个 x。请用 `x.detach()` 创建叶子张量,它保持 dtype,也不需要 NumPy。")
-    if re.search(r"written-to tensor|single memory location", text):
+    shared = re.search(r"written-to tensor|single memory location", text)
+    if shared and not writes(at):
+        layout = case["x"].get("layout", "contiguous")
+        replayed = jvp_raises(case, text) if at and re.search(r"\bjvp\b", at) else False
+        if replayed:
+            why_en.append(f"the line shown writes nothing itself: it calls `torch.func.jvp`, and "
+                          f"jvp on this x (x is {layout}: its elements share memory) with a "
+                          f"tangent of ones raises the same error (replayed here): forward mode "
+                          f"cannot make a dual tensor of an x whose elements share one memory "
+                          f"location. Give it x's values in memory of their own "
+                          f"(`x.detach().clone()`, or `.contiguous()`).")
+            why_zh.append(f"所示的那一行本身没有写入任何东西:它调用了 `torch.func.jvp`,而在这个 x 上"
+                          f"(x 是 {layout} 的:它的元素共用内存)用全 1 的切向量调用 jvp 会抛出同样的错误"
+                          f"(已在这里重放):前向模式无法为元素共用同一块内存的 x 构造对偶张量。请给它一份"
+                          f"拥有自己内存的 x 的值(`x.detach().clone()` 或 `.contiguous()`)。")
+        else:
+            why_en.append("PyTorch refused an operation on a tensor whose elements share memory"
+                          + (f" (x is {layout})" if layout != "contiguous" else "")
+                          + "; the line shown writes nothing itself, so the write is PyTorch's "
+                          "own, inside the call on that line. elementwise_grad must handle such "
+                          "an x: work on x's values in memory of their own "
+                          "(`x.detach().clone()`).")
+            why_zh.append("PyTorch 拒绝了对一个元素共用内存的张量的操作"
+                          + (f"(x 是 {layout} 的)" if layout != "contiguous" else "")
+                          + ";所示的那一行本身没有写入,所以写入发生在那一行调用的 PyTorch 内部。"
+                          "elementwise_grad 必须能处理这样的 x:请在拥有自己内存的 x 的值上计算"
+                          "(`x.detach().clone()`)。")
+    if re.search(r"non-empty TensorList", text) and x_of(case).numel() == 0:
+        shape = tuple(x_of(case).shape)
+        why_en.append(f"x is empty (shape {shape}): there are no pieces, and `torch.stack` "
+                      f"refuses an empty list. The derivative of an empty x is an empty tensor "
+                      f"shaped like x: return `torch.zeros_like(x)` when x has no elements, or "
+                      f"compute without a loop over the elements.")
+        why_zh.append(f"x 是空的(形状 {shape}):没有任何分块,而 `torch.stack` 不接受空列表。空 x 的导数"
+                      f"是与 x 形状相同的空张量:x 没有元素时返回 `torch.zeros_like(x)`,或者不用逐元素的"
+                      f"循环来计算。")
+    if shared and writes(at):
         layout = case["x"].get("layout", "contiguous")
         why_en.append("something was written into memory whose elements are shared"
                       + (f" (x is {layout}: " + ("its elements share one memory location"

@@ -248,6 +248,22 @@ def tensor_of(seen):
 # --- what the judge measures when an element is out of place -------------------------------------
 
 
+def arithmetic_promotion(x, dtype_name):
+    """The arithmetic with a Python number (`x * 1`, `x * 1.0`, `x / 1`) whose type promotion
+    turns x's dtype into `dtype_name`, in words, or None where none does."""
+    xd = x.detach()[:0]
+    for words, make in (("`x * 1` or `x + 0`", lambda t: t * 1),
+                        ("`x * 1.0` or `x + 0.0`", lambda t: t * 1.0),
+                        ("`x / 1`", lambda t: t / 1)):
+        try:
+            dt = make(xd).dtype
+        except RuntimeError:
+            continue
+        if dt != xd.dtype and str(dt).replace("torch.", "") == dtype_name:
+            return words
+    return None
+
+
 def memory_as_contiguous(x):
     """The input's memory read as if it were a contiguous (N, C, H, W) block (the strides a
     freshly made tensor has), or None where that reads past its storage."""
@@ -360,12 +376,44 @@ def check_place(fn, case, got, x, call):
                  f"(`images[:, :{kept}]`)" + (",好像每张图像都是 RGB" if kept == 3 else "")
                  + "。不管有多少个通道,每个元素都要移动:请从 `images.shape` 取 C。",
                  got=f"shape {shape}", expected=f"shape {want_shape}", **shown)
+        square = [(side, name) for side, name in ((w, "W"), (h, "H"))
+                  if h != w and len(shape) == 2 and shape[-1] == side * side * c]
+        if fn != "to_channels_last" and square:
+            side, name = square[0]
+            same_order = readable_values and got.numel == want.numel() and irr.exactly(
+                got.tensor.reshape(-1), want.reshape(-1))
+            fail(f"the result has shape {shape}, not (N, H * W * C) = {want_shape}: its rows "
+                 f"hold {name} * {name} * C = {side} * {side} * {c} = {shape[-1]} numbers, as if "
+                 f"the images were square, where these are H = {h} by W = {w}"
+                 + (" (the elements are in the right order, cut into rows of the wrong length)"
+                    if same_order else "")
+                 + ". Take the row length from both sides, or let reshape work it out: "
+                   "`.reshape(images.shape[0], -1)`.",
+                 f"结果的形状是 {shape},不是 (N, H * W * C) = {want_shape}:每行有 {name} * {name} * C = "
+                 f"{side} * {side} * {c} = {shape[-1]} 个数,好像图像是正方形的,而这些图像是 H = {h}、"
+                 f"W = {w}" + ("(元素的顺序是对的,只是按错误的长度切成了行)" if same_order else "")
+                 + "。行长要用两条边来算,或者让 reshape 自己算:`.reshape(images.shape[0], -1)`。",
+                 got=f"shape {shape}", expected=f"shape {want_shape}", **shown)
         what = ("(N, H, W, C)" if fn == "to_channels_last" else "(N, H * W * C)")
         fail(f"the result has shape {shape}, not {what} = {want_shape}.",
              f"结果的形状是 {shape},而不是 {what} = {want_shape}。",
              got=f"shape {shape}", expected=f"shape {want_shape}", **shown)
     if got.dtype_name != case["dtype"]:
         converted = got.complete and irr.exactly(got, want.to(got.dtype))
+        promoted = arithmetic_promotion(x, got.dtype_name)
+        if promoted is not None:
+            fail(f"the result is {got.dtype_name}, the input {case['dtype']}"
+                 + (": the elements are in their places, but converted. " if converted else ". ")
+                 + f"{got.dtype_name} is the dtype that arithmetic with a Python number gives a "
+                   f"{case['dtype']} tensor ({promoted}: type promotion), where moving elements "
+                   "never changes their dtype. A copy that keeps the dtype: `.clone()` or "
+                   "`.contiguous()`, never arithmetic.",
+                 f"结果是 {got.dtype_name},输入是 {case['dtype']}"
+                 + (":元素的位置都对,但被转换了类型。" if converted else "。")
+                 + f"{got.dtype_name} 正是 {case['dtype']} 张量与 Python 数做算术得到的 dtype({promoted}:"
+                   "类型提升),而移动元素从不改变 dtype。要保持 dtype 的副本:用 `.clone()` 或 "
+                   "`.contiguous()`,不要用算术。",
+                 got=got.dtype_name, expected=case["dtype"], **shown)
         fail(f"the result is {got.dtype_name}, the input {case['dtype']}"
              + (": the elements are in their places, but converted. " if converted else ". ")
              + "Moving elements never changes their dtype; a cast (`.float()`, `.to(...)`) or "
@@ -437,6 +485,19 @@ def check_place(fn, case, got, x, call):
             f"不是这样({LAYOUT_WORDS[layout][1]},步长 {tuple(x.stride())}):{where_zh}。手写的步长"
             "(`as_strided`、对存储的扁平下标)只对一种排布成立;`permute` 用的是张量自己的步长。",
             **where)
+    if x.storage_offset() != 0 and irr.exactly(gt, right(fn, x.detach().as_strided(
+            x.shape, x.stride(), 0))):
+        fail(
+            f"the elements were read from the start of the input's storage, but this input "
+            f"starts {x.storage_offset()} elements into it ({LAYOUT_WORDS[layout][0]}, "
+            f"`storage_offset()` = {x.storage_offset()}): replayed with the input's own strides "
+            f"and offset 0, the result matches. {where_en}. An explicit storage offset "
+            "(`as_strided(size, stride, 0)`, a flat index into the storage from 0) ignores where "
+            "the tensor begins; `permute` keeps it.",
+            f"元素是从输入存储的开头读的,但这个输入从存储的第 {x.storage_offset()} 个元素开始"
+            f"({LAYOUT_WORDS[layout][1]},`storage_offset()` = {x.storage_offset()}):用输入自己的步长、"
+            f"偏移 0 重放,结果一致。{where_zh}。显式的存储偏移(`as_strided(size, stride, 0)`、从 0 开始"
+            "对存储的扁平下标)忽略了张量的起点;`permute` 会保留它。", **where)
     xd = x.detach()
     if xd.dtype.is_floating_point and not bool(xd.isfinite().all()):
         g, wd = gt.double(), want.double()

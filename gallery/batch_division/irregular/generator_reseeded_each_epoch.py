@@ -1,7 +1,7 @@
 """Pitfall: the shuffling generator is re-created from the seed inside every epoch: the same order
 Pitfall: each epoch.
 Source: the maintainers' own irregular set (issue 19): state (an epoch after the first)
-Expect: the permutation was drawn once, before the epochs
+Expect: the shuffling generator was made anew (or re-seeded) with the same seed every epoch
 """
 
 import torch

@@ -1,6 +1,6 @@
 """Pitfall: each epoch samples n indices with replacement: some examples twice, some never.
 Source: the maintainers' own irregular set (issue 19): randomness (a permutation, not a sample)
-Expect: none of the 900 results that shuffled minibatches of 2 give
+Expect: what minibatches drawn with replacement give
 """
 
 import torch
