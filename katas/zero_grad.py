@@ -59,6 +59,10 @@ def accumulated_gradients(model, loss_fn, micro_batches):
     parameter is not looked at. "Equal" is up to rounding in the model's dtype, relative to
     the size of a layer's per-example gradients: about 3e-5 in float32, 6e-14 in float64 (a
     weight made in float32 for a float64 model is too coarse), 2% in float16, 12% in bfloat16.
+    There may be many micro-batches and hundreds of examples with gradients in the thousands: in
+    float16 a sum over the examples overflows (65504 is its largest value), so weigh each
+    micro-batch's mean loss by its share of the examples *before* its backward, never a sum
+    divided at the end.
     It takes no step and changes nothing else: the parameters, their modes (the model is used in
     the mode it is in), BatchNorm's running statistics, `loss_fn` (its `reduction`) and the
     micro-batches stay as they were. Only the resulting `.grad` is checked, not how you get it.

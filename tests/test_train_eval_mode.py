@@ -72,9 +72,56 @@ def setups(case) -> list[str]:
     return case.get("calls") or [case["model"].get("modes", "train")]
 
 
+TIES = ("twins", "dead_classes", "masked", "masked_all")  # kinds of tied scores a case's last layer may make
+CLASSES = (3, 4, 5, 8, 40)  # topk(1) picks another tied class from 4 classes on, an unstable
+# sort from 33 on (on the CPU)
+
+
+def classes(desc) -> int:
+    return int(desc.get("n_out", N_CLASSES))
+
+
+def tie_head(net, desc):
+    """Tied scores made by the last linear layer: "twins": classes 1 and 2 (and the last two)
+    have the same weights and bias, so they always score the same; "dead_classes": every other
+    class from class 1 on has zero weights and bias (dead units: a score of exactly 0) and the
+    live classes are shifted down, so that in many rows the top score is a 0 shared by several
+    classes; "masked": the odd classes' bias -inf (masked classes) and class 2 a twin of class
+    0; "masked_all": every class masked (rows of -inf, every class tied)."""
+    from torch import nn
+
+    ties = desc.get("ties")
+    if not ties:
+        return net
+    last = [m for m in net.modules() if isinstance(m, nn.Linear)][-1]
+    c = last.out_features
+    with torch.no_grad():
+        w, b = last.weight, last.bias
+        if ties == "twins":
+            for a, z in ((1, 2), (c - 2, c - 1)):
+                if 0 < a < z < c:
+                    w[z] = w[a]
+                    b[z] = b[a]
+        elif ties in ("dead_classes", "masked_all"):
+            dead = sorted(set(range(1, c, 2)) | {c - 1})
+            b -= 0.25 * float(w.abs().sum(dim=1).mean())
+            for j in dead:
+                w[j] = 0
+                b[j] = 0.0
+            if ties == "masked_all":
+                b.fill_(float("-inf"))
+        elif ties == "masked":
+            w[2] = w[0]
+            b[2] = b[0]
+            for j in range(1, c, 2):
+                b[j] = float("-inf")
+    return net
+
+
 def net_of(desc, setup=None):
     with one_thread():
-        return irr.model({**desc, "n_out": N_CLASSES, **({"modes": setup} if setup else {})})
+        net = irr.model({**desc, "n_out": classes(desc), **({"modes": setup} if setup else {})})
+    return tie_head(net, desc)
 
 
 def batches_of(desc, case):
@@ -85,13 +132,13 @@ def batches_of(desc, case):
     X = irr.model_input(desc, {**case["x"], "n": sum(sizes)})
     gen = torch.Generator().manual_seed(int(case["x"].get("seed", 0)) + 7)
     with one_thread(), torch.no_grad():
-        teacher = irr.model({**desc, "n_out": N_CLASSES, "dtype": "float64", "modes": "eval"})
+        teacher = net_of({**desc, "dtype": "float64", "modes": "eval"})
         teacher.eval()
         scores = teacher(tuple(x.detach().double() for x in X) if isinstance(X, tuple)
                          else X.detach().double())
     y = scores.argmax(dim=1)
     noise = torch.rand(len(y), generator=gen) < float(case.get("noise", 0.35))
-    y = torch.where(noise, torch.randint(0, N_CLASSES, y.shape, generator=gen), y)
+    y = torch.where(noise, torch.randint(0, classes(desc), y.shape, generator=gen), y)
     parts = [x.split(sizes) for x in X] if isinstance(X, tuple) else [X.split(sizes)]
     xs = list(zip(*parts)) if isinstance(X, tuple) else parts[0]
     return list(zip(xs, y.split(sizes)))
@@ -271,11 +318,34 @@ EXAMPLES = [
     # a conv net on channels-last images, in eval, then in train with a frozen batch norm
     {"seed": 7, "model": model_desc(8, "conv", "eval"), "sizes": [5, 3],
      "x": {"seed": 8, "layout": "channels_last"}, "outer": False, "calls": ["eval", "frozen_norm"]},
+    # 4 classes, two of them always scoring the same (twins): topk(1) picks the second on the CPU
+    {"seed": 8, "model": model_desc(3, "mixed", n_out=4, ties="twins"), "sizes": [12, 8],
+     "x": {"seed": 1}, "outer": True},
+    # 40 classes, twins: an unstable sort picks another tied class
+    {"seed": 9, "model": model_desc(3, "mixed", "eval", n_out=40, ties="twins"), "sizes": [20, 20],
+     "x": {"seed": 1}, "outer": True},
+    # 5 classes of which 3 are dead units (a score of exactly 0), often the top score
+    {"seed": 10, "model": model_desc(3, "nested", n_out=5, ties="dead_classes"), "sizes": [9, 9],
+     "x": {"seed": 2}, "outer": True},
+    # 8 classes, every one masked with -inf: rows of -inf, all tied
+    {"seed": 11, "model": model_desc(4, "conv", "eval", n_out=8, ties="masked_all"),
+     "sizes": [4, 3], "x": {"seed": 3}, "outer": False},
+    # 5 classes, the odd ones masked with -inf, classes 0 and 2 twins
+    {"seed": 12, "model": model_desc(5, "pair", n_out=5, ties="masked"), "sizes": [6, 6],
+     "x": {"seed": 4}, "outer": True},
 ]
+
+
+def with_scores(desc):
+    """A model description with a class count and a kind of tied scores drawn for it."""
+    return st.tuples(st.just(desc), st.sampled_from(CLASSES),
+                     st.sampled_from((None, *TIES))).map(
+        lambda t: {**t[0], "n_out": t[1], **({"ties": t[2]} if t[2] else {})})
+
 
 CASES = st.fixed_dictionaries({
     "seed": irr.seeds(),
-    "model": irr.model_cases(),
+    "model": irr.model_cases().flatmap(with_scores),
     "sizes": st.lists(st.integers(1, 12), min_size=1, max_size=5),
     "x": st.fixed_dictionaries({"seed": irr.seeds(),
                                 "layout": st.sampled_from(["contiguous", "transposed",
@@ -311,10 +381,22 @@ def evaluated(kata, case):
 # --- the judge ----------------------------------------------------------------------------------
 
 
+TIE_WORDS = {
+    "twins": ", classes 1 and 2 (and the last two) always scoring the same (tied)",
+    "dead_classes": ", the odd classes and the last dead (a score of exactly 0, often the top one, "
+                    "shared)",
+    "masked": ", the odd classes masked (a score of -inf), classes 0 and 2 always tied",
+    "masked_all": ", every class masked (rows of -inf: every class tied)",
+}
+
+
 def described(case, k: int = 0, desc=None) -> str:
     desc = desc or case["model"]
     en, _ = irr.describe_model({**desc, "modes": setups(case)[k] if desc is case["model"]
                                 else desc.get("modes", "train")})
+    if classes(desc) != N_CLASSES:
+        en += f", {classes(desc)} classes"
+    en += TIE_WORDS.get(desc.get("ties"), "")
     x = case["x"]
     extra = [x["layout"]] if x.get("layout", "contiguous") != "contiguous" else []
     if x.get("requires_grad"):
@@ -338,6 +420,7 @@ class Truth:
         net.eval()
         self.sizes = [int(n) for n in case["sizes"]]
         self.counts, self.ties_any, self.unsure, self.accs = [], 0, 0, []
+        self.tied = self.untied_correct = self.tied_target = self.last_tied = 0
         with one_thread(), torch.no_grad():
             for X, y in batches_of(desc, case):
                 scores = net(X)
@@ -345,7 +428,14 @@ class Truth:
                 self.counts.append(hits)
                 self.accs.append(hits / len(y))
                 top = scores.max(dim=1).values
+                on_top = scores == top.unsqueeze(1)
                 self.ties_any += int((scores.gather(1, y.view(-1, 1)).squeeze(1) == top).sum())
+                tied = on_top.sum(dim=1) > 1
+                self.tied += int(tied.sum())
+                self.untied_correct += int((scores.argmax(dim=1) == y)[~tied].sum())
+                self.tied_target += int(on_top.gather(1, y.view(-1, 1)).squeeze(1)[tied].sum())
+                last = on_top.shape[1] - 1 - on_top.flip(1).int().argmax(dim=1)
+                self.last_tied += int((last == y).sum())
                 s64 = scores.double().sort(dim=1, descending=True).values
                 gap = s64[:, 0] - s64[:, 1]
                 self.unsure += int(((gap > 0) & (gap <= 1e-5 * (1 + s64[:, 0].abs()))).sum())
@@ -515,6 +605,23 @@ def check_answer(case, c, call, truth, *, twin=False):
     cause = diagnose.matching(diagnose.implied_divisor(truth.correct, got), divisors, rtol=1e-6)
     if cause is not None:
         fail(f"accuracy {cause[0]}", f"accuracy {cause[1]}", **shown_values)
+    hits = got * truth.total
+    if truth.tied and abs(hits - round(hits)) <= 1e-6 * truth.total and (
+            truth.untied_correct <= round(hits) <= truth.untied_correct + truth.tied_target):
+        last = (" (here exactly the last of the tied classes each time)"
+                if abs(got - truth.last_tied / truth.total) <= TOL else "")
+        last_zh = "(这里每次恰好都是并列中的最后一个)" if last else ""
+        fail(f"the examples whose top score is not shared are counted right, but of the "
+             f"{truth.tied} examples whose top score is shared by several classes, some were "
+             f"predicted as another of the tied classes than the first{last}: the prediction is "
+             f"the first of the tied classes, as `argmax(dim=1)` (or `max(dim=1).indices`) gives "
+             f"it. `topk(1)` and `sort(descending=True)` may return any of the tied classes (on "
+             f"the CPU `topk` does from 4 classes on, an unstable sort from 33 on).",
+             f"最高分不并列的样本都数对了,但在最高分被几个类别并列的 {truth.tied} 个样本中,有些被预测成了"
+             f"并列类别中第一个以外的类别{last_zh}:预测是并列类别中的第一个,也就是 `argmax(dim=1)`"
+             f"(或 `max(dim=1).indices`)给出的那个。`topk(1)` 和 `sort(descending=True)` 可能返回任何"
+             f"一个并列类别(在 CPU 上,`topk` 从 4 个类别起就会这样,不稳定的排序从 33 个起)。",
+             **shown_values)
     fail("this is not the fraction of examples whose highest-scoring class (`argmax(dim=1)`) "
          "equals the target, over all the examples.",
          "这不是所有样本中最高分类别(`argmax(dim=1)`)等于目标的样本所占的比例。", **shown_values)

@@ -1017,11 +1017,13 @@ def micro_batches(case):
     dtype = irr.dtype(case["dtype"])
     out = []
     for k in case["sizes"]:
-        X = torch.randn(int(k), int(case["d"]), generator=gen, dtype=torch.float64).to(dtype)
+        X = torch.randn(int(k), int(case["d"]), generator=gen, dtype=torch.float64)
+        X = (X * float(case.get("x_scale", 1))).to(dtype)
         if case["loss"] == "cross_entropy":
             y = torch.randint(0, CLASSES, (int(k),), generator=gen)
         else:
-            y = torch.randn(int(k), 1, generator=gen, dtype=torch.float64).to(dtype)
+            y = torch.randn(int(k), 1, generator=gen, dtype=torch.float64)
+            y = ((y + float(case.get("y_mean", 0))) * float(case.get("y_scale", 1))).to(dtype)
         out.append((irr.laid_out(X, case.get("layout", "contiguous")), y))
     return out
 
@@ -1075,6 +1077,9 @@ def acc_call(case) -> str:
             "huge": ", .grad held huge old gradients (about 1e6) before",
             "nonfinite": ", .grad held old gradients with inf and nan before"}[
         case.get("stale", "none")]
+    if case.get("x_scale", 1) != 1 or case.get("y_scale", 1) != 1 or case.get("y_mean", 0):
+        shape += (f", X times {float(case.get('x_scale', 1)):g} and the targets times "
+                  f"{float(case.get('y_scale', 1)):g}, of mean {float(case.get('y_mean', 0)):g} (per-example gradients of large magnitude)")
     return (f"accumulated_gradients(model, {loss}, micro-batches of sizes {case['sizes']})\n"
             f"  with {kind} ({case['dtype']}), {shape}{held}")
 
@@ -1367,6 +1372,29 @@ def check_gradients(case, got, wanted, scales, stales, names, call):
     trainable_batches = []
     for per in want["per_batch"]:
         trainable_batches.append(flat(per))
+    top = torch.finfo(irr.dtype(dtype)).max
+    if trainable_batches and not bool(G.isfinite().all()) and bool(W.isfinite().all()) and float(
+            W.abs().max()) < top:
+        running = torch.zeros_like(W)
+        peak = 0.0
+        for size, per in zip(sizes, trainable_batches):
+            running = running + size * per
+            peak = max(peak, float(running.abs().max()), float((size * per).abs().max()))
+        odd = int((~G.isfinite()).sum())
+        if peak > top:
+            fail(f"{odd} gradient values are inf or nan, where the gradient of the whole batch is "
+                 f"finite (at most {float(W.abs().max()):.3g}): a sum over the examples was "
+                 f"accumulated in {dtype} and divided only at the end. Each micro-batch's mean "
+                 f"times its size, added up, reaches {peak:.3g} here, beyond {dtype}'s largest "
+                 f"value ({top:.5g}), so `.grad` overflowed before the division. Scale each "
+                 f"micro-batch's mean loss by its share `len(X) / N` before `backward()`: "
+                 f"`.grad` then only ever holds part of the mean.",
+                 f"有 {odd} 个梯度值是 inf 或 nan,而整个批量的梯度是有限的(最大为 "
+                 f"{float(W.abs().max()):.3g}):在 {dtype} 下累加的是对样本的总和,只在最后才除。"
+                 f"各小批量的平均损失梯度乘以其大小再相加,这里会达到 {peak:.3g},超过了 {dtype} 的最大值"
+                 f"({top:.5g}),所以 `.grad` 在除法之前就溢出了。请在 `backward()` 之前就把每个小批量的"
+                 f"平均损失乘以它所占的比例 `len(X) / N`:这样 `.grad` 里始终只是均值的一部分。",
+                 **shown)
     has_stale = any(s is not None for s in stales)
     if has_stale:
         old = flat([torch.zeros_like(w) if s is None else s for s, w in zip(stales, wanted)])
@@ -1534,9 +1562,9 @@ def check_gradients(case, got, wanted, scales, stales, names, call):
 
 
 def acc_case(seed, sizes, *, model="mlp", d=3, dtype="float64", loss="mse", stale="none",
-             layout="contiguous"):
+             layout="contiguous", **scales):
     return {"seed": seed, "model": model, "d": d, "dtype": dtype, "sizes": list(sizes),
-            "loss": loss, "stale": stale, "layout": layout}
+            "loss": loss, "stale": stale, "layout": layout, **scales}
 
 
 SIZES = st.lists(st.integers(1, 6), min_size=1, max_size=5)
@@ -1632,4 +1660,42 @@ def test_accumulated_gradients_work_for_any_model_loss_and_dtype(case, seen):
     """Frozen and unused parameters, dropout and BatchNorm in eval mode (left in it), a loss
     that is a plain function (left as it is), class-index targets, float16 and bfloat16,
     non-contiguous X: the gradient of the whole batch, and nothing else changed."""
+    judge_accumulation(case, seen)
+
+
+BIG_EXAMPLES = [
+    # float16, 30 micro-batches of 4 (120 examples), per-example gradients near a thousand: a
+    # running sum of the micro-batches' sums overflows float16 long before a division at the end
+    acc_case(24, [4] * 30, model="linear", dtype="float16", x_scale=8, y_scale=400, y_mean=1),
+    # float16, one micro-batch of 200 examples: its mean times 200 already overflows
+    acc_case(25, [200], model="linear", dtype="float16", x_scale=8, y_scale=200, y_mean=1,
+             loss="function"),
+    # float16, sizes from 1 to 12, a Linear-Tanh-Linear model, huge targets
+    acc_case(26, [1, 12, 7, 3, 9, 12, 5, 2, 11, 8, 6, 10, 4] * 3, dtype="float16", x_scale=2,
+             y_scale=400, y_mean=1, stale="random"),
+    # bfloat16 and float32, 40 micro-batches: rounding of a long accumulation
+    acc_case(27, [3, 5] * 20, model="linear", dtype="bfloat16", x_scale=8, y_scale=400, y_mean=1),
+    acc_case(28, [6] * 40, model="linear", dtype="float32", x_scale=30, y_scale=1000, y_mean=1),
+]
+
+
+@observe(examples=BIG_EXAMPLES, draw=st.fixed_dictionaries({
+    "seed": irr.seeds(), "model": st.sampled_from(["linear", "mlp"]), "d": st.integers(1, 4),
+    "dtype": st.sampled_from(["float16", "float16", "bfloat16", "float32"]),
+    "sizes": st.one_of(st.lists(st.integers(1, 12), min_size=10, max_size=30),
+                       st.lists(st.integers(60, 160), min_size=1, max_size=2)),
+    "loss": st.sampled_from(["mse", "function", "huber"]), "stale": st.sampled_from(["none",
+                                                                                     "random"]),
+    "layout": st.just("contiguous"), "x_scale": st.sampled_from([2, 8, 16]),
+    "y_scale": st.sampled_from([200, 400]), "y_mean": st.sampled_from([1, 2])}))
+def accumulated_at_scale(kata, case):
+    return watch_accumulation(kata, case)
+
+
+@settings(max_examples=6)
+@claim(accumulated_at_scale)
+def test_accumulated_gradients_scale_each_micro_batch_in_low_precision(case, seen):
+    """Many micro-batches, hundreds of examples, per-example gradients of large magnitude, in
+    float16, bfloat16 and float32: the gradient of the mean loss, without a sum of the examples'
+    gradients held in `.grad` on the way (which overflows float16)."""
     judge_accumulation(case, seen)

@@ -54,6 +54,9 @@ def accumulated_gradients(model, loss_fn, micro_batches):
     `.grad` 不会被检查。“相等”是指相差只在模型 dtype 的舍入之内,相对于一层的逐样本梯度的大小:
     float32 中约 3e-5,float64 中约 6e-14(为 float64 模型用 float32 创建的权重太粗了),float16
     中约 2%,bfloat16 中约 12%。
+    小批量可能很多,样本可能有几百个,梯度可能上千:在 float16 中对样本求和会溢出(它的最大值是
+    65504),所以请在每个小批量 backward *之前*就按它所占的样本比例给其平均损失加权,而不是求和后
+    在最后再除。
     它不走 step,也不改变任何其他东西:参数、它们的模式(模型在它所处的模式下使用)、
     BatchNorm 的滑动统计量、`loss_fn`(它的 `reduction`)以及各个小批量都保持原样。只检查得到的
     `.grad`,不管你是怎么得到的。

@@ -1,7 +1,10 @@
-"""Right: the gradients are cleared in place (`set_to_none=False`), each micro-batch's *sum* (mean
-Right: times size) is backpropagated and .grad divided by N once at the end; the loop clears
-Right: `params.grad = None` by hand.
-Source: examiner set (issue 19)
+"""Pitfall: each micro-batch's *sum* (mean times size) is backpropagated and .grad divided by N
+Pitfall: once at the end: in float16 the sum over hundreds of examples of large gradients
+Pitfall: overflows to inf before the division (once a right answer of the first examiner set;
+Pitfall: wrong since the contract asks for each micro-batch weighed before its backward).
+Source: examiner set (issue 19): float16, many micro-batches, per-example gradients of large
+Source: magnitude
+Expect: so `.grad` overflowed before the division
 """
 
 import itertools
