@@ -254,6 +254,7 @@ class Seen1:
     piled: list = field(default_factory=list)  # names whose .grad is old + own, not own
     old_zero: list = field(default_factory=list)  # names whose old .grad held only zeros
     shrank: bool = False  # a piled .grad is smaller than the old one (signs flip)
+    old_size: float = 0.0  # the largest element of the piled .grads before the step
     own_computed: bool = False
     arrived: int = 0  # trainable parameters that a gradient reached during the step (a hook)
     still_with_grad: list = field(default_factory=list)  # did not move, hold a gradient
@@ -493,6 +494,7 @@ class Replay:
             if (torch.allclose(now, o + w, rtol=rtol, atol=atol)
                     and not torch.allclose(now, w, rtol=rtol, atol=atol)):
                 seen.piled.append(n)
+                seen.old_size = max(seen.old_size, float(o.double().abs().max()))
                 if float(now.double().norm()) < float(o.double().norm()):
                     seen.shrank = True
 
@@ -803,6 +805,14 @@ def piling_notes(t: Truth, case, learner_stop) -> list[tuple[str, str]]:
                       f"step clears the others): one is enough",
                       f"{t.trainable} 个参数中只有 {len(ks.piled)} 个在累加(训练步清掉了其他的):"
                       f"有一个就够了"))
+    if ks is not None and ks.piled and (ks.old_size < 1e-6 or ks.old_size > 1e4):
+        notes.append((f"the gradients here are about {ks.old_size:.1g} in size: compare .grad with "
+                      f"old + own within a tolerance relative to their size, not with an absolute "
+                      f"one (`torch.allclose`'s default atol=1e-8), which calls tiny gradients "
+                      f"all close to one another and huge ones all apart",
+                      f"这里的梯度大小约为 {ks.old_size:.1g}:要按与它们大小成比例的容差比较 .grad 与旧的加自己的,"
+                      f"不能用绝对容差(`torch.allclose` 默认的 atol=1e-8),那样极小的梯度彼此都算相近,"
+                      f"极大的梯度又都算不同"))
     if ks is not None and ks.grad_in_place and learner_stop != 0:
         notes.append(("backward adds into the very tensor that .grad held before the step (in "
                       "place): compare with a copy taken before the step (`p.grad.clone()`), not "
@@ -1707,8 +1717,7 @@ STALLED = [
      "targets": "nonneg", "target_scale": 0.5, "opt": "sgd", "lr": 1e-3, "steps": 3},
     {"name": "relu_last_outputs_n_targets_n_by_1", "seed": 12, "last": "relu", "flat_out": True,
      "loss": "mse_reshaped", "opt": "sgd", "lr": 1e-3, "steps": 3},
-    {"name": "tol_zero", "seed": 14, "net": "linear", "opt": "sgd", "lr": 0.1, "tol": 0.0,
-     "steps": 5},
+    {"name": "tol_zero", "seed": 14, "n": 4, "lr": 0.1, "tol": 0.0},
     {"name": "one_step", "seed": 16, "opt": "sgd", "lr": 1e-3, "steps": 1},
 ]
 
