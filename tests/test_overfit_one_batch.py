@@ -1640,16 +1640,14 @@ GRAD_ACCUMULATES = [
      "opt": "sgd", "lr": 0.25, "tol": 0.1},
     {"name": "tiny_gradients", "seed": 0, "step": "no_zero_grad", "opt": "sgd", "lr": 0.1,
      "init": "zero_last", "target_scale": 4e-5, "stale": True},
-    {"name": "tinier_gradients", "seed": 1, "step": "no_zero_grad", "opt": "sgd", "lr": 0.1,
-     "init": "zero_last", "target_scale": 1e-8, "stale": True},
     {"name": "huge_gradients", "seed": 0, "step": "no_zero_grad", "opt": "sgd", "lr": 0.1,
      "init": "zero_last", "target_scale": 1e6, "stale": True},
     {"name": "only_the_last_layer_held_grads", "seed": 11, "step": "no_zero_grad", "opt": "sgd",
      "lr": 0.05, "stale": "last_layer"},
     {"name": "float16", "seed": 12, "step": "no_zero_grad", "opt": "sgd", "lr": 0.05,
      "dtype": "float16"},
-    {"name": "batchnorm_in_train_mode", "seed": 11, "step": "no_zero_grad", "opt": "sgd",
-     "lr": 0.1, "bn": True, "n": 4},
+    {"name": "batchnorm_in_train_mode_no_zero_grad", "seed": 11, "step": "no_zero_grad",
+     "opt": "sgd", "lr": 0.1, "bn": True, "n": 4},
 ]
 
 NO_UPDATE = [
