@@ -39,8 +39,10 @@ DEFAULTS: dict = {
     "mode": "train",  # the mode the model is handed over in
     "init": "default",  # default | zero_last (last layer zero) | bias5 (last bias 5) | small_last
     "freeze": "none",  # none | first_bias | first_layer | all: requires_grad=False
+    "flat_out": False,  # a Flatten(0) at the end: outputs of shape (n,) from (n, 1)
     # the batch
     "targets": "regression",  # regression (n, out) | flat (n,) | classes (labels in [0, classes))
+    #                           | nonneg (relu of N(0, 1)) | positive (exp of N(0, 1)), (n, out)
     "classes": 3,
     "target_scale": 1.0, "target_shift": 0.0,
     "batch_as": "tuple",  # tuple | list
@@ -48,17 +50,24 @@ DEFAULTS: dict = {
     "x_requires_grad": False,
     "x_norm": False,  # each example scaled to norm 1 (a well-conditioned batch for plain SGD)
     # the loss and the optimizer
-    "loss": "mse",  # mse | cross_entropy | mse_of_sum | mse_l2 | mse_detached
+    "loss": "mse",  # mse | cross_entropy | mse_of_sum | mse_l2 | mse_detached | mse_reshaped
+    #                 (outputs reshaped to the targets' shape) | mse_of_logs (log outputs against
+    #                 log targets) | log_mse (the log of the MSE)
     "opt": "adam",  # adam | sgd | momentum
     "lr": 0.05,
     "groups": "one",  # one | layers (a group per layer) | layers_but_first
     "group_lrs": None,  # with groups: the learning rate of each group
     "given": "model",  # which tensors the optimizer holds: model | trainable | last_layer |
     #                    rebuilt | rebuilt_same_seed | unfrozen_later | model_and_more (the
-    #                    model's parameters and a tensor of the loss function's)
+    #                    model's parameters and a tensor of the loss function's) | rewrapped
+    #                    (the last weight re-wrapped, nn.Parameter(w.data), after the optimizer)
+    #                    | twice (a group per layer, the first weight in two of them) |
+    #                    twice_but_last_bias (so, and the last bias in none)
     # the step and the call
     "step": "usual",
     "stale": False,  # a backward ran before the check is called: .grad is already filled
+    #                  (True) | "last_layer" (only the last layer's .grad kept) | "all" (and a
+    #                  .grad of ones on every trainable parameter that backward left without)
     "steps": 40,  # None: not passed (the default, 200)
     "tol": None,  # None: not passed (the default, 1e-2)
     "train_step": "given",  # given (a function) | default (None: the usual step) | object
@@ -140,6 +149,52 @@ def step_manual_data_sgd(model, optimizer, loss_fn, batch):
         if p.grad is not None:
             p.data -= lr * p.grad
             p.grad.data.zero_()
+
+
+def step_usual_keep_zeros(model, optimizer, loss_fn, batch):
+    """Healthy: cleared at its start to zeros (set_to_none=False)."""
+    X, y = batch
+    optimizer.zero_grad(set_to_none=False)
+    loss_fn(model(X), y).backward()
+    optimizer.step()
+
+
+def step_bare_runtime_error(model, optimizer, loss_fn, batch):
+    """A guard written by hand: a loss without a graph raises a RuntimeError without words."""
+    X, y = batch
+    optimizer.zero_grad()
+    loss = loss_fn(model(X).detach(), y)
+    if not loss.requires_grad:
+        raise RuntimeError()
+    loss.backward()
+    optimizer.step()
+
+
+def step_multiline_runtime_error(model, optimizer, loss_fn, batch):
+    """A guard written by hand: a loss without a graph raises a RuntimeError of three lines."""
+    X, y = batch
+    optimizer.zero_grad()
+    loss = loss_fn(model(X).detach(), y)
+    if not loss.requires_grad:
+        raise RuntimeError("\n  the loss has no graph:\n  was the output detached?\n")
+    loss.backward()
+    optimizer.step()
+
+
+class NanAtThirdCall:
+    """A usual step whose update at its third call writes a nan into the last bias (a 0/0 in
+    a hand-written rescaling): the loss is finite, finite, then nan, never inf."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, model, optimizer, loss_fn, batch):
+        self.calls += 1
+        step_usual(model, optimizer, loss_fn, batch)
+        if self.calls == 3:
+            with torch.no_grad():
+                bias = last_layer(model).bias
+                bias.mul_(bias.sum() * 0 / torch.zeros((), dtype=bias.dtype))
 
 
 def step_without_zero_grad(model, optimizer, loss_fn, batch):
@@ -340,6 +395,10 @@ STEPS: dict[str, Callable] = {
     "returns_loss": lambda: step_returns_loss,
     "manual_data_sgd": lambda: step_manual_data_sgd,
     "no_zero_grad": lambda: step_without_zero_grad,
+    "usual_keep_zeros": lambda: step_usual_keep_zeros,
+    "bare_runtime_error": lambda: step_bare_runtime_error,
+    "multiline_runtime_error": lambda: step_multiline_runtime_error,
+    "nan_at_third_call": NanAtThirdCall,
     "zero_first_layer_only": lambda: step_zero_first_layer_only,
     "recorder": LossRecorder,
     "forward_under_no_grad": lambda: step_forward_under_no_grad,
@@ -373,6 +432,18 @@ STEP_WORDS: dict[str, tuple[str, str]] = {
                         "`p.grad.data.zero_()`)",
                         "手写的 `.data` 更新(`p.data -= lr * p.grad`,再 `p.grad.data.zero_()`)"),
     "no_zero_grad": ("a step without optimizer.zero_grad()", "没有 optimizer.zero_grad() 的训练步"),
+    "usual_keep_zeros": ("a step that clears the gradients at its start to zeros "
+                         "(zero_grad(set_to_none=False))",
+                         "在开头把梯度清成全零(zero_grad(set_to_none=False))的训练步"),
+    "bare_runtime_error": ("a step that raises `RuntimeError()`, without a message, when its loss "
+                           "has no graph (its output was detached)",
+                           "损失没有计算图时(输出被 detach 了)抛出不带消息的 `RuntimeError()` 的训练步"),
+    "multiline_runtime_error": ("a step that raises a RuntimeError of several lines when its "
+                                "loss has no graph (its output was detached)",
+                                "损失没有计算图时(输出被 detach 了)抛出多行消息的 RuntimeError 的训练步"),
+    "nan_at_third_call": ("a usual step whose third update writes a nan into the last bias (a "
+                          "0/0 in a hand-written rescaling)",
+                          "常规的训练步,但第三次更新往最后的 bias 里写进了 nan(手写缩放里的 0/0)"),
     "zero_first_layer_only": ("a step that clears the first layer's gradients only",
                               "只清零第一层梯度的训练步"),
     "recorder": ("a step object that logs its losses and never clears the gradients (its len() "
@@ -464,6 +535,8 @@ def _net(d: dict, seed: int) -> nn.Module:
             layers.append(nn.ReLU())
         elif d["last"] == "softplus":
             layers.append(nn.Softplus())
+        if d["flat_out"] and kind != "scalar":
+            layers.append(nn.Flatten(0))
         model = layers[0] if kind == "scalar" else nn.Sequential(*layers)
         last = last_layer(model)
         with torch.no_grad():
@@ -500,7 +573,8 @@ def _batch(d: dict, seed: int):
     kind = _dtype(d["dtype"])
     n, dim, out = int(d["n"]), int(d["d"]), int(d["out"])
     if d["net"] == "scalar":
-        X, y = torch.ones(1, 1, dtype=kind), torch.zeros(1, 1, dtype=kind)
+        X = torch.ones(1, 1, dtype=kind)
+        y = torch.full((1, 1), float(d["target_shift"]), dtype=kind)
     else:
         if d["net"] == "conv":
             X = torch.randn(n, 2, 6, 6, generator=gen, dtype=torch.float64)
@@ -518,6 +592,10 @@ def _batch(d: dict, seed: int):
             y = torch.randint(0, int(d["classes"]), (n,), generator=gen)
         elif d["targets"] == "flat":
             y = (torch.randn(n, generator=gen, dtype=torch.float64) * scale + shift).to(kind)
+        elif d["targets"] in ("nonneg", "positive"):
+            z = torch.randn(n, out, generator=gen, dtype=torch.float64)
+            z = z.clamp(min=0) * scale if d["targets"] == "nonneg" else (z * scale).exp()
+            y = (z + shift).to(kind)
         elif d["x_layout"] == "sliced":  # every other column of a wider tensor
             y = (torch.randn(n, 2 * out, generator=gen, dtype=torch.float64)[:, ::2] * scale
                  + shift).to(kind)
@@ -540,6 +618,12 @@ def _loss(d: dict, model: nn.Module) -> Callable:
         return loss_fn
     if kind == "mse_detached":
         return lambda out, t: F.mse_loss(out, t).detach()
+    if kind == "mse_reshaped":
+        return lambda out, t: F.mse_loss(out.reshape(t.shape), t)
+    if kind == "mse_of_logs":
+        return lambda out, t: F.mse_loss(torch.log(out), torch.log(t))
+    if kind == "log_mse":
+        return lambda out, t: torch.log(F.mse_loss(out, t))
     return nn.MSELoss()
 
 
@@ -566,6 +650,14 @@ def _held(d: dict, model: nn.Module):
         return list(last_layer(model).parameters())
     if d["given"] in ("trainable", "unfrozen_later"):
         return [p for p in model.parameters() if p.requires_grad]
+    if d["given"] in ("twice", "twice_but_last_bias"):  # a group per layer (the first weight
+        #                                                   is appended to the last one later)
+        layers = [m for m in model.modules() if any(True for _ in m.parameters(recurse=False))]
+        groups = [{"params": list(m.parameters(recurse=False))} for m in layers]
+        if d["given"] == "twice_but_last_bias":
+            groups[-1]["params"] = [q for q in groups[-1]["params"]
+                                    if q is not last_layer(model).bias]
+        return groups
     if d["given"] == "model_and_more":
         return [{"params": list(model.parameters())},
                 {"params": [torch.ones((), dtype=_dtype(d["dtype"]), requires_grad=True)]}]
@@ -598,6 +690,14 @@ def build(desc: dict, *, name: str | None = None, reason: str | None = None) -> 
             torch.random.default_generator.manual_seed(seed + 1)
             graph_loss = _loss({**d, "loss": "mse"} if d["loss"] == "mse_detached" else d, model)
             graph_loss(model(X), y).backward()
+        if d["stale"] == "last_layer":
+            for q in model.parameters():
+                q.grad = None
+            graph_loss(model(X), y).backward(inputs=list(last_layer(model).parameters()))
+        elif d["stale"] == "all":
+            for q in model.parameters():
+                if q.grad is None:
+                    q.grad = torch.ones_like(q)
     if d["given"] == "unfrozen_later":
         first_layer(model).requires_grad_(False)
     else:
@@ -610,6 +710,11 @@ def build(desc: dict, *, name: str | None = None, reason: str | None = None) -> 
         optimizer = _optimizer(d, _held(d, model), lr)
     if d["given"] == "unfrozen_later":
         first_layer(model).requires_grad_(True)  # unfrozen after the optimizer was built
+    elif d["given"] == "rewrapped":  # the same storage, another Parameter: not the optimizer's
+        last = last_layer(model)
+        last.weight = nn.Parameter(last.weight.data)
+    elif d["given"] in ("twice", "twice_but_last_bias"):
+        optimizer.param_groups[-1]["params"].append(first_layer(model).weight)
     if d["mode"] == "eval":
         model.eval()
     step = STEPS[d["step"]]()
@@ -632,7 +737,12 @@ def describe(desc: dict) -> tuple[str, str]:
     d = full(desc)
     en, zh = [], []
     kind, dt = d["net"], d["dtype"]
-    if kind == "scalar":
+    if kind == "scalar" and (d["loss"] != "mse" or float(d["target_shift"]) != 0):
+        t = _g(d["target_shift"])
+        loss = "log((w - y)²)" if d["loss"] == "log_mse" else "(w - y)²"
+        en.append(f"a one-weight {dt} model (w = 1, loss {loss}, X = [[1]], y = [[{t}]])")
+        zh.append(f"只有一个权重的 {dt} 模型(w = 1,损失 {loss},X = [[1]],y = [[{t}]])")
+    elif kind == "scalar":
         en.append(f"a one-weight {dt} model (w = 1, loss w², X = [[1]], y = [[0]])")
         zh.append(f"只有一个权重的 {dt} 模型(w = 1,损失 w²,X = [[1]],y = [[0]])")
     elif kind == "linear":
@@ -657,6 +767,9 @@ def describe(desc: dict) -> tuple[str, str]:
         act = {"relu": "ReLU", "softplus": "Softplus"}[d["last"]]
         en.append(f"ending in a {act}")
         zh.append(f"最后接 {act}")
+    if d["flat_out"]:
+        en.append("its outputs flattened to shape (n,)")
+        zh.append("输出被展平成形状 (n,)")
     if d["init"] == "zero_last":
         en.append("its last layer initialised to zero")
         zh.append("最后一层初始化为零")
@@ -706,6 +819,15 @@ def describe(desc: dict) -> tuple[str, str]:
                               "是为一个随后用同一个种子重建的模型创建的(数值相同,张量不同)"),
         "unfrozen_later": ("built while the first layer was frozen, which was unfrozen afterwards",
                            "创建时第一层是冻结的,之后才解冻"),
+        "rewrapped": ("built for the model, whose last weight was then re-wrapped as "
+                      "`nn.Parameter(weight.data)` (the same storage, another tensor)",
+                      "是为这个模型创建的,之后它最后一层的权重被重新包装成 `nn.Parameter(weight.data)`"
+                      "(同一块存储,另一个张量)"),
+        "twice": ("given a param group per layer, the first weight in two of them",
+                  "每层一个参数组,第一层的权重同时在两个组里"),
+        "twice_but_last_bias": ("given a param group per layer, the first weight in two of them "
+                                "and the last bias in none",
+                                "每层一个参数组,第一层的权重同时在两个组里,最后的 bias 不在任何组里"),
         "model_and_more": ("given the model's parameters and, in a second group, a tensor that "
                            "is not the model's", "拿到了模型的参数,另一组里还有一个不属于模型的张量"),
     }.get(d["given"])
@@ -728,7 +850,21 @@ def describe(desc: dict) -> tuple[str, str]:
     elif d["loss"] == "mse_detached":
         en.append("a loss_fn that returns a detached loss")
         zh.append("返回 detach 过的损失的 loss_fn")
-    elif kind != "scalar":
+    elif d["loss"] == "mse_reshaped":
+        en.append(f"the MSE of the outputs reshaped to the targets' shape ({d['n']}, {d['out']})")
+        zh.append(f"把输出变形成目标值的形状 ({d['n']}, {d['out']}) 后求 MSE")
+    elif d["loss"] == "mse_of_logs":
+        en.append("the MSE of the outputs' logs against the targets' logs")
+        zh.append("对输出取对数、与目标值的对数求 MSE")
+    if d["targets"] in ("nonneg", "positive") and kind != "scalar":
+        scale, shift = _g(d["target_scale"]), _g(d["target_shift"])
+        form = (f"max(z, 0) × {scale} + {shift}" if d["targets"] == "nonneg"
+                else f"exp({scale} z) + {shift}")
+        en.append(f"{d['n']} examples with targets {form}, z from N(0, 1)")
+        zh.append(f"{d['n']} 个样本,目标值为 {form},z 服从 N(0, 1)")
+    elif d["loss"] in ("mse_of_logs",):
+        pass
+    elif d["loss"] in ("mse_reshaped",) or (d["loss"] == "mse" and kind != "scalar"):
         scale = float(d["target_scale"])
         extra = f" scaled by {scale:g}" if scale != 1.0 else ""
         extra_zh = f",乘以 {scale:g}" if scale != 1.0 else ""
@@ -743,7 +879,14 @@ def describe(desc: dict) -> tuple[str, str]:
     if d["x_requires_grad"]:
         en.append("X requiring grad")
         zh.append("X 需要梯度")
-    if d["stale"]:
+    if d["stale"] == "last_layer":
+        en.append("gradients already in the last layer's .grad (only) when the check is called")
+        zh.append("调用检查时(只有)最后一层的 .grad 里已经有梯度")
+    elif d["stale"] == "all":
+        en.append("gradients already in .grad when the check is called, on every trainable "
+                  "parameter (ones where the forward does not reach)")
+        zh.append("调用检查时每个可训练参数的 .grad 里都已经有梯度(前向到不了的地方是全 1)")
+    elif d["stale"]:
         en.append("gradients already in .grad when the check is called")
         zh.append("调用检查时 .grad 里已经有梯度")
     if d["train_step"] == "default":

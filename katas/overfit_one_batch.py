@@ -60,7 +60,9 @@ def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, step
     not, why. Returns an `OverfitReport`.
 
     - `batch` is `(X, y)` (a tuple or a list); `loss_fn(model(X), y)` is the batch's loss, a
-      scalar tensor >= 0 that starts above 0. Any floating dtype (float64, bfloat16 ...), a model
+      scalar tensor that starts above 0 (>= 0 while the pipeline is healthy). loss_fn may use
+      the model's own parameters, e.g. a penalty (weight decay written into the loss). Any
+      floating dtype (float64, bfloat16 ...), a model
       in train or in eval mode (dropout, BatchNorm), an `X` that is non-contiguous or requires
       grad: all in scope. (An optimizer whose `step()` needs a closure, LBFGS, is not.)
     - `train_step(model, optimizer, loss_fn, batch)` makes one training step: it is the pipeline
@@ -84,9 +86,10 @@ def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, step
     verdict; with no verdict before, it runs exactly `steps`. The reason is the first of these
     that applies, in this order:
 
-      "not_in_optimizer"  before any step: a trainable parameter is in none of
-                          `optimizer.param_groups` (looked for by identity, in every group:
-                          a tensor with equal values is not the parameter).
+      "not_in_optimizer"  before any step (with steps=0 too): a trainable parameter is in none
+                          of `optimizer.param_groups` (looked for by identity, in every group:
+                          a tensor with equal values, or on the same storage, is not the
+                          parameter; one in two groups is in).
       "no_gradient"       a step raised a RuntimeError and no trainable parameter holds a
                           non-zero `.grad`; or, after a step, no trainable parameter holds a
                           non-zero `.grad` (None or all zeros) and none moved. This is judged
@@ -106,8 +109,9 @@ def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, step
       "no_update"         gradients reached the parameters (one holds a non-zero `.grad`), but
                           the step moved none of them: compared exactly (`torch.equal`), any
                           trainable parameter in any group, however small the change.
-      "diverged"          after a step the loss is nan or inf; or, after the last step, it is
-                          strictly above `first_loss` (above it earlier is no verdict).
+      "diverged"          after a step the loss is not finite (nan, inf or -inf); or, after
+                          the last step, it is strictly above `first_loss` (above it earlier
+                          is no verdict).
       "ok"                after a step the loss is at most `tol * first_loss`: stop there.
       "output_range"      after the last step: `y` is a floating-point tensor of the same shape
                           as `model(X)`, some targets are negative, and every output on `X`,

@@ -88,7 +88,8 @@ class OneBatchCheck:
         fresh = self.own_gradient() if holds_gradient(stale) else None
         error = self.call_step()
         if error is not None:
-            first_line = str(error).strip().splitlines()[0]
+            text = str(error).strip()
+            first_line = text.splitlines()[0] if text else "without a message"
             return self.report("no_gradient", (
                 f"step {i} raised RuntimeError ({first_line}) and no parameter holds a "
                 f"gradient: the loss has no graph back to the parameters (the forward ran under "

@@ -140,8 +140,19 @@ def checked(kata, case):
     report = None
     enabled = torch.is_grad_enabled()
     try:
-        report = kata.overfit_one_batch(p.model, p.optimizer, p.loss_fn, p.batch,
-                                        train_step=step, **options(case))
+        if case.get("by_name"):  # every argument by the contract's name
+            try:
+                report = kata.overfit_one_batch(model=p.model, optimizer=p.optimizer,
+                                                loss_fn=p.loss_fn, batch=p.batch,
+                                                train_step=step, **options(case))
+            except TypeError as err:  # the names refused: said by the judge
+                if calls[0] or not any(w in str(err) for w in NAMES_REFUSED):
+                    raise
+                hook.remove()
+                return {"refused": str(err)[:300]}
+        else:
+            report = kata.overfit_one_batch(p.model, p.optimizer, p.loss_fn, p.batch,
+                                            train_step=step, **options(case))
     except Exception as err:
         if not any(err is e for _, e in raised):
             raise  # the check's own: the plugin (or the grader's job) explains it
@@ -170,6 +181,11 @@ def checked(kata, case):
         "modes_after": [m.training for m in p.model.modules()],
         "params": [q.detach() for q in p.model.parameters()],
     }
+
+
+# what Python says when a call's names do not fit the function's parameters
+NAMES_REFUSED = ("positional-only", "unexpected keyword argument", "required positional argument",
+                 "required keyword-only argument")
 
 
 def same_batch(batch, given) -> bool:
@@ -238,6 +254,7 @@ class Seen1:
     piled: list = field(default_factory=list)  # names whose .grad is old + own, not own
     old_zero: list = field(default_factory=list)  # names whose old .grad held only zeros
     shrank: bool = False  # a piled .grad is smaller than the old one (signs flip)
+    old_size: float = 0.0  # the largest element of the piled .grads before the step
     own_computed: bool = False
     arrived: int = 0  # trainable parameters that a gradient reached during the step (a hook)
     still_with_grad: list = field(default_factory=list)  # did not move, hold a gradient
@@ -269,6 +286,7 @@ class Truth:
     at: list = field(default_factory=list)  # Seen1 per step run
     missing: list = field(default_factory=list)
     same_values: bool = False
+    shared_storage: bool = False  # a missing parameter shares its storage with a held tensor
     frozen_out: int = 0
     extra_held: int = 0  # tensors the optimizer holds that are not the model's
     end: dict = field(default_factory=dict)  # outputs and targets after the last step
@@ -332,6 +350,8 @@ class Replay:
         t.extra_held = sum(1 for q in held if id(q) not in own)
         if missing:
             t.reason, t.missing = "not_in_optimizer", [n for n, _ in missing]
+            t.shared_storage = any(h.data_ptr() == q.data_ptr() for _, q in missing
+                                   for h in held)
             t.same_values = all(any(h.shape == q.shape and torch.equal(h.detach(), q.detach())
                                     for h in held) for _, q in missing)
             return self.finish(t)
@@ -474,6 +494,7 @@ class Replay:
             if (torch.allclose(now, o + w, rtol=rtol, atol=atol)
                     and not torch.allclose(now, w, rtol=rtol, atol=atol)):
                 seen.piled.append(n)
+                seen.old_size = max(seen.old_size, float(o.double().abs().max()))
                 if float(now.double().norm()) < float(o.double().norm()):
                     seen.shrank = True
 
@@ -574,12 +595,25 @@ def why_right(t: Truth) -> tuple[str, str]:
         zh = (f"在任何一步之前,模型的 {t.trainable} 个可训练参数中有 {len(t.missing)} 个"
               f"({names_of(t.missing)})不在任何 optimizer.param_groups 里(按对象身份在全部 "
               f"{t.groups} 个参数组中查找),所以没有哪一步会改变它们")
-        if t.same_values:
+        if t.shared_storage:
+            en += (". The optimizer holds a tensor on the same storage (the parameter was "
+                   "re-wrapped, `nn.Parameter(w.data)`, after the optimizer was built): the same "
+                   "`data_ptr()` is not the same tensor, and the optimizer's tensor gets no "
+                   "gradient, so look for each parameter by identity (`id(p)`, or `is`), not by "
+                   "storage")
+            zh += ("。优化器持有一个与它共用存储的张量(优化器建好之后,这个参数被重新包装成了 "
+                   "`nn.Parameter(w.data)`):`data_ptr()` 相同并不是同一个张量,优化器那个张量也拿不到梯度,"
+                   "所以要按对象身份(`id(p)` 或 `is`)查找每个参数,而不是按存储")
+        elif t.same_values:
             en += (". The optimizer holds tensors with the same values (the model was rebuilt "
                    "from the same seed after it): equal values are not the same tensor, so look "
                    "for each parameter by identity (`id(p)`, or `is`), not by value")
             zh += ("。优化器持有的张量数值与它们相同(模型是在优化器之后用同一个种子重建的):数值相等并不是"
                    "同一个张量,所以要按对象身份(`id(p)` 或 `is`)查找每个参数,而不是按数值")
+        if t.steps == 0:
+            en += (" (steps=0: no step runs, but the optimizer is looked at before any step, so "
+                   "the verdict is still 'not_in_optimizer')")
+            zh += "(steps=0:一步也不运行,但优化器是在任何一步之前检查的,所以结论仍然是 'not_in_optimizer')"
         return en, zh
     if r == "no_gradient" and s is not None and s.raised:
         en = (f"step {k} raised {s.raised[0]} ({s.raised[1]}) while no trainable parameter held "
@@ -647,9 +681,20 @@ def why_right(t: Truth) -> tuple[str, str]:
         loss = t.losses[-1]
         en = f"after step {k} the loss is {loss!r}: not finite"
         zh = f"第 {k} 步之后损失是 {loss!r}:不是有限数"
-        if math.isinf(loss):
+        if math.isinf(loss) and loss < 0:
+            en += (" (-inf is below every bound, so 'at most tol × first_loss' holds for it, but "
+                   "it is not finite: ask `math.isfinite` before 'ok', not `loss == inf` or "
+                   "`loss > bound`)")
+            zh += ("(-inf 低于任何界限,'不超过 tol × first_loss' 对它成立,但它不是有限数:要在 'ok' 之前用 "
+                   "`math.isfinite` 判断,而不是 `loss == inf` 或 `loss > 界限`)")
+        elif math.isinf(loss):
             en += " (inf is not nan: ask `math.isfinite`, not only `math.isnan`)"
             zh += "(inf 不是 nan:要用 `math.isfinite`,而不只是 `math.isnan`)"
+        elif math.isnan(loss):
+            en += (" (nan is not inf, and every comparison with nan is False, so `loss > "
+                   "first_loss` misses it: ask `math.isfinite`, not only `math.isinf`)")
+            zh += ("(nan 不是 inf,而且与 nan 的任何比较都是 False,所以 `loss > first_loss` 抓不到它:"
+                   "要用 `math.isfinite`,而不只是 `math.isinf`)")
         return en, zh
     if r == "diverged":
         last, first = t.losses[-1], t.first
@@ -760,6 +805,14 @@ def piling_notes(t: Truth, case, learner_stop) -> list[tuple[str, str]]:
                       f"step clears the others): one is enough",
                       f"{t.trainable} 个参数中只有 {len(ks.piled)} 个在累加(训练步清掉了其他的):"
                       f"有一个就够了"))
+    if ks is not None and ks.piled and (ks.old_size < 1e-6 or ks.old_size > 1e4):
+        notes.append((f"the gradients here are about {ks.old_size:.1g} in size: compare .grad with "
+                      f"old + own within a tolerance relative to their size, not with an absolute "
+                      f"one (`torch.allclose`'s default atol=1e-8), which calls tiny gradients "
+                      f"all close to one another and huge ones all apart",
+                      f"这里的梯度大小约为 {ks.old_size:.1g}:要按与它们大小成比例的容差比较 .grad 与旧的加自己的,"
+                      f"不能用绝对容差(`torch.allclose` 默认的 atol=1e-8),那样极小的梯度彼此都算相近,"
+                      f"极大的梯度又都算不同"))
     if ks is not None and ks.grad_in_place and learner_stop != 0:
         notes.append(("backward adds into the very tensor that .grad held before the step (in "
                       "place): compare with a copy taken before the step (`p.grad.clone()`), not "
@@ -1046,6 +1099,20 @@ def judge(case, seen):
 
 def judged(case, seen):
     call = call_of(case)
+    if case.get("by_name"):
+        call = call.replace("overfit_one_batch(model, optimizer, loss_fn, batch", (
+            "overfit_one_batch(model=model, optimizer=optimizer, loss_fn=loss_fn, batch=batch"))
+    refused = seen.get("refused") if isinstance(seen, dict) else None
+    if refused is not None:
+        text = refused if isinstance(refused, str) else "?"
+        fail(f"overfit_one_batch refused its arguments passed by name (TypeError: {text}). The "
+             f"contract names its parameters: `overfit_one_batch(model, optimizer, loss_fn, "
+             f"batch, *, train_step=None, steps=200, tol=1e-2)`, and a caller may pass each by "
+             f"that name (no `/` in the signature, no other names).",
+             f"按名字传入参数时,overfit_one_batch 拒绝了(TypeError:{text})。约定规定了参数的名字:"
+             f"`overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, steps=200, "
+             f"tol=1e-2)`,调用者可以按这些名字传入每个参数(签名里不要有 `/`,也不要换成别的名字)。",
+             call=call, got=f"TypeError: {text}", expected="the report", kata=KATA)
     expect(isinstance(seen, dict) and all(k in seen for k in ("report", "escaped", "calls")),
            "the observation of the check is not what the observer sends: nothing to judge.",
            "对检查的观测数据不是观测者发送的格式:无从判断。", call=call, got=show(seen), kata=KATA)
@@ -1422,7 +1489,7 @@ def check_model_left(case, t, seen, call):
     rtol = LOSS_RTOL.get(t.dtype, 1e-5)
     ok = isinstance(params, list) and len(params) == len(want) and all(
         isinstance(q, Seen) and q.complete and q.error is None and q.shape == tuple(w.shape)
-        and torch.allclose(q.tensor.double(), w.double(), rtol=rtol, atol=1e-7)
+        and torch.allclose(q.tensor.double(), w.double(), rtol=rtol, atol=1e-7, equal_nan=True)
         for q, w in zip(params, want))
     if ok:
         return
@@ -1488,6 +1555,20 @@ OK = [
      "opt": "sgd", "lr": 0.2, "x_norm": True, "given": "model_and_more"},
     {"name": "bfloat16_tol", "seed": 20, "net": "linear", "n": 1, "opt": "sgd", "lr": 0.2,
      "x_norm": True, "dtype": "bfloat16", "tol": 0.1},
+    {"name": "float16_tol", "seed": 25, "net": "linear", "n": 1, "opt": "sgd", "lr": 0.2,
+     "x_norm": True, "dtype": "float16", "tol": 0.1},
+    {"name": "grads_held_then_zero_grad_at_end", "seed": 23, "step": "zero_grad_last",
+     "stale": True, "opt": "momentum", "lr": 0.05},
+    {"name": "every_grad_held_unused_parameter_zeros_kept", "seed": 22, "net": "unused",
+     "step": "usual_keep_zeros", "lr": 0.1, "stale": "all"},
+    {"name": "batchnorm_grads_held", "seed": 7, "n": 4, "lr": 0.1, "bn": True, "stale": True},
+    {"name": "tol_zero_loss_exactly_zero", "seed": 0, "net": "scalar", "opt": "sgd", "lr": 0.5,
+     "tol": 0.0},
+    {"name": "one_step_is_enough", "seed": 0, "net": "scalar", "opt": "sgd", "lr": 0.5,
+     "steps": 1},
+    {"name": "tol_one_any_decrease", "seed": 24, "net": "linear", "opt": "sgd", "lr": 0.1,
+     "tol": 1.0},
+    {"name": "a_parameter_in_two_groups", "seed": 26, "given": "twice", "lr": 0.1},
 ]
 
 NOT_IN_OPTIMIZER = [
@@ -1499,6 +1580,15 @@ NOT_IN_OPTIMIZER = [
     {"name": "unfrozen_after_the_optimizer", "seed": 4, "given": "unfrozen_later"},
     {"name": "rebuilt_from_the_same_seed_default_step", "seed": 5, "given": "rebuilt_same_seed",
      "train_step": "default", "dtype": "float64"},
+    {"name": "weight_rewrapped_after_the_optimizer", "seed": 6, "given": "rewrapped",
+     "opt": "sgd", "lr": 0.1},
+    {"name": "weight_rewrapped_default_step", "seed": 27, "given": "rewrapped",
+     "train_step": "default"},
+    {"name": "weight_rewrapped_no_steps", "seed": 7, "given": "rewrapped", "steps": 0},
+    {"name": "model_rebuilt_no_steps", "seed": 28, "given": "rebuilt", "steps": 0},
+    {"name": "last_layer_only_one_step", "seed": 29, "given": "last_layer", "steps": 1,
+     "opt": "sgd", "lr": 0.1},
+    {"name": "first_weight_twice_last_bias_missing", "seed": 8, "given": "twice_but_last_bias"},
 ]
 
 NO_GRADIENT = [
@@ -1520,6 +1610,10 @@ NO_GRADIENT = [
     {"name": "dropout_loss_detached", "seed": 10, "step": "loss_detached", "dropout": 0.3},
     {"name": "relu_output_dead_on_every_example", "seed": 2, "last": "relu", "targets": "flat",
      "loss": "mse_of_sum", "opt": "sgd", "lr": 0.05, "steps": 5},
+    {"name": "runtime_error_without_a_message", "seed": 16, "step": "bare_runtime_error",
+     "opt": "sgd"},
+    {"name": "runtime_error_of_several_lines", "seed": 17, "step": "multiline_runtime_error",
+     "stale": True, "opt": "sgd"},
 ]
 
 GRAD_ACCUMULATES = [
@@ -1544,6 +1638,16 @@ GRAD_ACCUMULATES = [
      "stale": True, "opt": "sgd"},
     {"name": "piles_up_and_reaches_tol", "seed": 10, "net": "scalar", "step": "no_zero_grad",
      "opt": "sgd", "lr": 0.25, "tol": 0.1},
+    {"name": "tiny_gradients", "seed": 0, "step": "no_zero_grad", "opt": "sgd", "lr": 0.1,
+     "init": "zero_last", "target_scale": 4e-5, "stale": True},
+    {"name": "huge_gradients", "seed": 0, "step": "no_zero_grad", "opt": "sgd", "lr": 0.1,
+     "init": "zero_last", "target_scale": 1e6, "stale": True},
+    {"name": "only_the_last_layer_held_grads", "seed": 11, "step": "no_zero_grad", "opt": "sgd",
+     "lr": 0.05, "stale": "last_layer"},
+    {"name": "float16", "seed": 12, "step": "no_zero_grad", "opt": "sgd", "lr": 0.05,
+     "dtype": "float16"},
+    {"name": "batchnorm_in_train_mode_no_zero_grad", "seed": 11, "step": "no_zero_grad",
+     "opt": "sgd", "lr": 0.1, "bn": True, "n": 4},
 ]
 
 NO_UPDATE = [
@@ -1565,6 +1669,17 @@ DIVERGED = [
      "lr": 0.05, "last": "relu", "target_shift": -0.5, "steps": 5},
     {"name": "float64_tiny_ascent", "seed": 4, "step": "gradient_ascent", "opt": "sgd",
      "lr": 1e-9, "dtype": "float64", "steps": 3},
+    {"name": "nan_from_the_log_of_a_negative_output", "seed": 1, "net": "linear",
+     "init": "bias5", "targets": "positive", "target_scale": 0.5, "loss": "mse_of_logs",
+     "opt": "sgd", "lr": 10.0, "steps": 10},
+    {"name": "minus_inf_from_the_log_of_zero", "seed": 0, "net": "scalar", "loss": "log_mse",
+     "target_shift": -1.0, "opt": "sgd", "lr": 2.0},
+    {"name": "nan_midway", "seed": 5, "net": "linear", "opt": "sgd", "lr": 0.01,
+     "step": "nan_at_third_call", "steps": 10},
+    {"name": "nan_at_the_last_step", "seed": 13, "net": "linear", "opt": "sgd", "lr": 0.01,
+     "step": "nan_at_third_call", "steps": 3},
+    {"name": "one_step_up", "seed": 12, "step": "gradient_ascent", "opt": "sgd", "lr": 0.05,
+     "steps": 1},
 ]
 
 OUTPUT_RANGE = [
@@ -1573,6 +1688,8 @@ OUTPUT_RANGE = [
     {"name": "softplus_last", "seed": 2, "last": "softplus", "net": "linear", "opt": "sgd",
      "lr": 0.1, "target_shift": -1.0, "n": 16, "steps": 10},
     {"name": "relu_no_steps", "seed": 3, "last": "relu", "steps": 0},
+    {"name": "relu_last_negative_targets_above_minus_one", "seed": 4, "last": "relu",
+     "target_scale": 0.2, "opt": "sgd", "lr": 1e-3, "steps": 3},
 ]
 
 STALLED = [
@@ -1594,6 +1711,12 @@ STALLED = [
      "loss": "mse_of_sum", "opt": "sgd", "lr": 0.05, "steps": 5},
     {"name": "default_steps_200", "seed": 10, "net": "linear", "opt": "sgd", "lr": 1e-6,
      "step": "zero_grad_last", "steps": None},
+    {"name": "relu_last_targets_zero_or_positive", "seed": 11, "last": "relu",
+     "targets": "nonneg", "target_scale": 0.5, "opt": "sgd", "lr": 1e-3, "steps": 3},
+    {"name": "relu_last_outputs_n_targets_n_by_1", "seed": 12, "last": "relu", "flat_out": True,
+     "loss": "mse_reshaped", "opt": "sgd", "lr": 1e-3, "steps": 3},
+    {"name": "tol_zero", "seed": 14, "n": 4, "lr": 0.1, "tol": 0.0},
+    {"name": "one_step", "seed": 16, "opt": "sgd", "lr": 1e-3, "steps": 1},
 ]
 
 PROPAGATES = [
@@ -1693,6 +1816,21 @@ def on_steps_that_fail(kata, case):
 
 @claim(on_steps_that_fail)
 def test_what_the_step_raises_with_gradients_there_propagates(case, seen):
+    judge(case, seen)
+
+
+# --- the contract's names, passed by name ------------------------------------------------------
+
+
+@observe(examples=[{"name": "healthy_by_name", "seed": 30, "n": 4, "lr": 0.1, "by_name": True},
+                   {"name": "default_step_by_name", "seed": 31, "net": "linear", "opt": "sgd",
+                    "lr": 0.1, "steps": 3, "train_step": "default", "by_name": True}])
+def called_by_name(kata, case):
+    return run_check(kata, case)
+
+
+@claim(called_by_name)
+def test_overfit_one_batch_takes_its_arguments_by_their_names(case, seen):
     judge(case, seen)
 
 

@@ -56,7 +56,8 @@ def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, step
     返回一个 `OverfitReport`。
 
     - `batch` 是 `(X, y)`(元组或列表);`loss_fn(model(X), y)` 是这个批量的损失,一个
-      >= 0 的标量张量,一开始大于 0。任何浮点 dtype(float64、bfloat16 ……)、处于 train 或 eval
+      一开始大于 0 的标量张量(流水线健康时它 >= 0)。loss_fn 可以使用模型自己的参数,
+      比如一个惩罚项(写进损失里的权重衰减)。任何浮点 dtype(float64、bfloat16 ……)、处于 train 或 eval
       模式的模型(dropout、BatchNorm)、不连续或需要梯度的 `X`:都在范围之内。(`step()`
       需要闭包的优化器,比如 LBFGS,不在范围之内。)
     - `train_step(model, optimizer, loss_fn, batch)` 走一步训练:它就是被检查的流水线
@@ -77,8 +78,9 @@ def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, step
     它最多运行 `steps` 步(0:一步也不运行),并在知道结论的第一步停下;在那之前一直没有结论时,
     它恰好运行 `steps` 步。原因是下面按顺序第一个成立的:
 
-      "not_in_optimizer"  任何一步之前:一个可训练的参数不在任何一个 `optimizer.param_groups` 中
-                          (按对象身份在每个参数组中查找:数值相等的张量并不是这个参数)。
+      "not_in_optimizer"  任何一步之前(steps=0 时也一样):一个可训练的参数不在任何一个
+                          `optimizer.param_groups` 中(按对象身份在每个参数组中查找:数值相等、
+                          或者共用同一块存储的张量并不是这个参数;同时在两个组里的参数算在里面)。
       "no_gradient"       某一步抛出 RuntimeError,并且没有可训练的参数持有非零的 `.grad`;
                           或者某一步之后,没有可训练的参数持有非零的 `.grad`(None 或全零),
                           也没有参数移动。这要根据这一步留下的东西来判断:
@@ -95,7 +97,7 @@ def overfit_one_batch(model, optimizer, loss_fn, batch, *, train_step=None, step
       "no_update"         梯度到达了参数(有一个参数持有非零的 `.grad`),
                           但这一步没有移动任何参数:精确比较(`torch.equal`),任何参数组中的
                           任何可训练参数,变化再小也算移动。
-      "diverged"          某一步之后损失是 nan 或 inf;或者最后一步之后,它严格大于
+      "diverged"          某一步之后损失不是有限数(nan、inf 或 -inf);或者最后一步之后,它严格大于
                           `first_loss`(更早的时候大于它不构成结论)。
       "ok"                某一步之后损失不超过 `tol * first_loss`:就在那里停下。
       "output_range"      最后一步之后:`y` 是形状与 `model(X)` 相同的浮点张量,有些目标是负数,
