@@ -538,8 +538,8 @@ def _command_word(argv: list[str]) -> str | None:
 def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=i18n.LANGS, default=argparse.SUPPRESS,
-                        help=t("language: en or zh (default: DOJO_LANG, else the locale)",
-                               "语言:en 或 zh(默认取 DOJO_LANG,否则取系统语言)"))
+                        help=t("language: en or zh (default: DOJO_LANG, else the workspace's .dojo-lang, else the locale)",
+                               "语言:en 或 zh(默认取 DOJO_LANG,其次是工作区的 .dojo-lang,否则取系统语言)"))
     parser = argparse.ArgumentParser(
         prog="dojo",
         parents=[common],

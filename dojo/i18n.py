@@ -1,7 +1,9 @@
 """English or 简体中文: which language learner-facing text is shown in.
 
-Order of precedence: an explicit `set_lang` (from `--lang`), the `DOJO_LANG` variable, the locale
-(`LC_ALL`, `LC_MESSAGES`, `LANG`: any `zh*` gives Chinese), else English.
+Order of precedence: an explicit `set_lang` (from `--lang`), the `DOJO_LANG` variable, the
+workspace's own language (the `.dojo-lang` file `dojo init --lang` writes, in the working folder
+or a folder above it), the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`: any `zh*` gives Chinese),
+else English.
 """
 
 from __future__ import annotations
@@ -25,11 +27,37 @@ def lang() -> str:
     env = os.environ.get("DOJO_LANG", "").strip().lower()
     if env in LANGS:
         return env
+    chosen = workspace_lang()
+    if chosen:
+        return chosen
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+LANG_FILE = ".dojo-lang"
+
+
+def workspace_lang() -> str | None:
+    """The language `dojo init --lang` recorded for the workspace the learner works in (its
+    `.dojo-lang`, in the working folder or a folder above), or None."""
+    try:
+        here = os.getcwd()
+    except OSError:
+        return None
+    while True:
+        try:
+            with open(os.path.join(here, LANG_FILE), "rb") as handle:
+                value = handle.read(16).decode("ascii", "replace").strip().lower()
+            return value if value in LANGS else None
+        except OSError:
+            pass
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
 
 
 def t(en: str, zh: str) -> str:

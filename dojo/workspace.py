@@ -20,7 +20,7 @@ import re
 import shutil
 from pathlib import Path
 
-from dojo.i18n import t
+from dojo.i18n import LANG_FILE, t
 
 DEFAULT_DIR = "pytorch-pitfall-katas"
 
@@ -71,7 +71,9 @@ pytest --kata KATA        # the same tests, with pytest
 `tests/` holds the kata tests: leave them as they are. `dojo reset KATA` brings a stub back
 (your file is kept in `.dojo/backups/`). For `dojo train mnist` on the full MNIST, put the four
 `*-ubyte.gz` files in `data/` (or pass `--data DIR`, or `--download`); `--subset` trains on the
-small set that ships with the package, `--target solutions` the reference.
+small set that ships with the package, `--target solutions` the reference. `.dojo-lang` holds
+the workspace's language (`en` or `zh`, as `dojo init --lang` chose it): dojo and pytest speak it
+here (`--lang` or `DOJO_LANG` say otherwise for one run).
 
 ## 中文
 
@@ -90,7 +92,8 @@ pytest --kata KATA        # 用 pytest 运行同样的测试
 `tests/` 中是 kata 的测试,请不要修改。`dojo reset KATA` 可以恢复原始文件(你的文件会备份到
 `.dojo/backups/`)。要用完整的 MNIST 运行 `dojo train mnist`,请把四个 `*-ubyte.gz` 文件放进
 `data/`(或者用 `--data DIR`,或 `--download`);`--subset` 使用随包附带的小数据集,`--target solutions`
-训练参考答案。
+训练参考答案。`.dojo-lang` 记录这个工作区的语言(`en` 或 `zh`,即 `dojo init --lang` 所选的):
+dojo 和 pytest 在这里就用这种语言(某一次想用别的语言,用 `--lang` 或 `DOJO_LANG`)。
 """
 
 
@@ -126,6 +129,7 @@ def files(lang: str = "en") -> dict[str, bytes]:
     out["pytest.ini"] = pytest_ini().encode()
     out["README.md"] = README.format(version=f"pytorch-pitfall-katas {__version__}").encode()
     out[".gitignore"] = GITIGNORE.encode()
+    out[LANG_FILE] = f"{lang}\n".encode()  # the workspace's language: dojo speaks it here
     return out
 
 
@@ -295,8 +299,8 @@ def register(subparsers) -> None:
     def add(name, func, en, zh):
         parser = subparsers.add_parser(name, help=t(en, zh), description=t(en, zh))
         parser.add_argument("--lang", choices=i18n.LANGS, default=argparse.SUPPRESS,
-                            help=t("language: en or zh (default: DOJO_LANG, else the locale)",
-                                   "语言:en 或 zh(默认取 DOJO_LANG,否则取系统语言)"))
+                            help=t("language: en or zh (default: DOJO_LANG, else the workspace's .dojo-lang, else the locale)",
+                                   "语言:en 或 zh(默认取 DOJO_LANG,其次是工作区的 .dojo-lang,否则取系统语言)"))
         parser.set_defaults(func=func)
         return parser
 

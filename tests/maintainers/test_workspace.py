@@ -56,6 +56,36 @@ def test_init_counts_the_katas_as_every_other_command_does(tmp_path, capsys):
     assert f"{steps} 个 kata({files} 个文件)" in out, out
 
 
+@pytest.mark.parametrize("chosen", ["zh", "en"])
+def test_a_workspace_speaks_the_language_dojo_init_was_given(chosen, tmp_path, capsys,
+                                                             monkeypatch):
+    """`dojo init --lang zh` gives Chinese stubs; the messages in that workspace are Chinese too,
+    whatever the locale (a learner who chose Chinese at init was told English before).
+    `--lang` and DOJO_LANG still decide for one run; outside the workspace the locale does."""
+    from dojo import i18n
+
+    other = "en" if chosen == "zh" else "zh"
+    monkeypatch.delenv("DOJO_LANG", raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8" if other == "zh" else "en_US.UTF-8")
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    i18n.set_lang(None)
+    ws = tmp_path / "ws"
+    assert main(["init", str(ws), "--lang", chosen]) == 0
+    capsys.readouterr()
+    monkeypatch.chdir(ws / "katas")  # a folder inside the workspace counts too
+    assert i18n.lang() == chosen
+    assert main(["hint", "inplace_update"]) == 0
+    out = capsys.readouterr().out
+    assert ("提示 1/3" in out) == (chosen == "zh"), out
+    i18n.set_lang(None)
+    monkeypatch.setenv("DOJO_LANG", other)
+    assert i18n.lang() == other
+    monkeypatch.delenv("DOJO_LANG")
+    monkeypatch.chdir(tmp_path)
+    assert i18n.lang() == other  # outside the workspace: the locale
+
+
 def test_the_workspace_pytest_ini_is_the_projects_pytest_configuration(tmp_path):
     import configparser
 
