@@ -49,13 +49,15 @@ def line_of(path: Path, text: str) -> int:
 
 def test_an_endless_loop_fails_with_its_line_and_the_katas_other_tests_at_once(tmp_path):
     target = looping(tmp_path / "target")
+    # 3 s: the other kata's own tests must fit in it on a busy machine (its first claim, with
+    # hypothesis's draws, took over 1 s beside a loaded CI run)
     outcome = run_tests(ROOT, target, [KATA, "inplace_update"], steps=[KATA, "inplace_update"],
-                        lang="en", extra=["--budget", "1"])
+                        lang="en", extra=["--budget", "3"])
     mine = [t for t in outcome.tests if t["step"] == KATA]
     first, rest = mine[0], mine[1:]
     assert first["state"] == "timeout", first
     line = line_of(target / f"{KATA}.py", "while True:")
-    assert "your code did not finish within 1 s: an endless loop, or waiting for input?" in (
+    assert "your code did not finish within 3 s: an endless loop, or waiting for input?" in (
         first["message"])
     assert f"line {line} of " in first["message"] and "`while True:`" in first["message"]
     assert "(in `data_iter`)" in first["message"]
@@ -249,7 +251,7 @@ def test_dojo_stops_a_kata_stuck_in_c_and_every_other_kata_keeps_its_state(tmp_p
     shutil.copyfile(project / "solutions" / f"{KATA}.py", project / "katas" / f"{KATA}.py")
     looping(project / "katas", body="sum(range(10 ** 15))", reference=False)
     monkeypatch.chdir(project)
-    monkeypatch.setenv(budget.SCALE_ENV, "0.2")
+    monkeypatch.setenv(budget.SCALE_ENV, "0.5")  # the solved kata's claims fit on a busy machine
     assert main(["list", "--lang", "en"]) == 0
     listed = capsys.readouterr().out
     rows = {line.split()[1]: line for line in listed.splitlines()
