@@ -36,6 +36,17 @@ class _Mismatched(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         raise RuntimeError(MISMATCH)
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """Each test speaks English unless it asks for Chinese: a test run before it in the same
+    worker (a Chinese run, a Chinese workspace) must not choose its language."""
+    from dojo import i18n
+
+    i18n.set_lang("en")
+    yield
+    i18n.set_lang(None)
+
+
 @pytest.fixture
 def mismatched(monkeypatch):
     for name in [n for n in sys.modules if n == "torchvision" or n.startswith("torchvision.")]:
