@@ -297,8 +297,8 @@ NULL_BODIES = {
 def null_answers(stub: str) -> dict[str, str]:
     """Answers that compute nothing, made from a kata's stub: every function or method whose body
     raises NotImplementedError instead returns None, raises a RuntimeError, or hands back its
-    first argument as it came (the stub itself,
-    which raises NotImplementedError, is "not started" and scores nothing already). A claim that
+    first argument as it came (the stub itself, which raises NotImplementedError, is "not
+    started" and scores nothing already). A claim that
     such an answer passes checks something an empty answer also has (x left untouched, the grad
     mode as it was): a guard, which earns its share only in proportion to the kata's other
     claims passed (`Grader.score`)."""
